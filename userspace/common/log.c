@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/* log: syslog or stderr sink with a level filter; see log.h. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/log.h"
+
+/*
+ * Process-wide logging configuration (like openlog()'s own state): set once
+ * by log_init(), read by every message.  Not program state.
+ */
+static struct {
+	enum log_sink sink;
+	int level;
+	const char *ident;
+} log_cfg = { LOG_SINK_STDERR, LOG_INFO, "esol" };
+
+static const char *const level_names[] = {
+	[LOG_EMERG] = "emerg", [LOG_ALERT] = "alert", [LOG_CRIT] = "crit",
+	[LOG_ERR] = "error", [LOG_WARNING] = "warning",
+	[LOG_NOTICE] = "notice", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
+};
+
+void log_init(const char *ident, enum log_sink sink, int level)
+{
+	log_cfg.ident = ident;
+	log_cfg.sink = sink;
+	log_cfg.level = level;
+	if (sink == LOG_SINK_SYSLOG)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void log_set_level(int level)
+{
+	if (level >= LOG_EMERG && level <= LOG_DEBUG)
+		log_cfg.level = level;
+}
+
+int log_get_level(void)
+{
+	return log_cfg.level;
+}
+
+int log_level_from_name(const char *name)
+{
+	size_t i;
+
+	if (!name)
+		return -1;
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (strcasecmp(name, level_names[i]) == 0)
+			return (int)i;
+	if (strcasecmp(name, "err") == 0)
+		return LOG_ERR;
+	if (strcasecmp(name, "warn") == 0)
+		return LOG_WARNING;
+	return -1;
+}
+
+const char *log_level_name(int level)
+{
+	if (level < LOG_EMERG || level > LOG_DEBUG)
+		return "unknown";
+	return level_names[level];
+}
+
+void log_vmsg(int level, const char *fmt, va_list ap)
+{
+	if (level > log_cfg.level)
+		return;
+	if (log_cfg.sink == LOG_SINK_SYSLOG) {
+		vsyslog(level, fmt, ap);
+		return;
+	}
+	fprintf(stderr, "%s: %s: ", log_cfg.ident, level_names[level]);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+}
