@@ -9,14 +9,22 @@
  * changes with printeng_supply_set().  Meters never decrease: an update
  * that would make one go backwards is refused whole.
  *
- * The symbols are exported in the PRINTENG namespace:
- *	MODULE_IMPORT_NS(PRINTENG);
+ * The symbols are exported in the PRINTENG namespace; an engine driver
+ * says MODULE_IMPORT_NS(PRINTENG_NS).
  */
 #ifndef _LINUX_PRINTENG_H
 #define _LINUX_PRINTENG_H
 
 #include <linux/types.h>
+#include <linux/version.h>
 #include <uapi/linux/printeng.h>
+
+/* The symbol namespace became a string literal in 6.13. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define PRINTENG_NS "PRINTENG"
+#else
+#define PRINTENG_NS PRINTENG
+#endif
 
 struct device;
 struct printeng_device;
@@ -73,12 +81,19 @@ struct printeng_device *devm_printeng_register(struct device *parent,
 int printeng_meters_add(struct printeng_device *pe,
 			const u64 delta[__PRINTENG_METER_COUNT]);
 int printeng_meter_add(struct printeng_device *pe, unsigned int id, u64 delta);
-int printeng_meters_set(struct printeng_device *pe,
+int printeng_meters_set(struct printeng_device *pe, u64 mask,
 			const u64 value[__PRINTENG_METER_COUNT]);
 int printeng_supply_set(struct printeng_device *pe, unsigned int index,
 			s32 level, u32 state);
 int printeng_supply_replaced(struct printeng_device *pe, unsigned int index,
 			     s32 level);
 int printeng_id(const struct printeng_device *pe);
+
+/*
+ * All of the above except register/unregister may be called from any
+ * context, including hard IRQ.  They return 0, -EINVAL for a bad id or
+ * index, -EOVERFLOW or -ERANGE when the update would make a meter wrap or
+ * go backwards (nothing is applied), or -ENODEV once unregistered.
+ */
 
 #endif /* _LINUX_PRINTENG_H */
