@@ -39,7 +39,7 @@ static dev_t printeng_devt;
  */
 struct printeng_file {
 	struct printeng_device *pe;
-	struct mutex lock;
+	struct mutex lock;	/* serialises reads; protects last_gen, seen */
 	u64 last_gen;
 	bool seen;
 };

@@ -21,7 +21,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
-#include <linux/version.h>
 #include <linux/xarray.h>
 
 #include "printeng-internal.h"
@@ -29,6 +28,14 @@
 #define PRINTENG_METER_VALID_MASK	GENMASK_ULL(__PRINTENG_METER_COUNT - 1, 0)
 /* Lockless snapshot attempts before a reader takes pe->lock instead. */
 #define PRINTENG_READ_TRIES		4
+
+/* Internals that the KUnit suite (printeng_kunit.ko) tests directly. */
+#if IS_ENABLED(CONFIG_KUNIT)
+#define EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(sym) \
+	EXPORT_SYMBOL_NS_GPL(sym, PRINTENG_KUNIT)
+#else
+#define EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(sym)
+#endif
 
 static unsigned int meter_event_ms = 1000;
 module_param(meter_event_ms, uint, 0644);
@@ -121,9 +128,7 @@ int printeng_check_add(const u64 *cur, u64 mask, const u64 *delta)
 	}
 	return 0;
 }
-#if IS_ENABLED(CONFIG_KUNIT)
-EXPORT_SYMBOL_NS_GPL(printeng_check_add, PRINTENG_KUNIT);
-#endif
+EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(printeng_check_add);
 
 /**
  * printeng_check_set() - may the meters in @mask be set to @value?
@@ -142,9 +147,7 @@ int printeng_check_set(const u64 *cur, u64 mask, const u64 *value)
 			return -ERANGE;
 	return 0;
 }
-#if IS_ENABLED(CONFIG_KUNIT)
-EXPORT_SYMBOL_NS_GPL(printeng_check_set, PRINTENG_KUNIT);
-#endif
+EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(printeng_check_set);
 
 /**
  * printeng_supply_needs_event() - does a supply differ from its last event?
@@ -161,9 +164,7 @@ bool printeng_supply_needs_event(u32 reported_state, u32 reported_replaced,
 	return now->state != reported_state ||
 	       now->replaced != reported_replaced;
 }
-#if IS_ENABLED(CONFIG_KUNIT)
-EXPORT_SYMBOL_NS_GPL(printeng_supply_needs_event, PRINTENG_KUNIT);
-#endif
+EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(printeng_supply_needs_event);
 
 /**
  * printeng_meters_event_delay() - how long until the next meters event?
@@ -182,9 +183,7 @@ u64 printeng_meters_event_delay(u64 now_ns, u64 sent_ns, u64 interval_ns)
 	elapsed = now_ns - sent_ns;
 	return elapsed >= interval_ns ? 0 : interval_ns - elapsed;
 }
-#if IS_ENABLED(CONFIG_KUNIT)
-EXPORT_SYMBOL_NS_GPL(printeng_meters_event_delay, PRINTENG_KUNIT);
-#endif
+EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(printeng_meters_event_delay);
 
 /**
  * printeng_fill_snapshot() - encode values as the uapi snapshot
@@ -210,9 +209,7 @@ void printeng_fill_snapshot(const struct printeng_device *pe,
 	memcpy(snap->supplies, v->supplies,
 	       pe->num_supplies * sizeof(snap->supplies[0]));
 }
-#if IS_ENABLED(CONFIG_KUNIT)
-EXPORT_SYMBOL_NS_GPL(printeng_fill_snapshot, PRINTENG_KUNIT);
-#endif
+EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(printeng_fill_snapshot);
 
 void printeng_fill_info(const struct printeng_device *pe,
 			struct printeng_info *info)
@@ -517,8 +514,7 @@ static void printeng_supply_uevent(struct printeng_device *pe,
 {
 	char index[32], type[48], colorant[48], state[40], old[48], level[40],
 	     replaced[40];
-	char *envp[] = { index, type, colorant, state, old, level, replaced,
-			 NULL };
+	char *envp[8];
 
 	snprintf(index, sizeof(index), "PRINTENG_SUPPLY=supply%u", chg->index);
 	snprintf(type, sizeof(type), "PRINTENG_SUPPLY_TYPE=%s",
@@ -533,6 +529,14 @@ static void printeng_supply_uevent(struct printeng_device *pe,
 		 chg->now.level);
 	snprintf(replaced, sizeof(replaced), "PRINTENG_SUPPLY_REPLACED=%u",
 		 chg->now.replaced);
+	envp[0] = index;
+	envp[1] = type;
+	envp[2] = colorant;
+	envp[3] = state;
+	envp[4] = old;
+	envp[5] = level;
+	envp[6] = replaced;
+	envp[7] = NULL;
 	kobject_uevent_env(&pe->dev.kobj, KOBJ_CHANGE, envp);
 }
 
@@ -651,11 +655,9 @@ static void printeng_release(struct device *dev)
 	kfree(pe);
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-static char *printeng_devnode(const struct device *dev, umode_t *mode)
-#else
-static char *printeng_devnode(struct device *dev, umode_t *mode)
-#endif
+/* PRINTENG_DEVNODE_CONST: "const" from 6.2 on, set by Kbuild. */
+static char *printeng_devnode(PRINTENG_DEVNODE_CONST struct device *dev,
+			      umode_t *mode)
 {
 	/* Meters and supplies are readable by everyone, as in sysfs. */
 	if (mode)

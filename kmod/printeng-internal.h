@@ -78,6 +78,7 @@ struct printeng_device {
 	u64 meter_mask;
 	unsigned int num_supplies;
 
+	/* see @lock above: writers of the values; irqsave */
 	spinlock_t lock;
 	seqcount_spinlock_t seq;
 	struct printeng_values val;

@@ -68,7 +68,7 @@ static const struct sim_supply_kind sim_kinds[] = {
 };
 
 static const char *const sim_default_supplies =
-	"toner:black,toner:cyan,toner:magenta,toner:yellow,opc:black,fuser,waste_toner,transfer_unit";
+	"toner:black,toner:cyan,toner:magenta,toner:yellow,drum:black,fuser,waste_toner,transfer";
 
 static const char *const sim_meter_names[__PRINTENG_METER_COUNT] = {
 	"impressions_total", "impressions_mono", "impressions_color",
@@ -112,6 +112,7 @@ struct sim_engine {
 	struct platform_device *pdev;
 	struct printeng_device *pe;
 	struct dentry *dir;
+	/* protects supplies[]; irqsave: stress prints from hard IRQ */
 	spinlock_t lock;
 	struct sim_supply supplies[PRINTENG_SUPPLIES_MAX];
 

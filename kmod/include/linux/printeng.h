@@ -16,15 +16,13 @@
 #define _LINUX_PRINTENG_H
 
 #include <linux/types.h>
-#include <linux/version.h>
 #include <uapi/linux/printeng.h>
 
-/* The symbol namespace became a string literal in 6.13. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-#define PRINTENG_NS "PRINTENG"
-#else
-#define PRINTENG_NS PRINTENG
-#endif
+/*
+ * PRINTENG_NS, the symbol namespace, is defined by Kbuild: PRINTENG before
+ * 6.13, "PRINTENG" (a string literal) from 6.13 on.  An out-of-tree engine
+ * driver copies those two lines of kmod/Kbuild.
+ */
 
 struct device;
 struct printeng_device;
