@@ -250,6 +250,7 @@ void printeng_read_values(struct printeng_device *pe,
 	memcpy(out, &pe->val, sizeof(*out));
 	spin_unlock_irqrestore(&pe->lock, flags);
 }
+EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(printeng_read_values);
 
 u64 printeng_read_generation(struct printeng_device *pe)
 {
