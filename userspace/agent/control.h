@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * control: esold's control-socket server, the only way into the agent.
+ *
+ * A unix stream socket (mode 0660, owned by the configured group) in the
+ * loop.  Each client sends line-delimited JSON requests (ctl/ctlproto.h);
+ * each request is parsed and bounded here, its peer credentials
+ * (SO_PEERCRED) attached, and passed to the handler the agent gave, whose
+ * reply is written back.  At most CONTROL_CLIENTS_MAX clients at once;
+ * one more is told "busy" and closed.  A client whose line exceeds
+ * CTL_REQUEST_MAX is told "too_large" and closed.
+ *
+ * The socket path is checked before binding: a live socket there (another
+ * esold) is an error, a stale one is replaced, anything that is not a
+ * socket is left alone and refused.
+ */
+#ifndef ESOL_AGENT_CONTROL_H
+#define ESOL_AGENT_CONTROL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "agent/loop.h"
+#include "ctl/ctlproto.h"
+
+#define CONTROL_CLIENTS_MAX	8
+
+struct control_peer {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+};
+
+/*
+ * The handler answers one request: returns the data object of an "ok"
+ * reply (a new reference, or NULL for {}), or sets *st to an error status
+ * and writes msg.
+ */
+typedef json_t *(*control_handler_fn)(void *arg, const struct ctl_request *req,
+				      const struct control_peer *peer,
+				      enum ctl_status *st, char *msg, size_t msg_size);
+
+struct control;
+
+struct control_client {
+	struct control *ctl;
+	struct loop_watch w;
+	int fd;
+	struct control_peer peer;
+	char in[CTL_REQUEST_MAX];
+	size_t in_len;
+	bool discard;		/* closing after an error reply */
+	bool eof;		/* the peer shut down its side */
+	char *out;
+	size_t out_len, out_off;
+};
+
+struct control {
+	struct loop *loop;
+	struct loop_watch lw;
+	int fd;
+	char path[108];
+	control_handler_fn handler;
+	void *arg;
+	struct control_client clients[CONTROL_CLIENTS_MAX];
+};
+
+/*
+ * Create, bind and listen on path; mode applied with chmod, group with
+ * chown when gid != (gid_t)-1.  Returns 0 or -errno (-EADDRINUSE when
+ * another process answers there, -ENOTSOCK when the path exists and is
+ * not a socket, -ENAMETOOLONG).
+ */
+int control_open(struct control *c, struct loop *l, const char *path,
+		 mode_t mode, gid_t gid, control_handler_fn handler, void *arg);
+/* Close every client and the socket, unlink the path. */
+void control_close(struct control *c);
+/* Number of connected clients. */
+unsigned int control_clients(const struct control *c);
+
+#endif /* ESOL_AGENT_CONTROL_H */
