@@ -4,8 +4,10 @@
 # are empty here, so prerequisites name their archives by path.)
 AGENT_LIB := $(B)/libagent.a
 AGENT_LIB_OBJS := $(B)/userspace/agent/loop.o $(B)/userspace/agent/control.o \
-		  $(B)/userspace/agent/state.o
-AGENT_LDLIBS := $(shell $(PKG_CONFIG) --libs jansson)
+		  $(B)/userspace/agent/state.o $(B)/userspace/agent/supplies.o \
+		  $(B)/userspace/agent/ids.o
+AGENT_LDLIBS := $(shell $(PKG_CONFIG) --libs jansson libcrypto)
+PROTO_A := $(B)/libproto.a
 CHECK_LDLIBS := $(shell $(PKG_CONFIG) --libs check)
 
 $(AGENT_LIB): $(AGENT_LIB_OBJS)
@@ -28,3 +30,13 @@ $(B)/tests/unit/test_control: $(B)/tests/unit/test_control.o $(AGENT_LIB) $(B)/l
 
 UNIT_TESTS += $(B)/tests/unit/test_agent_state $(B)/tests/unit/test_agent_loop \
 	      $(B)/tests/unit/test_control
+
+$(B)/tests/unit/test_agent_supplies: $(B)/tests/unit/test_agent_supplies.o $(AGENT_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) $(CHECK_LDLIBS)
+
+$(B)/tests/unit/test_agent_ids: $(B)/tests/unit/test_agent_ids.o $(AGENT_LIB) $(PROTO_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) $(CHECK_LDLIBS)
+
+UNIT_TESTS += $(B)/tests/unit/test_agent_supplies $(B)/tests/unit/test_agent_ids

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ids: read_id and report_id; see ids.h. */
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <openssl/evp.h>
+
+#include "agent/ids.h"
+
+static void hex128(const unsigned char *b, char *out)
+{
+	static const char hx[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		out[2 * i] = hx[b[i] >> 4];
+		out[2 * i + 1] = hx[b[i] & 15];
+	}
+	out[32] = '\0';
+}
+
+int ids_read_id(const char *device_id, const char *request_id,
+		const char *billing_cycle, char out[PROTO_ID_MAX + 1])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx;
+	int ok;
+
+	if (!proto_valid_device_id(device_id) || !proto_valid_id(request_id) ||
+	    !proto_valid_billing_cycle(billing_cycle))
+		return -EINVAL;
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return -ENOMEM;
+	/* NUL separators: no two different triples hash the same input. */
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+	     EVP_DigestUpdate(ctx, "esol-read-id\0", 13) &&
+	     EVP_DigestUpdate(ctx, device_id, strlen(device_id) + 1) &&
+	     EVP_DigestUpdate(ctx, request_id, strlen(request_id) + 1) &&
+	     EVP_DigestUpdate(ctx, billing_cycle, strlen(billing_cycle) + 1) &&
+	     EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	if (!ok || mdlen < 16)
+		return -EIO;
+	strcpy(out, IDS_READ_PREFIX);
+	hex128(md, out + strlen(IDS_READ_PREFIX));
+	return 0;
+}
+
+int ids_report_id(char out[PROTO_ID_MAX + 1])
+{
+	unsigned char b[16];
+	size_t got = 0;
+
+	while (got < sizeof(b)) {
+		ssize_t n = getrandom(b + got, sizeof(b) - got, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		got += (size_t)n;
+	}
+	strcpy(out, IDS_REPORT_PREFIX);
+	hex128(b, out + strlen(IDS_REPORT_PREFIX));
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ids: the device-made ids of meter reads and supplies reports.
+ *
+ * A meter read's read_id is derived from the device id, the server's
+ * request_id and billing cycle (SHA-256, 128 bits in hex): should the
+ * agent die after the server asked for a read but before the read was
+ * spooled, the server's repeated request yields the same read_id, and
+ * the server stores the read once.  Once spooled, a read keeps its id
+ * in the spool across every retry and restart.
+ *
+ * A supplies report's report_id is 128 random bits (getrandom), made
+ * once when the report is spooled.
+ */
+#ifndef ESOL_AGENT_IDS_H
+#define ESOL_AGENT_IDS_H
+
+#include "proto/proto.h"
+
+#define IDS_READ_PREFIX		"r-"
+#define IDS_REPORT_PREFIX	"s-"
+
+/* Returns 0, or -EINVAL for arguments the protocol would refuse. */
+int ids_read_id(const char *device_id, const char *request_id,
+		const char *billing_cycle, char out[PROTO_ID_MAX + 1]);
+/* Returns 0 or -errno from getrandom. */
+int ids_report_id(char out[PROTO_ID_MAX + 1]);
+
+#endif /* ESOL_AGENT_IDS_H */
