@@ -9,7 +9,7 @@ libelf-dev libssl-dev dwarves rsync kmod
 linux-headers-amd64 linux-source-6.1 sparse
 qemu-system-x86 busybox-static
 libnl-3-dev libnl-genl-3-dev
-libcurl4-openssl-dev openssl
+libcurl4-openssl-dev openssl libpsl-dev
 check
 libinih-dev libjansson-dev duktape-dev
 libmicrohttpd-dev libsqlite3-dev sqlite3
