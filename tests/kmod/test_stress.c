@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_stress: consistent snapshots under concurrent updates.  The
+ * simulator's "stress" file prints from several kthreads and a hard-IRQ
+ * hrtimer at once, while reader threads take snapshots (ioctl and read)
+ * and read sysfs.  Every snapshot is checked: impressions_total =
+ * impressions_mono + impressions_color, impressions_duplex =
+ * 2 * sheets_duplex, impressions_total = sheets_total + sheets_duplex,
+ * sheets_total >= sheets_duplex, each supply's state matches its level,
+ * nothing decreases, the generation only grows.  At the end the meters
+ * equal exactly what was printed.
+ *
+ * KT_STRESS="THREADS SHEETS IRQ_SHEETS" overrides the load (default
+ * "4 20000 5000").
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kt.h"
+
+#define ENG "stress_a"
+#define NSUP 4
+
+enum reader_kind { R_IOCTL, R_READ, R_SYSFS };
+
+struct reader {
+	pthread_t th;
+	enum reader_kind kind;
+	int idx;
+	unsigned long checked;	/* snapshots (or sysfs rounds) checked */
+	unsigned long changes;	/* ... that saw a new generation */
+	unsigned long errors;
+	char first_error[256];
+};
+
+static atomic_bool stop;
+
+static void fail(struct reader *r, const char *fmt, ...) KT_PRINTF(2, 3);
+static void fail(struct reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->errors++) {
+		va_start(ap, fmt);
+		vsnprintf(r->first_error, sizeof(r->first_error), fmt, ap);
+		va_end(ap);
+	}
+}
+
+static uint32_t state_for(int32_t level)
+{
+	if (level <= 0)
+		return PRINTENG_STATE_EMPTY;
+	if (level <= 10)
+		return PRINTENG_STATE_LOW;
+	return PRINTENG_STATE_OK;
+}
+
+/* The invariants of one snapshot, and against the previous one. */
+static void check_snap(struct reader *r, const struct printeng_snapshot *s,
+		       struct printeng_snapshot *prev)
+{
+	const __u64 *m = s->meters;
+	unsigned int i;
+
+	r->checked++;
+	if (m[PRINTENG_METER_IMPRESSIONS_TOTAL] !=
+	    m[PRINTENG_METER_IMPRESSIONS_MONO] + m[PRINTENG_METER_IMPRESSIONS_COLOR])
+		fail(r, "gen %llu: total %llu != mono %llu + color %llu",
+		     s->generation, m[0], m[1], m[2]);
+	if (m[PRINTENG_METER_IMPRESSIONS_DUPLEX] !=
+	    2 * m[PRINTENG_METER_SHEETS_DUPLEX])
+		fail(r, "gen %llu: impressions_duplex %llu != 2 * sheets_duplex %llu",
+		     s->generation, m[3], m[6]);
+	if (m[PRINTENG_METER_SHEETS_TOTAL] < m[PRINTENG_METER_SHEETS_DUPLEX])
+		fail(r, "gen %llu: sheets_total %llu < sheets_duplex %llu",
+		     s->generation, m[5], m[6]);
+	if (m[PRINTENG_METER_IMPRESSIONS_TOTAL] !=
+	    m[PRINTENG_METER_SHEETS_TOTAL] + m[PRINTENG_METER_SHEETS_DUPLEX])
+		fail(r, "gen %llu: impressions_total %llu != sheets %llu + duplex sheets %llu",
+		     s->generation, m[0], m[5], m[6]);
+	if (m[PRINTENG_METER_IMPRESSIONS_LARGE] > m[PRINTENG_METER_IMPRESSIONS_TOTAL])
+		fail(r, "gen %llu: large > total", s->generation);
+	if (s->num_supplies != NSUP)
+		fail(r, "num_supplies %u", s->num_supplies);
+	for (i = 0; i < NSUP && i < s->num_supplies; i++)
+		if (s->supplies[i].state != state_for(s->supplies[i].level))
+			fail(r, "gen %llu: supply%u level %d with state %u",
+			     s->generation, i, s->supplies[i].level,
+			     s->supplies[i].state);
+	if (prev->generation) {
+		if (s->generation < prev->generation)
+			fail(r, "generation went back %llu -> %llu",
+			     prev->generation, s->generation);
+		for (i = 0; i < __PRINTENG_METER_COUNT; i++)
+			if (m[i] < prev->meters[i])
+				fail(r, "%s went back %llu -> %llu",
+				     pe_meter_names[i], prev->meters[i], m[i]);
+		if (s->generation == prev->generation &&
+		    memcmp(s->meters, prev->meters, sizeof(s->meters)))
+			fail(r, "meters changed at the same generation %llu",
+			     s->generation);
+		if (s->generation != prev->generation)
+			r->changes++;
+	}
+	*prev = *s;
+}
+
+static void *reader_fn(void *arg)
+{
+	struct reader *r = arg;
+	struct printeng_snapshot s, prev;
+	uint64_t g, pg = 0, t, pt = 0, st, pst = 0;
+	int fd = -1;
+
+	memset(&prev, 0, sizeof(prev));
+	if (r->kind != R_SYSFS) {
+		fd = pe_open(r->idx, O_RDONLY);
+		if (fd < 0) {
+			fail(r, "open: %s", strerror(-fd));
+			return NULL;
+		}
+	}
+	while (!atomic_load(&stop)) {
+		switch (r->kind) {
+		case R_IOCTL:
+			if (pe_snap(fd, &s))
+				fail(r, "GET_SNAPSHOT: %s", strerror(errno));
+			else
+				check_snap(r, &s, &prev);
+			break;
+		case R_READ: {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+
+			if (poll(&p, 1, 50) <= 0)
+				break;
+			if (read(fd, &s, sizeof(s)) != (ssize_t)sizeof(s))
+				fail(r, "read: %s", strerror(errno));
+			else
+				check_snap(r, &s, &prev);
+			break;
+		}
+		case R_SYSFS:
+			/* each file on its own only grows */
+			if (pe_sysfs_u64(r->idx, "generation", &g) ||
+			    pe_sysfs_u64(r->idx, "impressions_total", &t) ||
+			    pe_sysfs_u64(r->idx, "sheets_total", &st)) {
+				fail(r, "sysfs read failed");
+				break;
+			}
+			r->checked++;
+			if (g < pg || t < pt || st < pst)
+				fail(r, "sysfs went back: gen %" PRIu64 "->%" PRIu64
+				     " total %" PRIu64 "->%" PRIu64, pg, g, pt, t);
+			if (g != pg)
+				r->changes++;
+			pg = g;
+			pt = t;
+			pst = st;
+			break;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+int main(void)
+{
+	static const uint64_t start[__PRINTENG_METER_COUNT] = {
+		/* total = mono + color = sheets + duplex sheets */
+		1000000, 600000, 400000, 200000, 1000, 900000, 100000,
+	};
+	static const char *const kind_name[] = { "ioctl", "read", "sysfs" };
+	static const enum reader_kind kinds[] = {
+		R_IOCTL, R_IOCTL, R_READ, R_SYSFS,
+	};
+	struct reader readers[sizeof(kinds) / sizeof(kinds[0])];
+	const unsigned int nr = sizeof(kinds) / sizeof(kinds[0]);
+	unsigned int threads = 4, sheets = 20000, irq = 5000, i, t;
+	struct printeng_snapshot s;
+	struct kt_meters want;
+	const char *env;
+	char opts[512];
+	unsigned long total = 0;
+	double t0, dt;
+	int idx, fd, r;
+
+	kt_init("test_stress");
+	kt_setup();
+	env = getenv("KT_STRESS");
+	if (env && sscanf(env, "%u %u %u", &threads, &sheets, &irq) < 2)
+		kt_bail("KT_STRESS=\"THREADS SHEETS [IRQ_SHEETS]\"");
+
+	snprintf(opts, sizeof(opts),
+		 "supplies=toner:black,toner:cyan,drum:black,fuser toner_pages=3000 start=impressions_total:%" PRIu64
+		 ",impressions_mono:%" PRIu64 ",impressions_color:%" PRIu64
+		 ",impressions_duplex:%" PRIu64 ",impressions_large:%" PRIu64
+		 ",sheets_total:%" PRIu64 ",sheets_duplex:%" PRIu64,
+		 start[0], start[1], start[2], start[3], start[4], start[5],
+		 start[6]);
+	idx = sim_add(ENG, opts);
+	if (!kt_ok(idx >= 0, "add an engine"))
+		kt_bail("cannot create an engine (%d)", idx);
+
+	/* what the simulator's stress prints (see sim_stress_thread/_irq) */
+	memcpy(want.v, start, sizeof(want.v));
+	for (t = 0; t < threads; t++)
+		for (i = 0; i < sheets; i++)
+			kt_count_print(&want, 1, i & 1, i & 2, i % 7 == 0);
+	for (i = irq; i > 0; i--)
+		kt_count_print(&want, 1, i & 1, false, false);
+
+	memset(readers, 0, sizeof(readers));
+	for (i = 0; i < nr; i++) {
+		readers[i].kind = kinds[i];
+		readers[i].idx = idx;
+		pthread_create(&readers[i].th, NULL, reader_fn, &readers[i]);
+	}
+	kt_msleep(50);
+	t0 = kt_now();
+	r = sim_cmd(ENG, "stress", "%u %u %u", threads, sheets, irq);
+	dt = kt_now() - t0;
+	kt_msleep(100);
+	atomic_store(&stop, true);
+	for (i = 0; i < nr; i++)
+		pthread_join(readers[i].th, NULL);
+	kt_ret(r, 0, "stress \"%u %u %u\": %u kthreads + hard-IRQ timer (%.2f s)",
+	       threads, sheets, irq, threads, dt);
+
+	for (i = 0; i < nr; i++) {
+		struct reader *rd = &readers[i];
+
+		kt_diag("reader %u (%s): %lu checked, %lu saw a new generation",
+			i, kind_name[rd->kind], rd->checked, rd->changes);
+		if (rd->errors)
+			kt_why("%lu errors, first: %s", rd->errors, rd->first_error);
+		kt_ok(!rd->errors && rd->checked > 0,
+		      "reader %u (%s): every snapshot consistent and monotonic",
+		      i, kind_name[rd->kind]);
+		kt_ok(rd->changes > 0,
+		      "reader %u (%s) saw the meters move during the stress", i,
+		      kind_name[rd->kind]);
+		if (rd->kind != R_SYSFS)
+			total += rd->checked;
+	}
+	kt_diag("%lu snapshots checked during %.2f s of stress", total, dt);
+
+	fd = pe_open(idx, O_RDONLY);
+	kt_ret(fd < 0 ? fd : pe_snap(fd, &s), 0, "final snapshot");
+	for (i = 0; i < __PRINTENG_METER_COUNT; i++)
+		kt_eq_u64(s.meters[i], want.v[i], "final %s = start + printed",
+			  pe_meter_names[i]);
+	kt_diag("printed %" PRIu64 " impressions on %" PRIu64 " sheets",
+		want.v[0] - start[0], want.v[5] - start[5]);
+	for (i = 0; i < __PRINTENG_METER_COUNT; i++) {
+		uint64_t v = 0;
+
+		pe_sysfs_u64(idx, pe_meter_names[i], &v);
+		if (v != s.meters[i])
+			break;
+	}
+	kt_eq_u64(i, __PRINTENG_METER_COUNT, "sysfs agrees with the final snapshot");
+	if (want.v[0] - start[0] >= 3000)
+		kt_eq_str(pe_state_name(s.supplies[0].state), "empty",
+			  "the black toner (3000 pages) ran out during the stress");
+	if (fd >= 0)
+		close(fd);
+
+	kt_ret(sim_del(ENG), 0, "del " ENG);
+	return kt_done();
+}
