@@ -1,0 +1,129 @@
+#!/bin/sh
+# Boot a kernel with an initramfs in QEMU (TCG: KVM does not work here),
+# console to a log, with a time limit.
+#
+# Usage: vm-run.sh --kernel debian|debug|PATH --initrd FILE [options]
+#   --kernel debian   Debian's vmlinuz (scripts/fetch-kernel.sh)
+#   --kernel debug    the debug kernel (scripts/build-debug-kernel.sh)
+#   --timeout S       kill QEMU after S seconds (default 300)
+#   --net user        QEMU user networking: the guest is 10.0.2.15 and
+#                     reaches the host's loopback at 10.0.2.2 (the initramfs
+#                     needs --net-modules for Debian's kernel)
+#   --append ARGS     more kernel command line (e.g. esol.shell=1)
+#   --log FILE        console log (default build/vm/<kernel>.log)
+#   --result FILE     write "PASSED FAILED" there
+#   --mem MB          guest memory (default 512)
+#   --quiet           do not copy the console to stdout
+#
+# The last line of stdout is "vm-run: NAME: N passed, N failed (T s)".
+# Exit status: 0 all passed; 1 some test failed or the console shows a
+# kernel warning; 2 the guest did not finish (no GUEST-RESULT line: crash,
+# panic); 3 time limit; 4 usage or set-up error.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kernel=
+initrd=
+timeout=300
+net=none
+append=
+log=
+result=
+mem=512
+quiet=0
+die() { echo "vm-run: $*" >&2; exit 4; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2; shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--net) net=$2; shift 2 ;;
+	--append) append="$append $2"; shift 2 ;;
+	--log) log=$2; shift 2 ;;
+	--result) result=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--quiet) quiet=1; shift ;;
+	*) die "unknown argument $1 (see the head of $0)" ;;
+	esac
+done
+[ -n "$kernel" ] && [ -n "$initrd" ] || die "usage: vm-run.sh --kernel debian|debug|PATH --initrd FILE [--timeout S] [--net user] [--append ARGS] [--log FILE] [--result FILE]"
+[ -f "$initrd" ] || die "no initrd $initrd"
+
+case "$kernel" in
+debian)
+	kdir=$("$top/scripts/fetch-kernel.sh") || die "fetch-kernel.sh failed"
+	image=$kdir/vmlinuz
+	nic=e1000
+	name=debian
+	;;
+debug)
+	kdir=$("$top/scripts/build-debug-kernel.sh" | tail -n 1) || die "build-debug-kernel.sh failed"
+	image=$kdir/arch/x86/boot/bzImage
+	nic=virtio-net-pci
+	name=debug
+	;;
+*)
+	image=$kernel
+	nic=e1000
+	name=$(basename "$kernel")
+	;;
+esac
+[ -f "$image" ] || die "no kernel image $image"
+
+case "$net" in
+none) netargs="-nic none" ;;
+user) netargs="-nic user,model=$nic"; append="$append esol.net=user" ;;
+*) die "--net: none or user" ;;
+esac
+
+[ -n "$log" ] || log=$top/build/vm/$name.log
+mkdir -p "$(dirname "$log")"
+
+t0=$(date +%s.%N)
+# -nographic puts the serial console on stdio; stdin is /dev/null so QEMU
+# leaves the terminal alone.  timeout(1) kills QEMU at the limit.
+if [ "$quiet" = 1 ]; then
+	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 \
+		$netargs -nographic -no-reboot -kernel "$image" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 quiet esol.kernel=$name$append" \
+		< /dev/null 2>&1 | tr -d '\r' > "$log"
+else
+	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 \
+		$netargs -nographic -no-reboot -kernel "$image" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 quiet esol.kernel=$name$append" \
+		< /dev/null 2>&1 | tr -d '\r' | tee "$log"
+fi
+# POSIX sh has no PIPESTATUS: tell a time-out by the elapsed time.
+t1=$(date +%s.%N)
+elapsed=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')
+timed_out=$(echo "$elapsed $timeout" | awk '{ print ($1 >= $2) ? 1 : 0 }')
+
+# Results: the guest's own counts, plus one check of the console: no
+# kernel warning printed (kernel lines carry a printk timestamp).
+PATTERNS='WARNING:|BUG:|KASAN:|UBSAN:|ODEBUG:|Oops|general protection fault|kernel BUG|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|unreferenced object|Call Trace'
+line=$(grep -a '^GUEST-RESULT ' "$log" | tail -n 1)
+passed=$(echo "$line" | sed -n 's/.*passed=\([0-9]*\).*/\1/p')
+failed=$(echo "$line" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
+status=0
+if [ -z "$line" ]; then
+	passed=0 failed=1 status=2
+	[ "$timed_out" = 1 ] && status=3
+	if [ "$status" = 3 ]; then
+		echo "vm-run: $name: time limit of ${timeout}s reached, QEMU killed" >&2
+	else
+		echo "vm-run: $name: the guest did not finish (see $log)" >&2
+	fi
+fi
+if grep -aE '\[ *[0-9]+\.[0-9]+\].*('"$PATTERNS"')' "$log" > "$log.issues"; then
+	echo "vm-run: $name: kernel warnings on the console:" >&2
+	head -n 20 "$log.issues" >&2
+	failed=$((failed + 1))
+else
+	passed=$((passed + 1))
+	rm -f "$log.issues"
+fi
+[ "$status" = 0 ] && [ "$failed" -gt 0 ] && status=1
+[ -n "$result" ] && { mkdir -p "$(dirname "$result")"; echo "$passed $failed" > "$result"; }
+echo "vm-run: $name: $passed passed, $failed failed (${elapsed} s, log $log)"
+exit $status
