@@ -5,7 +5,7 @@
 AGENT_LIB := $(B)/libagent.a
 AGENT_LIB_OBJS := $(B)/userspace/agent/loop.o $(B)/userspace/agent/control.o \
 		  $(B)/userspace/agent/state.o $(B)/userspace/agent/supplies.o \
-		  $(B)/userspace/agent/ids.o
+		  $(B)/userspace/agent/ids.o $(B)/userspace/agent/meter.o
 AGENT_LDLIBS := $(shell $(PKG_CONFIG) --libs jansson libcrypto)
 PROTO_A := $(B)/libproto.a
 CHECK_LDLIBS := $(shell $(PKG_CONFIG) --libs check)
@@ -40,3 +40,9 @@ $(B)/tests/unit/test_agent_ids: $(B)/tests/unit/test_agent_ids.o $(AGENT_LIB) $(
 	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) $(CHECK_LDLIBS)
 
 UNIT_TESTS += $(B)/tests/unit/test_agent_supplies $(B)/tests/unit/test_agent_ids
+
+$(B)/tests/unit/test_agent_meter: $(B)/tests/unit/test_agent_meter.o $(AGENT_LIB) $(PROTO_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) $(CHECK_LDLIBS)
+
+UNIT_TESTS += $(B)/tests/unit/test_agent_meter

@@ -1,0 +1,147 @@
+# shellcheck shell=sh
+# lib.sh: helpers shared by the host end-to-end tests (sourced).
+#
+# Every test: `. tests/e2e/lib.sh; e2e_init NAME`.  It gets a private temp
+# dir $T, and a trap that stops every process it started (by pid) and
+# removes $T, however the test ends.  Only loopback addresses are used;
+# ports are free ephemeral ones picked at run time.
+
+set -eu
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# The agent runs as built with ASan+UBSan; server and esolctl as built.
+ESOLD=${ESOLD:-$TOP/build/san/bin/esold}
+ESOLCTL=${ESOLCTL:-$TOP/build/bin/esolctl}
+ESOL_SERVER=${ESOL_SERVER:-$TOP/build/bin/esol-server}
+MKPKI=${MKPKI:-$TOP/scripts/mkpki.sh}
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# Never let a proxy from the environment route test traffic elsewhere.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+
+E2E_PIDS=""
+
+log() { echo "[$(date +%H:%M:%S)] $*"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+e2e_cleanup() {
+	rc=$?
+	for p in $E2E_PIDS; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	for p in $E2E_PIDS; do
+		i=0
+		while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	if [ "$rc" -ne 0 ] && [ -n "${T:-}" ]; then
+		for f in "$T"/*.log; do
+			[ -f "$f" ] || continue
+			echo "---- $f (last 40 lines)"
+			tail -n 40 "$f"
+		done
+	fi
+	[ -n "${T:-}" ] && rm -rf "$T"
+	exit "$rc"
+}
+
+e2e_init() {
+	E2E_NAME=$1
+	T=$(mktemp -d "/tmp/esol-e2e-$E2E_NAME.XXXXXX")
+	trap e2e_cleanup EXIT
+	trap 'exit 130' INT TERM
+	for b in "$ESOLD" "$ESOLCTL" "$ESOL_SERVER"; do
+		[ -x "$b" ] || fail "$b not built (make && make SAN=1 $b)"
+	done
+}
+
+# Remember a pid for cleanup.
+track() { E2E_PIDS="$E2E_PIDS $1"; }
+untrack() {
+	n=""
+	for p in $E2E_PIDS; do [ "$p" = "$1" ] || n="$n $p"; done
+	E2E_PIDS=$n
+}
+
+# A TCP port on 127.0.0.1 nobody listens on (checked in /proc/net/tcp).
+free_port() {
+	while :; do
+		p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
+		hex=$(printf '%04X' "$p")
+		if ! awk -v h=":$hex" '$2 ~ h"$" { found = 1 } END { exit !found }' \
+			/proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+# wait_for SECONDS CMD...: run CMD every 0.1 s until it succeeds.
+wait_for() {
+	w_limit=$(( $1 * 10 ))
+	shift
+	w_i=0
+	while ! "$@" >/dev/null 2>&1; do
+		w_i=$((w_i + 1))
+		[ $w_i -lt $w_limit ] || return 1
+		sleep 0.1
+	done
+}
+
+# ---- the sysfs-shaped tree esold reads with --root ----
+
+# make_sysfs ROOT SERIAL: one engine printeng0 with seven meters and four
+# toner supplies, like printeng_sim's default engine.
+make_sysfs() {
+	d="$1/sys/class/printeng/printeng0"
+	mkdir -p "$d"
+	echo "$2" >"$d/serial"
+	echo "Esol Demo 9000" >"$d/model"
+	echo "E1.02.3" >"$d/engine_fw"
+	echo "C4.5.6" >"$d/controller_fw"
+	echo 1 >"$d/generation"
+	echo 0 >"$d/refused_updates"
+	echo 12345 >"$d/impressions_total"
+	echo 10000 >"$d/impressions_mono"
+	echo 2345 >"$d/impressions_color"
+	echo 4000 >"$d/impressions_duplex"
+	echo 100 >"$d/impressions_large"
+	echo 10345 >"$d/sheets_total"
+	echo 2000 >"$d/sheets_duplex"
+	k=0
+	for c in black cyan magenta yellow; do
+		s="$d/supply$k"
+		mkdir -p "$s"
+		echo toner >"$s/type"
+		echo percent >"$s/unit"
+		echo "$c" >"$s/colorant"
+		echo "$c toner" >"$s/description"
+		echo 80 >"$s/level"
+		echo 100 >"$s/max_capacity"
+		echo ok >"$s/state"
+		echo 0 >"$s/replaced"
+		k=$((k + 1))
+	done
+}
+
+sysfs_dir() { echo "$1/sys/class/printeng/printeng0"; }
+
+# Write a sysfs-tree file the way an update lands: a new file renamed
+# into place, then the generation bumped.
+sysfs_set() {
+	f="$(sysfs_dir "$1")/$2"
+	echo "$3" >"$f.new"
+	mv "$f.new" "$f"
+	g=$(cat "$(sysfs_dir "$1")/generation")
+	echo $((g + 1)) >"$(sysfs_dir "$1")/generation.new"
+	mv "$(sysfs_dir "$1")/generation.new" "$(sysfs_dir "$1")/generation"
+}
+
+# supply_state ROOT K STATE [LEVEL]
+supply_state() {
+	[ $# -lt 4 ] || sysfs_set "$1" "supply$2/level" "$4"
+	sysfs_set "$1" "supply$2/state" "$3"
+}
