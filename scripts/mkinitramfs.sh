@@ -27,6 +27,7 @@ die() { echo "mkinitramfs: $*" >&2; exit 1; }
 
 [ $# -ge 1 ] || die "usage: mkinitramfs.sh OUT.cpio.gz [--kernel-release R] [--tests-list F] [--payload DIR] [--net-modules DIR] FILES..."
 out=$1; shift
+case "$out" in /*) outabs=$out ;; *) outabs=$PWD/$out ;; esac
 release=esol
 tests_list=
 payload=
@@ -56,6 +57,23 @@ is_dynamic() {
 }
 is_dynamic "$busybox" &&
 	die "$busybox is not static (install busybox-static)"
+
+# Relative paths are relative to the caller's directory.
+abspath() { case "$1" in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+init=$(abspath "$init")
+[ -z "$tests_list" ] || tests_list=$(abspath "$tests_list")
+[ -z "$payload" ] || payload=$(abspath "$payload")
+[ -z "$netmods" ] || netmods=$(abspath "$netmods")
+abs=
+IFS_SAVE=$IFS
+IFS='
+'
+for f in $files; do
+	[ -n "$f" ] && abs="$abs
+$(abspath "$f")"
+done
+IFS=$IFS_SAVE
+files=$abs
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/esol-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
@@ -151,7 +169,6 @@ if [ -n "$payload" ]; then
 	find "$payload" -type f -perm -u+x | while read -r f; do copy_libs "$f"; done
 fi
 
-mkdir -p "$(dirname "$out")"
-outabs=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
+mkdir -p "$(dirname "$outabs")"
 find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 > "$outabs.tmp"
 mv "$outabs.tmp" "$outabs"
