@@ -154,6 +154,7 @@ static void printeng_test_update_api(struct kunit *test)
 	u64 initial[__PRINTENG_METER_COUNT] = { [0] = U64_MAX - 10 };
 	struct printeng_values *v;
 	struct printeng_device *pe;
+	u64 sheets, color;
 
 	v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, v);
@@ -177,18 +178,15 @@ static void printeng_test_update_api(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pe->refused, 2ULL);
 
 	/* Absolute values may not go back. */
+	sheets = BIT_ULL(PRINTENG_METER_SHEETS_TOTAL);
+	color = BIT_ULL(PRINTENG_METER_IMPRESSIONS_COLOR);
 	set[PRINTENG_METER_SHEETS_TOTAL] = 0;
-	KUNIT_EXPECT_EQ(test, printeng_meters_set(pe,
-			BIT_ULL(PRINTENG_METER_SHEETS_TOTAL), set), -ERANGE);
+	KUNIT_EXPECT_EQ(test, printeng_meters_set(pe, sheets, set), -ERANGE);
 	set[PRINTENG_METER_SHEETS_TOTAL] = 40;
-	KUNIT_EXPECT_EQ(test, printeng_meters_set(pe,
-			BIT_ULL(PRINTENG_METER_SHEETS_TOTAL), set), 0);
+	KUNIT_EXPECT_EQ(test, printeng_meters_set(pe, sheets, set), 0);
 	/* ...nor touch a meter the device lacks. */
-	KUNIT_EXPECT_EQ(test, printeng_meters_set(pe,
-			BIT_ULL(PRINTENG_METER_IMPRESSIONS_COLOR), set),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, printeng_meter_add(pe,
-			PRINTENG_METER_IMPRESSIONS_COLOR, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, printeng_meters_set(pe, color, set), -EINVAL);
+	KUNIT_EXPECT_EQ(test, printeng_meter_add(pe, 2, 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, printeng_meter_add(pe, 64, 1), -EINVAL);
 
 	/* Supplies: bounds, specials, state. */
@@ -249,6 +247,7 @@ static struct kunit_suite printeng_test_suite = {
 	.name = "printeng",
 	.test_cases = printeng_test_cases,
 };
+
 kunit_test_suite(printeng_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for printeng");
