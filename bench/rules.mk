@@ -1,0 +1,13 @@
+# bench/: benchmarks that print their figures (make bench).
+BENCH_GUEST := $(B)/guest/bench_snapshot
+
+$(B)/guest/bench_snapshot: bench/snapshot.c include/uapi/linux/printeng.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ bench/snapshot.c
+
+.PHONY: bench bench-kmod
+bench-kmod: kmod
+	$(MAKE) -C bench/kmod KDIR=$(KDIR)
+
+bench: bench-kmod $(BENCH_GUEST)
+	scripts/bench.sh
