@@ -79,3 +79,6 @@ clean:
 	$(MAKE) -C kmod KDIR=$(KDIR) clean || true
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+demo: all
+	scripts/demo.sh
