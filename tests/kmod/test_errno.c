@@ -15,6 +15,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <grp.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kt.h"
@@ -443,6 +445,57 @@ static void check_sim_garbage(int idx)
 	kt_eq_u64(pe_generation(idx), g0 + 1, "and bumps the generation");
 }
 
+/*
+ * An unprivileged process (uid/gid 65534, no capabilities) reads the
+ * device and sysfs, but cannot open the device for writing nor touch the
+ * simulator.  Run in a child; its results come back through a pipe.
+ */
+static void check_unprivileged(int idx)
+{
+	struct printeng_snapshot s;
+	char path[128], buf[64];
+	int pfd[2], res[5], status, fd;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		close(pfd[0]);
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(2);
+		fd = pe_open(idx, O_RDONLY);
+		res[0] = fd < 0 ? fd : pe_snap(fd, &s);
+		res[1] = fd < 0 ? fd : (read(fd, &s, sizeof(s)) == sizeof(s) ? 0 : -errno);
+		if (fd >= 0)
+			close(fd);
+		res[2] = pe_open(idx, O_RDWR);
+		if (res[2] >= 0)
+			close(res[2]);
+		snprintf(path, sizeof(path), "supply0/level");
+		res[3] = pe_sysfs(idx, path, buf, sizeof(buf));
+		res[4] = kt_write_file(SIM_CONTROL, "add unpriv");
+		if (write(pfd[1], res, sizeof(res)) != sizeof(res))
+			_exit(3);
+		_exit(0);
+	}
+	close(pfd[1]);
+	memset(res, 0x7f, sizeof(res));
+	if (read(pfd[0], res, sizeof(res)) != sizeof(res))
+		kt_why("child failed");
+	close(pfd[0]);
+	waitpid(pid, &status, 0);
+	kt_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "a child drops to uid 65534");
+	kt_ret(res[0], 0, "unprivileged: open O_RDONLY and GET_SNAPSHOT");
+	kt_ret(res[1], 0, "unprivileged: read a snapshot");
+	kt_ret(res[2], -EACCES, "unprivileged: open O_RDWR: EACCES");
+	kt_ok(res[3] > 0, "unprivileged: sysfs is readable");
+	kt_ok(res[4] == -EACCES || res[4] == -EPERM,
+	      "unprivileged: simulator control refused (%d)", res[4]);
+	kt_ok(!kt_exists(SIM_DIR "/unpriv"), "no engine created");
+}
+
 int main(void)
 {
 	int idx;
@@ -460,6 +513,7 @@ int main(void)
 	check_ioctl_errors(idx);
 	check_write_seek(idx);
 	check_sim_garbage(idx);
+	check_unprivileged(idx);
 
 	kt_ret(sim_del(ENG), 0, "del " ENG);
 	return kt_done();

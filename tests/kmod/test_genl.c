@@ -473,6 +473,19 @@ static void test_get(struct nl_sock *sk)
 	kt_ret(request(sk, 77, 0, REQ_INDEX, idx, &v), -EOPNOTSUPP,
 	       "unknown command 77: EOPNOTSUPP");
 	kt_eq_u64(v.n, 0, "no reply for any rejected request");
+	sim_del("genl_get");
+
+	/* the largest reply: longest strings, every meter, 16 supplies */
+	idx = sim_add("genl_max", "serial=S234567890123456789012345678901 model=M23456789012345678901234567890123456789012345678901234567890123 engine_fw=E234567890123456789012345678901 controller_fw=C234567890123456789012345678901 "
+		      "supplies=ink:abcdefghijklmno,ink:bcdefghijklmnop,ink:cdefghijklmnopq,ink:defghijklmnopqr,ink:efghijklmnopqrs,ink:fghijklmnopqrst,ink:ghijklmnopqrstu,ink:hijklmnopqrstuv,ink:i,ink:j,ink:k,ink:l,ink:m,ink:n,ink:o,ink:p");
+	if (kt_ok(idx >= 0, "add engine genl_max (longest strings, 16 supplies)")) {
+		v.n = 0;
+		kt_ret(request(sk, PRINTENG_CMD_GET, 0, REQ_INDEX, idx, &v), 0,
+		       "GET do of the largest device");
+		if (kt_eq_u64(v.n, 1, "GET do: one reply"))
+			check_dev_msg("GET largest", &v.m[0], idx);
+		sim_del("genl_max");
+	}
 	kt_ret(request(sk, PRINTENG_CMD_GET, NLM_F_DUMP, REQ_EXTRA_SERIAL, idx,
 		       &v), -EINVAL,
 	       "dump with an unexpected attribute: EINVAL (strict)");
@@ -519,6 +532,55 @@ static void test_dump(struct nl_sock *sk)
 	kt_eq_u64(found, 3, "dump lists the 3 new engines");
 	for (i = 0; i < 3; i++)
 		sim_del(names[i]);
+	free(v.m);
+}
+
+/* A dump bigger than one netlink message buffer resumes where it stopped. */
+static void test_big_dump(struct nl_sock *sk)
+{
+	enum { N = 24 };
+	struct pvec v = { 0 };
+	int idx[N], i, ok = 0, seen[N] = { 0 };
+	size_t j;
+	bool dup = false, all = true;
+
+	for (i = 0; i < N; i++) {
+		char name[32], opts[512];
+
+		snprintf(name, sizeof(name), "genl_big%d", i);
+		snprintf(opts, sizeof(opts), "serial=BIG-%d supplies=toner:black,toner:cyan,toner:magenta,toner:yellow,drum:black,drum:cyan,drum:magenta,drum:yellow,developer,fuser,waste_toner,transfer,cleaner_unit,staples,opc,ink:black", i);
+		idx[i] = sim_add(name, opts);
+		ok += idx[i] >= 0;
+	}
+	kt_eq_u64(ok, N, "add %d engines with 16 supplies each", N);
+	kt_ret(request(sk, PRINTENG_CMD_GET, NLM_F_DUMP, REQ_NONE, 0, &v), 0,
+	       "dump of %d large devices (several messages)", N);
+	for (j = 0; j < v.n; j++) {
+		for (size_t k = 0; k < j; k++)
+			dup |= v.m[j].dev == v.m[k].dev;
+		for (i = 0; i < N; i++) {
+			char want[32];
+
+			if ((int)v.m[j].dev != idx[i])
+				continue;
+			seen[i]++;
+			snprintf(want, sizeof(want), "BIG-%d", i);
+			if (strcmp(v.m[j].serial, want) || v.m[j].nsup != 16 ||
+			    v.m[j].nmeters != 7 || v.m[j].bad)
+				all = false;
+		}
+	}
+	for (i = 0; i < N; i++)
+		all &= seen[i] == 1;
+	kt_ok(!dup, "big dump: no device twice");
+	kt_ok(all, "big dump: each of the %d engines once, complete", N);
+	kt_eq_u64(v.n, count_class_devices(), "big dump: every device");
+	for (i = 0; i < N; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "genl_big%d", i);
+		sim_del(name);
+	}
 	free(v.m);
 }
 
@@ -593,6 +655,8 @@ static void test_supply_events(struct nl_sock *ev, struct pvec *v)
 			 PRINTENG_STATE_OK, 100, 1);
 	check_supply_ntf(ev, v, idx, "0 replace 60", PRINTENG_STATE_OK,
 			 PRINTENG_STATE_MISSING, 60, 2);
+	check_supply_ntf(ev, v, idx, "0 replace 80", PRINTENG_STATE_OK,
+			 PRINTENG_STATE_OK, 80, 3);
 	sim_del("genl_ev");
 }
 
@@ -792,6 +856,7 @@ int main(void)
 
 	test_get(sk);
 	test_dump(sk);
+	test_big_dump(sk);
 	ev = ev_open(&evs);
 	test_supply_events(ev, &evs);
 	test_meters_events(ev, &evs);

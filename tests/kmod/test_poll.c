@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -204,6 +205,37 @@ int main(void)
 	}
 	close(fd1);
 	close(fd2);
+
+	/* a no-op supply write changes nothing; a replacement does */
+	fd1 = pe_open(idx, O_RDONLY | O_NONBLOCK);
+	read_gen(fd1);
+	g1 = pe_generation(idx);
+	kt_ret(sim_cmd(ENG, "supply", "1 level 60"), 0,
+	       "supply 1 level 60 again (no change)");
+	kt_eq_u64(pe_generation(idx), g1, "a no-op supply write keeps the generation");
+	kt_eq_u64(poll1(fd1, 200), 0, "and wakes nobody");
+	kt_ret(sim_cmd(ENG, "supply", "1 replace 60"), 0,
+	       "supply 1 replaced at the same level");
+	kt_eq_u64(poll1(fd1, 1000), POLLIN, "a replacement wakes pollers");
+	kt_ok(read_gen(fd1) > g1, "a replacement bumps the generation");
+	close(fd1);
+
+	/* the snapshot's timestamps are taken at the read */
+	{
+		struct timespec m0, m1, r0, r1;
+
+		clock_gettime(CLOCK_MONOTONIC, &m0);
+		clock_gettime(CLOCK_REALTIME, &r0);
+		pe_snap(fd, &s);
+		clock_gettime(CLOCK_MONOTONIC, &m1);
+		clock_gettime(CLOCK_REALTIME, &r1);
+#define NS(t) ((uint64_t)(t).tv_sec * 1000000000ull + (t).tv_nsec)
+		kt_ok(s.mono_ns >= NS(m0) && s.mono_ns <= NS(m1),
+		      "mono_ns is CLOCK_MONOTONIC at the snapshot");
+		kt_ok(s.real_ns >= NS(r0) && s.real_ns <= NS(r1),
+		      "real_ns is CLOCK_REALTIME at the snapshot");
+#undef NS
+	}
 
 	/* the generation only grows */
 	gprev = 0;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "kt.h"
@@ -195,6 +196,41 @@ static void check_device(const char *what, int idx)
 	close(fd);
 }
 
+/* The major of "printeng" in /proc/devices, or -1. */
+static int proc_major(void)
+{
+	char buf[8192], name[64], *p;
+	int major;
+
+	if (kt_read_file("/proc/devices", buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = strtok(buf, "\n"); p; p = strtok(NULL, "\n"))
+		if (sscanf(p, "%d %63s", &major, name) == 2 &&
+		    !strcmp(name, "printeng"))
+			return major;
+	return -1;
+}
+
+/* dev_t of the node, the sysfs "dev" file, /proc/devices; the parent. */
+static void check_devnum(int idx, const struct stat *st)
+{
+	char dev[32], want[32], link[256], path[128];
+	ssize_t n;
+
+	snprintf(want, sizeof(want), "%u:%u", major(st->st_rdev),
+		 minor(st->st_rdev));
+	pe_sysfs(idx, "dev", dev, sizeof(dev));
+	kt_eq_str(dev, want, "sysfs dev matches the node's device number");
+	kt_eq_u64(minor(st->st_rdev), idx, "minor = N of printeng<N>");
+	kt_eq_s64(major(st->st_rdev), proc_major(),
+		  "major = \"printeng\" in /proc/devices");
+	snprintf(path, sizeof(path), PE_CLASS "/printeng%d/device", idx);
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	kt_ok(n > 0 && strstr(link, "printeng-sim."),
+	      "parent is the simulator's platform device (%s)", link);
+}
+
 /* Every file under the device is read-only for everyone. */
 static void check_modes(int idx)
 {
@@ -226,6 +262,7 @@ static void check_modes(int idx)
 	kt_ok(!stat(path, &st) && S_ISCHR(st.st_mode) &&
 	      (st.st_mode & 0777) == 0444, "/dev/printeng%d is a 0444 chrdev",
 	      idx);
+	check_devnum(idx, &st);
 }
 
 int main(void)
@@ -372,6 +409,25 @@ int main(void)
 			  "no supply directory");
 		check_device("no supplies", idx);
 	}
+
+	/* longest identity strings; a colorant longer than the ABI allows */
+	idx = sim_add("sysfs_f",
+		      "serial=S234567890123456789012345678901 model=M23456789012345678901234567890123456789012345678901234567890123 engine_fw=E234567890123456789012345678901 controller_fw=C234567890123456789012345678901 supplies=toner:abcdefghijklmnopqrstu,transfer_unit:abcdefghijklmno");
+	if (kt_ok(idx >= 0, "add an engine with the longest strings")) {
+		fd = pe_open(idx, O_RDONLY);
+		r = fd < 0 ? fd : pe_snap(fd, &s);
+		kt_ret(r, 0, "snapshot");
+		kt_eq_str(s.supplies[0].colorant, "abcdefghijklmno",
+			  "a long colorant is cut to 15 characters");
+		kt_eq_str(s.supplies[1].description,
+			  "abcdefghijklmno transfer_unit", "description");
+		check_device("longest strings", idx);
+		if (fd >= 0)
+			close(fd);
+		kt_ret(sim_del("sysfs_f"), 0, "del sysfs_f");
+	}
+	kt_ret(sim_add("sysfs_g", "serial=S2345678901234567890123456789012"),
+	       -E2BIG, "a 32-character serial is refused by the simulator");
 
 	kt_ret(sim_del("sysfs_a"), 0, "del sysfs_a");
 	kt_ret(sim_del("sysfs_b"), 0, "del sysfs_b");

@@ -201,6 +201,8 @@ int main(void)
 		      "empty", "low", "0", "0");
 	expect_change(fd, dev, "0 replace", "supply0", "toner", "black", "ok",
 		      "empty", "100", "1");
+	expect_change(fd, dev, "0 replace 70", "supply0", "toner", "black", "ok",
+		      "ok", "70", "2");
 	expect_change(fd, dev, "1 level 10", "supply1", "fuser", "", "low",
 		      "ok", "10", "0");
 	expect_change(fd, dev, "2 missing", "supply2", "toner", "cyan",
