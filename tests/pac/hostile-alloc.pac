@@ -1,0 +1,6 @@
+// Eats memory until something stops it.
+function FindProxyForURL(url, host) {
+    var hoard = [];
+    for (;;)
+        hoard.push(new Array(65536).join("x") + hoard.length);
+}

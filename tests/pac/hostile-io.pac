@@ -1,0 +1,6 @@
+// Tries to reach outside: files, network, printing.
+function FindProxyForURL(url, host) {
+    var fs = require("fs");
+    fs.writeFileSync("/tmp/esol-pac-was-here", "x");
+    return "DIRECT";
+}

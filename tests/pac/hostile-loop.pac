@@ -1,0 +1,5 @@
+// Never returns.
+function FindProxyForURL(url, host) {
+    var i = 0;
+    for (;;) { i++; }
+}

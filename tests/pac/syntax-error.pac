@@ -1,0 +1,5 @@
+// A PAC cut short by a broken upload: it does not compile.
+function FindProxyForURL(url, host) {
+    if (dnsDomainIs(host, ".example.com") {
+        return "DIRECT";
+    return "PROXY proxy.example.com:3128";

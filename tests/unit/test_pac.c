@@ -1,0 +1,694 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_pac: the PAC evaluator - every helper (with a fake resolver and a
+ * fake clock), the corpus in tests/pac/, and hostile scripts (time limit,
+ * memory cap, output cap, no I/O).  Each evaluation is a real child
+ * process running the real duktape.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net/pac.h"
+#include "net/proxy.h"
+
+/* 2024-03-15T12:30:45Z, a Friday */
+#define T_FRI_1230 1710505845000LL
+
+/* The fake world, copied into each evaluation's child by fork(). */
+static char fake_myip[32] = "10.1.2.3";
+static int64_t fake_now = T_FRI_1230;
+static int resolve_calls;
+
+static const struct {
+	const char *name, *ip;
+} fake_hosts[] = {
+	{ "known.example", "10.0.0.5" },
+	{ "esol.example.com", "203.0.113.7" },
+	{ "intranet.corp.example.com", "10.20.0.1" },
+	{ "printer-backend.example.com", "192.168.5.5" },
+	{ "localhost", "127.0.0.1" },
+	{ "198.51.100.1", "198.51.100.1" },
+};
+
+static int fake_resolve(void *ctx, const char *host, char *out, size_t len)
+{
+	(void)ctx;
+	resolve_calls++;
+	for (size_t i = 0; i < sizeof(fake_hosts) / sizeof(fake_hosts[0]); i++) {
+		if (!strcmp(host, fake_hosts[i].name)) {
+			snprintf(out, len, "%s", fake_hosts[i].ip);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int fake_my_ip(void *ctx, char *out, size_t len)
+{
+	(void)ctx;
+	snprintf(out, len, "%s", fake_myip);
+	return 0;
+}
+
+static int64_t fake_clock(void *ctx)
+{
+	(void)ctx;
+	return fake_now;
+}
+
+static const struct pac_dns fdns = { fake_resolve, fake_my_ip, NULL };
+
+static struct pac_opts opts(void)
+{
+	struct pac_opts o = {
+		.dns = &fdns, .now_ms = fake_clock, .timeout_ms = 2000,
+	};
+	return o;
+}
+
+static const char *srcdir(void)
+{
+	const char *d = getenv("ESOL_SRCDIR");
+
+	return d ? d : ".";
+}
+
+static char *read_pac(const char *name, size_t *len)
+{
+	char path[512];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/tests/pac/%s", srcdir(), name);
+	f = fopen(path, "r");
+	ck_assert_msg(f, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Evaluate `expr` as FindProxyForURL's answer (coerced to a string). */
+static void expect_expr(const char *expr, const char *want)
+{
+	char script[2048];
+	struct pac_opts o = opts();
+	struct pac_error err;
+	char *out = NULL;
+	int r;
+
+	snprintf(script, sizeof(script),
+		 "function FindProxyForURL(url, host) { return String(%s); }", expr);
+	r = pac_eval(script, strlen(script), "https://esol.example.com/",
+		     "esol.example.com", &o, &out, &err);
+	ck_assert_msg(r == 0, "%s: %s: %s", expr, pac_status_name(err.status), err.msg);
+	ck_assert_msg(!strcmp(out, want), "%s: got '%s', want '%s'", expr, out, want);
+	free(out);
+}
+
+#define T(expr) expect_expr(expr, "true")
+#define F(expr) expect_expr(expr, "false")
+
+/* ---- helpers ---- */
+
+START_TEST(t_plain_host)
+{
+	T("isPlainHostName('www')");
+	F("isPlainHostName('www.example.com')");
+	F("isPlainHostName('::1')");
+	T("isPlainHostName('')");
+}
+END_TEST
+
+START_TEST(t_dns_domain_is)
+{
+	T("dnsDomainIs('www.netscape.com', '.netscape.com')");
+	F("dnsDomainIs('www', '.netscape.com')");
+	F("dnsDomainIs('www.mcom.com', '.netscape.com')");
+	T("dnsDomainIs('a.example.com', 'example.com')");
+	F("dnsDomainIs('com', 'example.com')");
+}
+END_TEST
+
+START_TEST(t_local_host_or_domain_is)
+{
+	T("localHostOrDomainIs('www.netscape.com', 'www.netscape.com')");
+	T("localHostOrDomainIs('www', 'www.netscape.com')");
+	F("localHostOrDomainIs('www.mcom.com', 'www.netscape.com')");
+	F("localHostOrDomainIs('home.netscape.com', 'www.netscape.com')");
+	F("localHostOrDomainIs('ww', 'www.netscape.com')");
+}
+END_TEST
+
+START_TEST(t_dns)
+{
+	T("isResolvable('known.example')");
+	F("isResolvable('unknown.example')");
+	F("isResolvable('bad name with spaces')");
+	expect_expr("dnsResolve('known.example')", "10.0.0.5");
+	expect_expr("dnsResolve('unknown.example')", "null");
+	expect_expr("myIpAddress()", "10.1.2.3");
+	snprintf(fake_myip, sizeof(fake_myip), "192.0.2.99");
+	expect_expr("myIpAddress()", "192.0.2.99");
+	expect_expr("dnsResolveEx('known.example')", "10.0.0.5");
+	expect_expr("dnsResolveEx('nope.example')", "");
+	T("isResolvableEx('known.example')");
+}
+END_TEST
+
+START_TEST(t_domain_levels)
+{
+	expect_expr("dnsDomainLevels('www')", "0");
+	expect_expr("dnsDomainLevels('www.netscape.com')", "2");
+	expect_expr("dnsDomainLevels('a.b.c.d.e')", "4");
+}
+END_TEST
+
+START_TEST(t_convert_addr)
+{
+	expect_expr("convert_addr('104.16.41.2')", "1745889538");
+	expect_expr("convert_addr('255.255.255.255')", "4294967295");
+	expect_expr("convert_addr('0.0.0.0')", "0");
+	expect_expr("convert_addr('10.0.0.1')", "167772161");
+}
+END_TEST
+
+START_TEST(t_is_in_net)
+{
+	T("isInNet('198.95.249.79', '198.95.249.79', '255.255.255.255')");
+	T("isInNet('198.95.249.79', '198.95.0.0', '255.255.0.0')");
+	F("isInNet('198.96.0.1', '198.95.0.0', '255.255.0.0')");
+	T("isInNet('1.2.3.4', '0.0.0.0', '0.0.0.0')");
+	/* a mask across the high bit, where signed arithmetic bites */
+	T("isInNet('200.1.2.3', '200.0.0.0', '255.0.0.0')");
+	F("isInNet('201.1.2.3', '200.0.0.0', '255.0.0.0')");
+	T("isInNet('172.31.255.254', '172.16.0.0', '255.240.0.0')");
+	F("isInNet('172.32.0.1', '172.16.0.0', '255.240.0.0')");
+	/* non-contiguous masks compare what they select */
+	T("isInNet('10.99.20.77', '10.0.20.0', '255.0.255.0')");
+	F("isInNet('10.99.21.77', '10.0.20.0', '255.0.255.0')");
+	/* host names are resolved */
+	T("isInNet('known.example', '10.0.0.0', '255.0.0.0')");
+	F("isInNet('unknown.example', '0.0.0.0', '0.0.0.0')");
+	/* invalid addresses never match */
+	F("isInNet('300.1.1.1', '0.0.0.0', '0.0.0.0')");
+	F("isInNet('10.0.0.1', '10.0.0.x', '255.0.0.0')");
+	F("isInNet('10.0.0.1', '10.0.0.0', '255.0.0')");
+	T("isInNetEx('10.3.4.5', '10.0.0.0/8')");
+	F("isInNetEx('11.3.4.5', '10.0.0.0/8')");
+	T("isInNetEx('11.3.4.5', '0.0.0.0/0')");
+	T("isInNetEx('10.0.0.5', '10.0.0.5/32')");
+	F("isInNetEx('10.0.0.5', '10.0.0.5/33')");
+}
+END_TEST
+
+START_TEST(t_shexp_c)
+{
+	ck_assert(pac_shexp_match("http://home.netscape.com/people/ari/index.html", "*/ari/*"));
+	ck_assert(!pac_shexp_match("http://home.netscape.com/people/montulli/index.html", "*/ari/*"));
+	ck_assert(pac_shexp_match("www.example.com", "*.example.com"));
+	ck_assert(!pac_shexp_match("example.com", "*.example.com"));
+	ck_assert(pac_shexp_match("a.b", "a?b"));
+	ck_assert(!pac_shexp_match("ab", "a?b"));
+	ck_assert(pac_shexp_match("", "*"));
+	ck_assert(pac_shexp_match("", ""));
+	ck_assert(!pac_shexp_match("x", ""));
+	ck_assert(!pac_shexp_match("", "?"));
+	ck_assert(pac_shexp_match("abcbc", "a*bc"));
+	ck_assert(pac_shexp_match("abc", "a*b*c"));
+	ck_assert(pac_shexp_match("abc", "***"));
+	ck_assert(!pac_shexp_match("abcd", "a*b*c"));
+	/* every other character is itself: no classes, no regex */
+	ck_assert(pac_shexp_match("[abc]", "[abc]"));
+	ck_assert(!pac_shexp_match("a", "[abc]"));
+	ck_assert(pac_shexp_match("a+b", "a+b"));
+	ck_assert(!pac_shexp_match("aab", "a+b"));
+	ck_assert(!pac_shexp_match("axb", "a.b"));
+	ck_assert(pac_shexp_match("a\\b", "a\\b"));
+	ck_assert(pac_shexp_match("(x)|y", "(x)|y"));
+	ck_assert(!pac_shexp_match("x", "(x)|y"));
+	/* case matters */
+	ck_assert(!pac_shexp_match("WWW.EXAMPLE.COM", "*.example.com"));
+	/* the pattern that makes naive backtracking exponential */
+	ck_assert(!pac_shexp_match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab",
+				   "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*c"));
+	ck_assert(pac_shexp_match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac",
+				  "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*c"));
+}
+END_TEST
+
+START_TEST(t_shexp_js)
+{
+	T("shExpMatch('http://home.netscape.com/people/ari/index.html', '*/ari/*')");
+	F("shExpMatch('www.example.com.evil.org', '*.example.com')");
+	T("shExpMatch('10.1.2.3', '10.1.*')");
+	F("shExpMatch('10.11.2.3', '10.1.*.*')");
+	T("shExpMatch(url, 'https://*')");
+	F("shExpMatch('a^b$', 'a^b')");
+}
+END_TEST
+
+START_TEST(t_weekday_range)
+{
+	fake_now = T_FRI_1230;
+	T("weekdayRange('FRI', 'GMT')");
+	F("weekdayRange('THU', 'GMT')");
+	T("weekdayRange('MON', 'FRI', 'GMT')");
+	F("weekdayRange('SAT', 'SUN', 'GMT')");
+	T("weekdayRange('FRI', 'MON', 'GMT')");	/* wraps over the weekend */
+	F("weekdayRange('SAT', 'THU', 'GMT')");
+	T("weekdayRange('fri', 'GMT')");
+	F("weekdayRange('FOO', 'GMT')");
+	F("weekdayRange()");
+}
+END_TEST
+
+START_TEST(t_weekday_local)
+{
+	/* 2024-03-15 23:30Z is Saturday 08:30 in Tokyo */
+	setenv("TZ", "Asia/Tokyo", 1);
+	tzset();
+	fake_now = 1710545400000LL;
+	T("weekdayRange('SAT')");
+	F("weekdayRange('SAT', 'GMT')");
+	T("weekdayRange('FRI', 'GMT')");
+	T("timeRange(8)");
+	T("timeRange(23, 'GMT')");
+	T("dateRange(16)");
+	T("dateRange('MAR')");
+	T("dateRange(15, 'GMT')");
+	F("dateRange(16, 'GMT')");
+}
+END_TEST
+
+START_TEST(t_date_range)
+{
+	fake_now = T_FRI_1230;
+	T("dateRange(15, 'GMT')");
+	F("dateRange(1, 14, 'GMT')");
+	T("dateRange(10, 20, 'GMT')");
+	T("dateRange(28, 16, 'GMT')");	/* wraps over the month's end */
+	T("dateRange('MAR', 'GMT')");
+	F("dateRange('APR', 'GMT')");
+	T("dateRange('JAN', 'MAR', 'GMT')");
+	F("dateRange('NOV', 'FEB', 'GMT')");
+	T("dateRange('DEC', 'MAR', 'GMT')");
+	T("dateRange(2024, 'GMT')");
+	F("dateRange(2020, 2023, 'GMT')");
+	T("dateRange(1, 'MAR', 31, 'MAR', 'GMT')");
+	F("dateRange(16, 'MAR', 20, 'MAR', 'GMT')");
+	T("dateRange(20, 'DEC', 15, 'MAR', 'GMT')");
+	T("dateRange(1, 'MAR', 2024, 31, 'DEC', 2024, 'GMT')");
+	F("dateRange(1, 'MAR', 2023, 14, 'MAR', 2024, 'GMT')");
+	T("dateRange('FEB', 2024, 'APR', 2024, 'GMT')");
+	F("dateRange('FOO', 'GMT')");
+	F("dateRange(1, 'MAR', 31, 2024, 'GMT')");	/* halves differ */
+	F("dateRange()");
+}
+END_TEST
+
+START_TEST(t_time_range)
+{
+	fake_now = T_FRI_1230;
+	T("timeRange(12, 'GMT')");
+	F("timeRange(13, 'GMT')");
+	T("timeRange(9, 17, 'GMT')");
+	T("timeRange(9, 12, 'GMT')");	/* the end hour is included */
+	F("timeRange(13, 17, 'GMT')");
+	T("timeRange(12, 30, 12, 31, 'GMT')");
+	F("timeRange(12, 31, 13, 0, 'GMT')");
+	T("timeRange(12, 30, 45, 12, 30, 45, 'GMT')");
+	F("timeRange(12, 30, 46, 12, 31, 0, 'GMT')");
+	F("timeRange(22, 6, 'GMT')");
+	T("timeRange(0, 23, 'GMT')");
+	F("timeRange(1, 2, 3, 'GMT')");
+	F("timeRange('x', 'GMT')");
+	fake_now = 1710545400000LL;	/* 23:30Z */
+	T("timeRange(22, 6, 'GMT')");	/* wraps over midnight */
+}
+END_TEST
+
+START_TEST(t_alert_is_harmless)
+{
+	expect_expr("(alert('hello'), 'DIRECT')", "DIRECT");
+}
+END_TEST
+
+/* ---- the corpus ---- */
+
+struct corpus_case {
+	const char *file, *url, *host, *myip;
+	int64_t now_s;
+	const char *want;		/* NULL: an error is expected */
+	enum pac_status err;
+};
+
+static const struct corpus_case corpus[] = {
+	{ "corp-split-domain.pac", "https://intranet/", "intranet", NULL, 0, "DIRECT", 0 },
+	{ "corp-split-domain.pac", "https://wiki.corp.example.com/", "wiki.corp.example.com",
+	  NULL, 0, "DIRECT", 0 },
+	{ "corp-split-domain.pac", "https://WIKI.CORP.EXAMPLE.COM/", "WIKI.CORP.EXAMPLE.COM",
+	  NULL, 0, "DIRECT", 0 },
+	{ "corp-split-domain.pac", "https://intranet.example.com/", "intranet.example.com",
+	  NULL, 0, "DIRECT", 0 },
+	{ "corp-split-domain.pac", "https://x.partner.example.org/api", "x.partner.example.org",
+	  NULL, 0, "PROXY partner-gw.corp.example.com:8443", 0 },
+	{ "corp-split-domain.pac", "https://esol.example.com/", "esol.example.com", NULL, 0,
+	  "PROXY proxy.corp.example.com:3128; DIRECT", 0 },
+	{ "corp-subnet.pac", "https://known.example/", "known.example", NULL, 0, "DIRECT", 0 },
+	{ "corp-subnet.pac", "https://printer-backend.example.com/",
+	  "printer-backend.example.com", NULL, 0, "DIRECT", 0 },
+	{ "corp-subnet.pac", "https://esol.example.com/", "esol.example.com", "10.1.2.3", 0,
+	  "PROXY proxy-hq.example.com:8080; PROXY proxy-dr.example.com:8080", 0 },
+	{ "corp-subnet.pac", "https://esol.example.com/", "esol.example.com", "10.2.9.9", 0,
+	  "PROXY proxy-branch.example.com:8080; DIRECT", 0 },
+	{ "corp-subnet.pac", "https://esol.example.com/", "esol.example.com", "192.0.2.50", 0,
+	  "DIRECT", 0 },
+	{ "corp-subnet.pac", "https://nx.example/", "nx.example", "10.1.2.3", 0,
+	  "PROXY proxy-hq.example.com:8080; PROXY proxy-dr.example.com:8080", 0 },
+	{ "loadbalance-hash.pac", "https://esol.example.com/", "esol.example.com", NULL, 0,
+	  "PROXY p1.example.com:3128; PROXY p2.example.com:3128; PROXY p0.example.com:3128; DIRECT", 0 },
+	{ "loadbalance-hash.pac", "https://www.example.org/", "www.example.org", NULL, 0,
+	  "PROXY p0.example.com:3128; PROXY p1.example.com:3128; PROXY p2.example.com:3128; DIRECT", 0 },
+	{ "fallback-list.pac", "https://localhost/", "localhost", NULL, 0, "DIRECT", 0 },
+	{ "fallback-list.pac", "https://esol.example.com/", "esol.example.com", NULL, 0,
+	  "PROXY  a.example.com:8080 ;PROXY b.example.com:8080;  SOCKS s.example.com:1080; DIRECT;", 0 },
+	{ "time-based.pac", "https://esol.example.com/", "esol.example.com", NULL, 1710505845,
+	  "PROXY office.example.com:3128", 0 },
+	{ "time-based.pac", "https://esol.example.com/", "esol.example.com", NULL, 1710592200,
+	  "PROXY night.example.com:3128; DIRECT", 0 },
+	{ "time-based.pac", "https://esol.example.com/", "esol.example.com", NULL, 1711750500,
+	  "PROXY batch.example.com:3128", 0 },
+	{ "time-based.pac", "https://esol.example.com/", "esol.example.com", NULL, 1710489599,
+	  "PROXY night.example.com:3128; DIRECT", 0 },
+	{ "time-based.pac", "https://esol.example.com/", "esol.example.com", NULL, 1710525570,
+	  "PROXY office.example.com:3128", 0 },
+	{ "time-based.pac", "https://esol.example.com/", "esol.example.com", NULL, 1710525600,
+	  "PROXY night.example.com:3128; DIRECT", 0 },
+	{ "wpad-legacy.pac", "https://192.0.2.55/", "192.0.2.55", NULL, 0, "DIRECT", 0 },
+	{ "wpad-legacy.pac", "https://198.51.100.1/", "198.51.100.1", NULL, 0,
+	  "PROXY 192.0.2.10:8080", 0 },
+	{ "wpad-legacy.pac", "https://printer.local/", "printer.local", NULL, 0, "DIRECT", 0 },
+	{ "wpad-legacy.pac", "https://updates.vendor.example/", "updates.vendor.example", NULL, 0,
+	  "DIRECT", 0 },
+	{ "wpad-legacy.pac", "https://a.b.c.d.example/", "a.b.c.d.example", NULL, 0, "DIRECT", 0 },
+	{ "wpad-legacy.pac", "https://esol.example.com/", "esol.example.com", NULL, 0,
+	  "PROXY 192.0.2.10:8080; DIRECT", 0 },
+	{ "ms-ex.pac", "https://known.example/", "known.example", NULL, 0, "DIRECT", 0 },
+	{ "ms-ex.pac", "https://esol.example.com/", "esol.example.com", "10.9.1.1", 0,
+	  "PROXY lab-proxy.example.com:3128", 0 },
+	{ "ms-ex.pac", "https://nx.example/", "nx.example", "10.1.2.3", 0,
+	  "PROXY proxy.example.com:3128", 0 },
+	{ "returns-undefined.pac", "https://esol.example.com/", "esol.example.com", NULL, 0,
+	  "DIRECT", 0 },
+	{ "returns-undefined.pac", "https://www.example.org/", "www.example.org", NULL, 0,
+	  NULL, PAC_E_RESULT },
+	{ "syntax-error.pac", "https://esol.example.com/", "esol.example.com", NULL, 0,
+	  NULL, PAC_E_SYNTAX },
+	{ "no-function.pac", "https://esol.example.com/", "esol.example.com", NULL, 0,
+	  NULL, PAC_E_NOFUNC },
+};
+
+START_TEST(t_corpus)
+{
+	const struct corpus_case *c = &corpus[_i];
+	struct pac_opts o = opts();
+	struct pac_error err;
+	char *script, *out = NULL;
+	size_t len;
+	int r;
+
+	snprintf(fake_myip, sizeof(fake_myip), "%s", c->myip ? c->myip : "10.1.2.3");
+	fake_now = c->now_s ? c->now_s * 1000 : T_FRI_1230;
+	script = read_pac(c->file, &len);
+	r = pac_eval(script, len, c->url, c->host, &o, &out, &err);
+	if (c->want) {
+		ck_assert_msg(r == 0, "%s %s: %s: %s", c->file, c->host,
+			      pac_status_name(err.status), err.msg);
+		ck_assert_msg(!strcmp(out, c->want), "%s %s: got '%s', want '%s'",
+			      c->file, c->host, out, c->want);
+	} else {
+		ck_assert_msg(r < 0, "%s %s: expected %s, got '%s'", c->file, c->host,
+			      pac_status_name(c->err), out);
+		ck_assert_msg(err.status == c->err, "%s: got %s (%s), want %s", c->file,
+			      pac_status_name(err.status), err.msg, pac_status_name(c->err));
+		ck_assert(err.msg[0]);
+	}
+	free(out);
+	free(script);
+}
+END_TEST
+
+START_TEST(t_corpus_candidates)
+{
+	struct pac_opts o = opts();
+	struct pac_error err;
+	struct net_proxy_list l;
+	char *script, *out = NULL, bad[128];
+	size_t len;
+
+	script = read_pac("fallback-list.pac", &len);
+	ck_assert_int_eq(pac_eval(script, len, "https://esol.example.com/",
+				  "esol.example.com", &o, &out, &err), 0);
+	ck_assert_int_eq(net_proxy_parse_pac(out, &l, bad, sizeof(bad)), 4);
+	ck_assert_str_eq(bad, "");
+	ck_assert_int_eq(l.c[0].type, NET_PROXY_HTTP);
+	ck_assert_str_eq(l.c[0].host, "a.example.com");
+	ck_assert_uint_eq(l.c[0].port, 8080);
+	ck_assert_str_eq(l.c[1].host, "b.example.com");
+	ck_assert_int_eq(l.c[2].type, NET_PROXY_SOCKS4);
+	ck_assert_uint_eq(l.c[2].port, 1080);
+	ck_assert_int_eq(l.c[3].type, NET_PROXY_DIRECT);
+	free(out);
+	free(script);
+}
+END_TEST
+
+/* ---- hostile scripts ---- */
+
+static void expect_fail(const char *file, struct pac_opts *o, enum pac_status want,
+			const char *msg_part)
+{
+	struct pac_error err;
+	char *script, *out = NULL;
+	size_t len;
+	int r;
+
+	script = read_pac(file, &len);
+	r = pac_eval(script, len, "https://esol.example.com/", "esol.example.com", o,
+		     &out, &err);
+	ck_assert_msg(r < 0, "%s: expected failure, got '%s'", file, out);
+	ck_assert_ptr_null(out);
+	ck_assert_msg(err.status == want, "%s: got %s (%s), want %s", file,
+		      pac_status_name(err.status), err.msg, pac_status_name(want));
+	if (msg_part)
+		ck_assert_msg(strstr(err.msg, msg_part), "%s: message '%s' lacks '%s'",
+			      file, err.msg, msg_part);
+	free(script);
+}
+
+START_TEST(t_hostile_loop)
+{
+	struct pac_opts o = opts();
+
+	o.timeout_ms = 300;
+	expect_fail("hostile-loop.pac", &o, PAC_E_TIMEOUT, "time limit");
+	expect_fail("hostile-toplevel-loop.pac", &o, PAC_E_TIMEOUT, "time limit");
+}
+END_TEST
+
+START_TEST(t_hostile_alloc)
+{
+	struct pac_opts o = opts();
+
+	o.mem_max = 4u << 20;
+	o.timeout_ms = 5000;
+	expect_fail("hostile-alloc.pac", &o, PAC_E_NOMEM, NULL);
+}
+END_TEST
+
+START_TEST(t_hostile_alloc_catch)
+{
+	struct pac_opts o = opts();
+
+	o.mem_max = 2u << 20;
+	o.timeout_ms = 500;
+	expect_fail("hostile-alloc-catch.pac", &o, PAC_E_TIMEOUT, NULL);
+}
+END_TEST
+
+START_TEST(t_hostile_huge)
+{
+	struct pac_opts o = opts();
+
+	expect_fail("hostile-huge.pac", &o, PAC_E_TOO_LONG, "limit 4096");
+	o.out_max = 50;
+	expect_fail("fallback-list.pac", &o, PAC_E_TOO_LONG, "limit 50");
+}
+END_TEST
+
+START_TEST(t_hostile_io)
+{
+	struct pac_opts o = opts();
+
+	unlink("/tmp/esol-pac-was-here");
+	expect_fail("hostile-io.pac", &o, PAC_E_RUNTIME, "require");
+	ck_assert_int_ne(access("/tmp/esol-pac-was-here", F_OK), 0);
+	expect_fail("hostile-io2.pac", &o, PAC_E_RUNTIME, "XMLHttpRequest");
+}
+END_TEST
+
+START_TEST(t_no_io_builtins)
+{
+	/* none of the usual ways out exist in the heap */
+	expect_expr("typeof require", "undefined");
+	expect_expr("typeof print", "undefined");
+	expect_expr("typeof XMLHttpRequest", "undefined");
+	expect_expr("typeof __esol_dns", "undefined");
+	expect_expr("typeof Duktape.modSearch", "undefined");
+	expect_expr("typeof fetch", "undefined");
+}
+END_TEST
+
+START_TEST(t_script_errors)
+{
+	struct pac_opts o = opts();
+	struct pac_error err;
+	char *out = NULL;
+	static const struct {
+		const char *src;
+		enum pac_status st;
+	} cases[] = {
+		{ "function FindProxyForURL(u, h) { throw new Error('boom'); }", PAC_E_RUNTIME },
+		{ "function FindProxyForURL(u, h) { return 42; }", PAC_E_RESULT },
+		{ "function FindProxyForURL(u, h) { return null; }", PAC_E_RESULT },
+		{ "function FindProxyForURL(u, h) { return {}; }", PAC_E_RESULT },
+		{ "function FindProxyForURL(u, h) { return 'DIRECT\\u0000x'; }", PAC_E_RESULT },
+		{ "function f() { return 1 + f(); } function FindProxyForURL(u, h) { return f(); }",
+		  PAC_E_RUNTIME },
+		/* a tail call recurses for ever without growing: the time limit */
+		{ "function f() { return f(); } function FindProxyForURL(u, h) { return f(); }",
+		  PAC_E_TIMEOUT },
+		{ "var FindProxyForURL = 'DIRECT';", PAC_E_NOFUNC },
+		{ "", PAC_E_NOFUNC },
+		{ "throw 'at load';", PAC_E_RUNTIME },
+		{ "function FindProxyForURL(u, h) { return 'DIRECT' ", PAC_E_SYNTAX },
+	};
+
+	o.timeout_ms = 500;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r = pac_eval(cases[i].src, strlen(cases[i].src), "https://x/", "x", &o,
+				 &out, &err);
+
+		ck_assert_msg(r < 0 && err.status == cases[i].st, "case %zu: got %s (%s)", i,
+			      r < 0 ? pac_status_name(err.status) : "ok", err.msg);
+		ck_assert_ptr_null(out);
+		ck_assert(err.msg[0]);
+	}
+}
+END_TEST
+
+START_TEST(t_resolver_in_child)
+{
+	/* the resolver runs in the child: the parent's counter does not move */
+	resolve_calls = 0;
+	T("isResolvable('known.example')");
+	ck_assert_int_eq(resolve_calls, 0);
+}
+END_TEST
+
+START_TEST(t_async_job)
+{
+	static const char src[] = "function FindProxyForURL(u, h) { return 'PROXY ' + h + ':1'; }";
+	struct pac_opts o = opts();
+	struct pac_job *j;
+	struct pac_error err;
+	char *out = NULL;
+	int r;
+
+	ck_assert_int_eq(pac_job_start(src, strlen(src), "https://a/", "a.example", &o, &j), 0);
+	ck_assert_int_ge(pac_job_fd(j), 0);
+	while ((r = pac_job_read(j)) == -EAGAIN) {
+		fd_set rs;
+
+		FD_ZERO(&rs);
+		FD_SET(pac_job_fd(j), &rs);
+		select(pac_job_fd(j) + 1, &rs, NULL, NULL, NULL);
+	}
+	ck_assert_int_eq(r, 0);
+	ck_assert_int_eq(pac_job_result(j, &out, &err), 0);
+	ck_assert_str_eq(out, "PROXY a.example:1");
+	free(out);
+	pac_job_free(j);
+
+	/* a job dropped while it runs is killed and reaped */
+	ck_assert_int_eq(pac_job_start("for(;;){}", 9, "https://a/", "a", &o, &j), 0);
+	pac_job_free(j);
+}
+END_TEST
+
+static Suite *pac_suite(void)
+{
+	Suite *s = suite_create("pac");
+	TCase *tc = tcase_create("helpers");
+
+	tcase_add_test(tc, t_plain_host);
+	tcase_add_test(tc, t_dns_domain_is);
+	tcase_add_test(tc, t_local_host_or_domain_is);
+	tcase_add_test(tc, t_dns);
+	tcase_add_test(tc, t_domain_levels);
+	tcase_add_test(tc, t_convert_addr);
+	tcase_add_test(tc, t_is_in_net);
+	tcase_add_test(tc, t_shexp_c);
+	tcase_add_test(tc, t_shexp_js);
+	tcase_add_test(tc, t_weekday_range);
+	tcase_add_test(tc, t_weekday_local);
+	tcase_add_test(tc, t_date_range);
+	tcase_add_test(tc, t_time_range);
+	tcase_add_test(tc, t_alert_is_harmless);
+	tcase_add_test(tc, t_resolver_in_child);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("corpus");
+	tcase_add_loop_test(tc, t_corpus, 0, (int)(sizeof(corpus) / sizeof(corpus[0])));
+	tcase_add_test(tc, t_corpus_candidates);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hostile");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, t_hostile_loop);
+	tcase_add_test(tc, t_hostile_alloc);
+	tcase_add_test(tc, t_hostile_alloc_catch);
+	tcase_add_test(tc, t_hostile_huge);
+	tcase_add_test(tc, t_hostile_io);
+	tcase_add_test(tc, t_no_io_builtins);
+	tcase_add_test(tc, t_script_errors);
+	tcase_add_test(tc, t_async_job);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(pac_suite());
+	int failed;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
