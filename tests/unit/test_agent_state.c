@@ -61,6 +61,7 @@ START_TEST(test_roundtrip)
 	struct agent_state a = {
 		.supplies_enabled = true, .supplies_interval_s = 3600,
 		.supplies_last_sent = 1700000000, .last_poll = 1700000123,
+		.last_poll_ok = 1700000100,
 	}, b;
 	char msg[256];
 

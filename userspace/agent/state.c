@@ -26,7 +26,8 @@ bool agent_state_equal(const struct agent_state *a, const struct agent_state *b)
 	return a->supplies_enabled == b->supplies_enabled &&
 	       a->supplies_interval_s == b->supplies_interval_s &&
 	       a->supplies_last_sent == b->supplies_last_sent &&
-	       a->last_poll == b->last_poll;
+	       a->last_poll == b->last_poll &&
+	       a->last_poll_ok == b->last_poll_ok;
 }
 
 static int get_time(json_t *root, const char *key, int64_t *out,
@@ -47,7 +48,7 @@ static int parse(const char *buf, size_t len, struct agent_state *st,
 {
 	static const char *const known[] = {
 		"version", "supplies_enabled", "supplies_interval_s",
-		"supplies_last_sent", "last_poll",
+		"supplies_last_sent", "last_poll", "last_poll_ok",
 	};
 	json_error_t jerr;
 	json_t *root, *v;
@@ -94,7 +95,8 @@ static int parse(const char *buf, size_t len, struct agent_state *st,
 	}
 	st->supplies_interval_s = (uint32_t)json_integer_value(v);
 	if (get_time(root, "supplies_last_sent", &st->supplies_last_sent, msg, msg_size) ||
-	    get_time(root, "last_poll", &st->last_poll, msg, msg_size))
+	    get_time(root, "last_poll", &st->last_poll, msg, msg_size) ||
+	    get_time(root, "last_poll_ok", &st->last_poll_ok, msg, msg_size))
 		goto out;
 	r = 0;
 out:
@@ -180,12 +182,13 @@ int agent_state_save(const char *dir, const struct agent_state *st)
 	char *text;
 	int fd, dfd, r;
 
-	o = json_pack("{s:i,s:b,s:I,s:I,s:I}",
+	o = json_pack("{s:i,s:b,s:I,s:I,s:I,s:I}",
 		      "version", AGENT_STATE_VERSION,
 		      "supplies_enabled", st->supplies_enabled,
 		      "supplies_interval_s", (json_int_t)st->supplies_interval_s,
 		      "supplies_last_sent", (json_int_t)st->supplies_last_sent,
-		      "last_poll", (json_int_t)st->last_poll);
+		      "last_poll", (json_int_t)st->last_poll,
+		      "last_poll_ok", (json_int_t)st->last_poll_ok);
 	if (!o)
 		return -ENOMEM;
 	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);

@@ -4,8 +4,9 @@
  * one JSON file (state_dir/state.json).
  *
  * What the server told the Supplies Assistant (enabled, interval), when
- * the last supplies report was taken, and when the last poll succeeded
- * (so a device that was off at poll time polls once when it is back).
+ * the last supplies report was taken, when the last poll was attempted
+ * (so a device that was off at poll time polls once when it is back) and
+ * when one last succeeded (reported to the server).
  * The file is rewritten atomically (temp file, fsync, rename, directory
  * fsync) and only when a value changed: polling itself writes nothing
  * but the last-poll time, once a day.
@@ -24,7 +25,8 @@ struct agent_state {
 	bool supplies_enabled;
 	uint32_t supplies_interval_s;	/* 0 when disabled */
 	int64_t supplies_last_sent;	/* Unix s a report was taken; 0 never */
-	int64_t last_poll;		/* Unix s of the last successful poll; 0 never */
+	int64_t last_poll;		/* Unix s of the last poll attempt; 0 never */
+	int64_t last_poll_ok;		/* Unix s of the last successful poll; 0 never */
 };
 
 void agent_state_defaults(struct agent_state *st);

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * agent_cfg: the running configuration as esold uses it.  A thin layer
+ * over core/config (which loads, validates and saves the INI file): it
+ * owns one loaded config and answers what the other agent modules ask
+ * (participation, paths, the next poll time through core/schedule, the
+ * settings in protocol and transport form), and applies "set KEY VALUE"
+ * from the control socket (validated by core/config, saved atomically).
+ */
+#ifndef ESOL_AGENT_AGENT_CFG_H
+#define ESOL_AGENT_AGENT_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/transport.h"
+#include "proto/proto.h"
+
+struct agent_cfg;
+
+/* Load and validate path.  -errno, with the bad key and line in msg. */
+int agent_cfg_load(const char *path, struct agent_cfg **out,
+		   char *msg, size_t msg_size);
+void agent_cfg_free(struct agent_cfg *c);
+
+/*
+ * Set key to value: validated, written to the config file atomically,
+ * then applied to *c (on any error *c and the file are unchanged).
+ * -EINVAL with msg for a bad key or value, other -errno for I/O.
+ */
+int agent_cfg_set(struct agent_cfg *c, const char *key, const char *value,
+		  char *msg, size_t msg_size);
+
+bool agent_cfg_enabled(const struct agent_cfg *c);
+const char *agent_cfg_path(const struct agent_cfg *c);
+const char *agent_cfg_server_url(const struct agent_cfg *c);
+const char *agent_cfg_state_dir(const struct agent_cfg *c);
+const char *agent_cfg_spool_dir(const struct agent_cfg *c);
+const char *agent_cfg_control_socket(const struct agent_cfg *c);
+const char *agent_cfg_control_group(const struct agent_cfg *c);	/* "" none */
+int agent_cfg_log_level(const struct agent_cfg *c);
+/* The poll time as "HH:MM" and the time zone, for status. */
+void agent_cfg_poll_time(const struct agent_cfg *c, char buf[6]);
+const char *agent_cfg_timezone(const struct agent_cfg *c);
+const char *agent_cfg_proxy_mode(const struct agent_cfg *c);
+
+/*
+ * The daily poll (core/schedule): is one due at now, given the last poll
+ * attempt (0: never), and when is the next (> now).  device_id spreads
+ * the fleet ("" before the engine was read).  0 or -errno.
+ */
+int agent_cfg_schedule(const struct agent_cfg *c, const char *device_id,
+		       int64_t now, int64_t last_poll, bool *due, int64_t *next);
+
+/* The configuration summary sent with each poll. */
+void agent_cfg_proto(const struct agent_cfg *c, struct proto_config *out);
+/* The transport's settings; pointers into c, valid while c lives. */
+void agent_cfg_net(const struct agent_cfg *c, struct net_config *out);
+
+#endif /* ESOL_AGENT_AGENT_CFG_H */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * exchange: esold's transfers with the Communication Server.
+ *
+ * One transfer at a time, over the net transport driven by the agent's
+ * loop.  What the spool holds goes first, oldest first (meter reads and
+ * supplies reports, each removed only when the server confirms it,
+ * "stored" or "duplicate"); then a poll when one is due.  A failure
+ * backs off (exponential, full jitter, Retry-After honoured) on
+ * CLOCK_BOOTTIME; a message the server refuses (4xx) stays in the spool,
+ * held until the next scheduled poll, reload or poll-now.  Every
+ * exchange goes to the transmission log.
+ */
+#ifndef ESOL_AGENT_EXCHANGE_H
+#define ESOL_AGENT_EXCHANGE_H
+
+#include <stddef.h>
+
+#include "proto/proto.h"
+
+struct agent;
+struct agent_cfg;
+
+/* Open the spool (recovering it), the transmission log and the transport. */
+int exchange_init(struct agent *a, char *msg, size_t msg_size);
+void exchange_free(struct agent *a);
+/* Apply a new config (transport, spool limits); msg on refusal. */
+int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
+			 char *msg, size_t msg_size);
+/* Start the next transfer if there is one to do and nothing in flight. */
+void exchange_kick(struct agent *a);
+/* Cancel the transfer in flight (participation off); the spool stays. */
+void exchange_stop(struct agent *a);
+/* Retry timer callback (back-off over). */
+struct loop_timer;
+void exchange_retry_fired(struct loop_timer *t, bool cancelled);
+/* Snapshot, build and spool a supplies report. */
+int exchange_take_supplies(struct agent *a, enum proto_supplies_trigger trig);
+
+#endif /* ESOL_AGENT_EXCHANGE_H */
