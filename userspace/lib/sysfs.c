@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysfs: the snapshot fallback of libprinteng, from the one-value files of
+ * /sys/class/printeng/printeng<N>/ (docs/ABI/testing/sysfs-class-printeng).
+ *
+ * sysfs cannot give a consistent snapshot in one call: every file is read
+ * on its own.  So the generation is read before and after all the other
+ * files, and the whole read is retried (a bounded number of times) until
+ * both agree: then every value belongs to that generation, because every
+ * accepted change bumps it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/internal.h"
+
+/* Longest sysfs value we accept (the longest ABI string is 63 bytes). */
+#define VALUE_MAX	256
+
+/* A printable excerpt of a bad value for error messages. */
+static const char *excerpt(const char *v, char *buf, size_t len)
+{
+	if (!pel_text_ok(v))
+		return "(not text)";
+	snprintf(buf, len, "\"%.40s%s\"", v, strlen(v) > 40 ? "..." : "");
+	return buf;
+}
+
+int pel_sysfs_read(struct printeng_ctx *ctx, const char *path, char *buf,
+		   size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+	char extra;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		err = -errno;
+		return pel_fail(ctx, err, "%s: %s", path,
+				err == -ENOENT ? "missing" : strerror(-err));
+	}
+	while (got < len - 1) {
+		n = read(fd, buf + got, len - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			close(fd);
+			return pel_fail(ctx, err, "%s: %s", path, strerror(-err));
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got == len - 1) {
+		do {
+			n = read(fd, &extra, 1);
+		} while (n < 0 && errno == EINTR);
+		if (n > 0) {
+			close(fd);
+			return pel_fail(ctx, -EOVERFLOW,
+					"%s: longer than %zu bytes", path, len - 1);
+		}
+	}
+	close(fd);
+	buf[got] = '\0';
+	if (got == 0)
+		return pel_fail(ctx, -EINVAL, "%s: empty file", path);
+	if (buf[got - 1] == '\n')
+		buf[--got] = '\0';
+	if (memchr(buf, '\n', got) || strlen(buf) != got)
+		return pel_fail(ctx, -EINVAL,
+				"%s: more than one line, or a NUL byte", path);
+	return 0;
+}
+
+/* Read @dir/@name into buf. */
+static int read_value(struct printeng_ctx *ctx, const char *dir,
+		      const char *name, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return pel_fail(ctx, -ENAMETOOLONG, "%s/%s: path too long",
+				dir, name);
+	return pel_sysfs_read(ctx, path, buf, len);
+}
+
+static int read_u64(struct printeng_ctx *ctx, const char *dir,
+		    const char *name, uint64_t *out)
+{
+	char v[VALUE_MAX], ex[64];
+	int ret;
+
+	ret = read_value(ctx, dir, name, v, sizeof(v));
+	if (ret)
+		return ret;
+	ret = pel_parse_u64(v, out);
+	if (ret == -ERANGE)
+		return pel_fail(ctx, ret, "%s/%s: %s is beyond 64 bits", dir,
+				name, excerpt(v, ex, sizeof(ex)));
+	if (ret)
+		return pel_fail(ctx, ret,
+				"%s/%s: %s is not an unsigned decimal number",
+				dir, name, excerpt(v, ex, sizeof(ex)));
+	return 0;
+}
+
+static int read_u32(struct printeng_ctx *ctx, const char *dir,
+		    const char *name, uint32_t *out)
+{
+	char v[VALUE_MAX], ex[64];
+	int ret;
+
+	ret = read_value(ctx, dir, name, v, sizeof(v));
+	if (ret)
+		return ret;
+	ret = pel_parse_u32(v, out);
+	if (ret == -ERANGE)
+		return pel_fail(ctx, ret, "%s/%s: %s is beyond 32 bits", dir,
+				name, excerpt(v, ex, sizeof(ex)));
+	if (ret)
+		return pel_fail(ctx, ret,
+				"%s/%s: %s is not an unsigned decimal number",
+				dir, name, excerpt(v, ex, sizeof(ex)));
+	return 0;
+}
+
+static int read_level(struct printeng_ctx *ctx, const char *dir,
+		      const char *name, int32_t *out)
+{
+	char v[VALUE_MAX], ex[64];
+	int ret;
+
+	ret = read_value(ctx, dir, name, v, sizeof(v));
+	if (ret)
+		return ret;
+	ret = pel_parse_level(v, out);
+	if (ret == -ERANGE)
+		return pel_fail(ctx, ret,
+				"%s/%s: %s is out of range (a 32-bit value >= 0, or -1 other, -2 unknown, -3 some remaining)",
+				dir, name, excerpt(v, ex, sizeof(ex)));
+	if (ret)
+		return pel_fail(ctx, ret, "%s/%s: %s is not a decimal number",
+				dir, name, excerpt(v, ex, sizeof(ex)));
+	return 0;
+}
+
+static int read_text(struct printeng_ctx *ctx, const char *dir,
+		     const char *name, char *dst, size_t dstlen)
+{
+	char v[VALUE_MAX];
+	int ret;
+
+	ret = read_value(ctx, dir, name, v, sizeof(v));
+	if (ret)
+		return ret;
+	ret = pel_copy_text(dst, dstlen, v);
+	if (ret == -EOVERFLOW)
+		return pel_fail(ctx, ret, "%s/%s: %zu bytes, at most %zu allowed",
+				dir, name, strlen(v), dstlen - 1);
+	if (ret)
+		return pel_fail(ctx, ret,
+				"%s/%s: control characters or invalid UTF-8",
+				dir, name);
+	return 0;
+}
+
+static int read_name(struct printeng_ctx *ctx, const char *dir,
+		     const char *name, uint32_t *out,
+		     int (*from_name)(const char *, uint32_t *))
+{
+	char v[VALUE_MAX], ex[64];
+	int ret;
+
+	ret = read_value(ctx, dir, name, v, sizeof(v));
+	if (ret)
+		return ret;
+	if (from_name(v, out))
+		return pel_fail(ctx, -EINVAL, "%s/%s: unknown %s %s", dir, name,
+				name, excerpt(v, ex, sizeof(ex)));
+	return 0;
+}
+
+int pel_sysfs_identity(struct printeng_ctx *ctx, const char *dir,
+		       struct printeng_snap *out)
+{
+	int ret;
+
+	ret = read_text(ctx, dir, "serial", out->serial, sizeof(out->serial));
+	if (!ret && !out->serial[0])
+		ret = pel_fail(ctx, -EINVAL, "%s/serial: empty", dir);
+	if (!ret)
+		ret = read_text(ctx, dir, "model", out->model,
+				sizeof(out->model));
+	if (!ret)
+		ret = read_text(ctx, dir, "engine_fw", out->engine_fw,
+				sizeof(out->engine_fw));
+	if (!ret)
+		ret = read_text(ctx, dir, "controller_fw", out->controller_fw,
+				sizeof(out->controller_fw));
+	return ret;
+}
+
+/* Parse "supply<K>" (no leading zeros); -1 when the name is not that. */
+static int supply_dir_index(const char *name)
+{
+	uint32_t k;
+
+	if (strncmp(name, "supply", 6))
+		return -1;
+	if (pel_parse_u32(name + 6, &k) || k > 65535)
+		return -1;
+	return (int)k;
+}
+
+/* How many supply<K> directories there are; they must be 0..K-1. */
+static int count_supplies(struct printeng_ctx *ctx, const char *dir,
+			  unsigned int *count)
+{
+	unsigned int n = 0;
+	int max = -1, k, err;
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d) {
+		err = -errno;
+		return pel_fail(ctx, err, "%s: %s", dir, strerror(-err));
+	}
+	while ((errno = 0, de = readdir(d))) {
+		k = supply_dir_index(de->d_name);
+		if (k < 0)
+			continue;
+		n++;
+		if (k > max)
+			max = k;
+	}
+	err = -errno;
+	closedir(d);
+	if (err)
+		return pel_fail(ctx, err, "%s: %s", dir, strerror(-err));
+	if (n > PRINTENG_SUPPLIES_MAX || max >= PRINTENG_SUPPLIES_MAX)
+		return pel_fail(ctx, -EOVERFLOW,
+				"%s: supply%d: more than %d supplies", dir, max,
+				PRINTENG_SUPPLIES_MAX);
+	if (max + 1 != (int)n)
+		return pel_fail(ctx, -EINVAL,
+				"%s: supply directories are not numbered 0..%u (highest is supply%d)",
+				dir, n ? n - 1 : 0, max);
+	*count = n;
+	return 0;
+}
+
+static int read_supply(struct printeng_ctx *ctx, const char *dir,
+		       unsigned int k, struct printeng_supply_entry *s)
+{
+	char sdir[PATH_MAX];
+	int ret, n;
+
+	n = snprintf(sdir, sizeof(sdir), "%s/supply%u", dir, k);
+	if (n < 0 || (size_t)n >= sizeof(sdir))
+		return pel_fail(ctx, -ENAMETOOLONG, "%s: path too long", dir);
+	ret = read_name(ctx, sdir, "type", &s->type,
+			printeng_supply_type_from_name);
+	if (!ret)
+		ret = read_name(ctx, sdir, "unit", &s->unit,
+				printeng_supply_unit_from_name);
+	if (!ret)
+		ret = read_text(ctx, sdir, "colorant", s->colorant,
+				sizeof(s->colorant));
+	if (!ret)
+		ret = read_text(ctx, sdir, "description", s->description,
+				sizeof(s->description));
+	if (!ret)
+		ret = read_level(ctx, sdir, "level", &s->level);
+	if (!ret)
+		ret = read_level(ctx, sdir, "max_capacity", &s->max_capacity);
+	if (!ret)
+		ret = read_name(ctx, sdir, "state", &s->state,
+				printeng_supply_state_from_name);
+	if (!ret)
+		ret = read_u32(ctx, sdir, "replaced", &s->replaced);
+	return ret;
+}
+
+/* Everything but the generation, into @out (zeroed by the caller). */
+static int read_values(struct printeng_ctx *ctx, const char *dir,
+		       struct printeng_snap *out)
+{
+	unsigned int id, k;
+	int ret;
+
+	ret = pel_sysfs_identity(ctx, dir, out);
+	if (ret)
+		return ret;
+	for (id = 0; id < __PRINTENG_METER_COUNT; id++) {
+		ret = read_u64(ctx, dir, printeng_meter_name(id),
+			       &out->meters[id]);
+		if (ret == -ENOENT)
+			continue;	/* the engine does not keep this meter */
+		if (ret)
+			return ret;
+		out->meter_mask |= UINT64_C(1) << id;
+	}
+	ret = count_supplies(ctx, dir, &out->num_supplies);
+	if (ret)
+		return ret;
+	for (k = 0; k < out->num_supplies; k++) {
+		ret = read_supply(ctx, dir, k, &out->supplies[k]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int pel_sysfs_snapshot(struct printeng_ctx *ctx, const char *dir,
+		       unsigned int index, struct printeng_snap *out)
+{
+	struct printeng_snap tmp;
+	uint64_t before, after;
+	unsigned int attempt;
+	int ret;
+
+	for (attempt = 0; attempt <= ctx->sysfs_retries; attempt++) {
+		memset(&tmp, 0, sizeof(tmp));
+		ret = read_u64(ctx, dir, "generation", &before);
+		if (ret)
+			return ret;
+		ret = read_values(ctx, dir, &tmp);
+		if (ret)
+			return ret;
+		ret = read_u64(ctx, dir, "generation", &after);
+		if (ret)
+			return ret;
+		if (before != after)
+			continue;
+		tmp.index = index;
+		tmp.source = PRINTENG_SRC_SYSFS;
+		tmp.generation = after;
+		tmp.mono_ns = pel_clock_ns(CLOCK_MONOTONIC);
+		tmp.real_ns = pel_clock_ns(CLOCK_REALTIME);
+		*out = tmp;
+		return 0;
+	}
+	return pel_fail(ctx, -EAGAIN,
+			"%s: the generation changed during each of %u reads",
+			dir, ctx->sysfs_retries + 1);
+}
