@@ -8,7 +8,8 @@
 #     programs (make guest-build; the list: make guest-list);
 #  2. packs one initramfs per kernel (scripts/mkinitramfs.sh) and boots
 #     both (scripts/vm-run.sh), in parallel;
-#  3. runs scripts/checkpatch.sh and scripts/sparse.sh (one check each);
+#  3. runs scripts/checkpatch.sh, scripts/sparse.sh and
+#     scripts/vm-net-test.sh debian (one check each);
 #  4. writes build/results/kmod ("PASSED FAILED") and ends with the line
 #     "N passed, N failed".
 #
@@ -112,6 +113,8 @@ done
 # --- static checks while the guests run
 check checkpatch scripts/checkpatch.sh
 check sparse scripts/sparse.sh
+# QEMU user networking (what the demo relies on), under Debian's kernel.
+case " $kernels " in *" debian "*) check net-user scripts/vm-net-test.sh debian ;; esac
 for p in $pids; do wait "$p"; done
 
 for k in $kernels; do
