@@ -14,7 +14,7 @@ check
 libinih-dev libjansson-dev duktape-dev
 libmicrohttpd-dev libsqlite3-dev sqlite3
 libsystemd-dev
-tinyproxy faketime strace
+tinyproxy faketime strace jq
 clang-14 libclang-rt-14-dev
 "
 
