@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -835,6 +837,118 @@ static void test_enobufs(struct nl_sock *sk)
 	free(small.m);
 }
 
+/*
+ * Lifetime churn: engines come and go while a thread opens, reads, polls
+ * and closes every /dev/printeng<N> and sysfs directory it can find and
+ * the main thread sends GETs and dumps.  Only success or "gone" errors
+ * may come back (and the kernel log must stay clean: run-guest.sh checks).
+ */
+static atomic_bool churn_done;
+
+struct churn_stats {
+	unsigned long ok, gone, bad;
+	char first_bad[128];
+};
+
+static void churn_note(struct churn_stats *st, int err, const char *what)
+{
+	if (!err)
+		st->ok++;
+	else if (err == -ENOENT || err == -ENODEV || err == -ENXIO)
+		st->gone++;
+	else if (!st->bad++)
+		snprintf(st->first_bad, sizeof(st->first_bad), "%s: %s", what,
+			 strerror(-err));
+}
+
+static void *churn_engines(void *arg)
+{
+	unsigned long *n = arg;
+	int i;
+
+	for (i = 0; i < 60; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "churn%d", i % 3);
+		sim_del(name);
+		if (sim_add(name, i & 1 ? "supplies=toner:black" : "") >= 0) {
+			(*n)++;
+			sim_cmd(name, "print", "5 color");
+			sim_cmd(name, "supply", "0 level 5");
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "churn%d", i);
+		sim_del(name);
+	}
+	atomic_store(&churn_done, true);
+	return NULL;
+}
+
+static void *churn_files(void *arg)
+{
+	struct churn_stats *st = arg;
+	struct printeng_snapshot s;
+	uint64_t g;
+	int idx, fd;
+
+	while (!atomic_load(&churn_done)) {
+		for (idx = 0; idx < 8; idx++) {
+			struct pollfd p;
+
+			fd = pe_open(idx, O_RDONLY | O_NONBLOCK);
+			churn_note(st, fd < 0 ? fd : 0, "open");
+			if (fd >= 0) {
+				churn_note(st, pe_snap(fd, &s), "GET_SNAPSHOT");
+				churn_note(st, read(fd, &s, sizeof(s)) < 0 ? -errno : 0,
+					   "read");
+				p = (struct pollfd){ .fd = fd, .events = POLLIN };
+				poll(&p, 1, 0);
+				close(fd);
+			}
+			churn_note(st, pe_sysfs_u64(idx, "generation", &g),
+				   "sysfs generation");
+		}
+	}
+	return NULL;
+}
+
+static void test_churn(struct nl_sock *sk)
+{
+	struct churn_stats files = { 0 }, nl = { 0 };
+	unsigned long added = 0, dumps = 0;
+	pthread_t t1, t2;
+	struct pvec v = { 0 };
+	int idx, r;
+
+	atomic_store(&churn_done, false);
+	pthread_create(&t1, NULL, churn_engines, &added);
+	pthread_create(&t2, NULL, churn_files, &files);
+	while (!atomic_load(&churn_done)) {
+		v.n = 0;
+		r = request(sk, PRINTENG_CMD_GET, NLM_F_DUMP, REQ_NONE, 0, &v);
+		churn_note(&nl, r, "dump");
+		dumps++;
+		for (idx = 0; idx < 8; idx++)
+			churn_note(&nl, request(sk, PRINTENG_CMD_GET, 0, REQ_INDEX,
+						idx, &v), "GET");
+	}
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	kt_diag("churn: %lu engines added and removed; files: %lu ok, %lu gone; netlink: %lu ok, %lu gone, %lu dumps",
+		added, files.ok, files.gone, nl.ok, nl.gone, dumps);
+	kt_eq_u64(added, 60, "churn: 60 engines added and removed");
+	if (files.bad)
+		kt_why("%lu, first %s", files.bad, files.first_bad);
+	kt_ok(!files.bad && files.ok, "churn: open/read/poll/sysfs only succeed or find the device gone");
+	if (nl.bad)
+		kt_why("%lu, first %s", nl.bad, nl.first_bad);
+	kt_ok(!nl.bad && nl.ok, "churn: GET and dump only succeed or find the device gone");
+	free(v.m);
+}
+
 int main(void)
 {
 	struct pvec evs = { 0 };
@@ -862,6 +976,7 @@ int main(void)
 	test_meters_events(ev, &evs);
 	nl_socket_free(ev);
 	test_enobufs(sk);
+	test_churn(sk);
 
 	nl_socket_free(sk);
 	free(evs.m);
