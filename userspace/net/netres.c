@@ -67,6 +67,12 @@ static bool has(const char *hay, const char *needle)
 
 static enum net_tls_reason verify_reason(const struct net_raw *raw)
 {
+	/*
+	 * libcurl checks the name itself once OpenSSL accepted the chain,
+	 * and then reports X509_V_OK or X509_V_ERR_UNSPECIFIED.
+	 */
+	if (has(raw->errbuf, "target host name") || has(raw->errbuf, "does not match"))
+		return NET_TLS_HOSTNAME;
 	switch (raw->verify_result) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 		return NET_TLS_EXPIRED;
@@ -85,12 +91,6 @@ static enum net_tls_reason verify_reason(const struct net_raw *raw)
 		return NET_TLS_UNKNOWN_CA;
 	case X509_V_ERR_CERT_REVOKED:
 		return NET_TLS_REVOKED;
-	case X509_V_OK:
-		/* libcurl checks the name itself, after OpenSSL said yes */
-		if (has(raw->errbuf, "subject name") || has(raw->errbuf, "host name") ||
-		    has(raw->errbuf, "does not match"))
-			return NET_TLS_HOSTNAME;
-		return NET_TLS_OTHER;
 	default:
 		return NET_TLS_OTHER;
 	}

@@ -16,6 +16,7 @@ struct net_sync {
 	int epfd;
 	struct net_transport *t;
 	bool timer_armed;
+	unsigned watched;
 	int64_t due_ms;		/* CLOCK_MONOTONIC */
 	bool done;
 	struct net_result *out;
@@ -43,13 +44,17 @@ static int sync_watch(void *loop, int fd, unsigned events, void **slot)
 	if (events & NET_FD_OUT)
 		ev.events |= EPOLLOUT;
 	if (!events) {
-		if (*slot)
+		if (*slot) {
 			epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+			s->watched--;
+		}
 		*slot = NULL;
 		return 0;
 	}
 	if (epoll_ctl(s->epfd, *slot ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) < 0)
 		return -errno;
+	if (!*slot)
+		s->watched++;
 	*slot = &added_marker;
 	return 0;
 }
@@ -187,4 +192,14 @@ int net_sync_request(struct net_sync *s, const struct net_request *req,
 		}
 	}
 	return 0;
+}
+
+unsigned net_sync_watched(const struct net_sync *s)
+{
+	return s->watched;
+}
+
+bool net_sync_timer_armed(const struct net_sync *s)
+{
+	return s->timer_armed;
 }

@@ -37,4 +37,8 @@ bool net_sync_done(const struct net_sync *s);
 /* Wait up to timeout_ms (-1: until something happens) and dispatch. */
 int net_sync_run_once(struct net_sync *s, int timeout_ms);
 
+/* What the transport asked the loop for: fds watched, timer armed. */
+unsigned net_sync_watched(const struct net_sync *s);
+bool net_sync_timer_armed(const struct net_sync *s);
+
 #endif /* ESOL_NET_NETSYNC_H */

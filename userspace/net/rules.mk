@@ -28,7 +28,7 @@ $(B)/bin/esol-proxy-test: $(B)/userspace/net/esol-proxy-test.o $(NET_LIB) $(B)/u
 
 BINS += $(B)/bin/esol-proxy-test
 
-$(B)/tests/unit/test_proxy: $(B)/tests/unit/test_proxy.o $(B)/tests/unit/nettest.o $(NET_LIB) $(B)/userspace/common/log.o
+$(B)/tests/unit/test_proxy: $(B)/tests/unit/test_proxy.o $(B)/tests/unit/net_testsrv.o $(NET_LIB) $(B)/userspace/common/log.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LDLIBS) $(NET_TEST_LDLIBS) $(NET_CHECK_LDLIBS)
 
@@ -36,8 +36,8 @@ $(B)/tests/unit/test_pac: $(B)/tests/unit/test_pac.o $(NET_LIB) $(B)/userspace/c
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LDLIBS) $(NET_CHECK_LDLIBS)
 
-$(B)/tests/unit/test_transport: $(B)/tests/unit/test_transport.o $(B)/tests/unit/nettest.o $(NET_LIB) $(B)/userspace/common/log.o
+$(B)/tests/unit/test_transport: $(B)/tests/unit/test_transport.o $(B)/tests/unit/net_testsrv.o $(NET_LIB) $(B)/userspace/common/log.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LDLIBS) $(NET_TEST_LDLIBS) $(NET_CHECK_LDLIBS)
 
-UNIT_TESTS += $(B)/tests/unit/test_pac
+UNIT_TESTS += $(B)/tests/unit/test_transport $(B)/tests/unit/test_pac

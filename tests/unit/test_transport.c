@@ -1,0 +1,677 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_transport: the HTTPS transport against a real TLS server on
+ * loopback (libmicrohttpd + GnuTLS) with the project's test PKI
+ * (scripts/mkpki.sh): success, Retry-After, HTTP classes, oversize and
+ * stalled replies, every certificate failure, pins, TLS 1.1, client
+ * certificates, redirects, cancel, idleness; and the error mapping as a
+ * pure function.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "common/log.h"
+#include "net/netsync.h"
+#include "net_testsrv.h"
+
+static struct tsrv srv;
+static char url[128];
+
+static void start_srv(const char *cert, const char *key, const char *client_ca,
+		      const char *prio)
+{
+	struct tsrv_opts o = {
+		.tls = true, .cert = tsrv_pki_file(cert), .key = tsrv_pki_file(key),
+		.client_ca = client_ca ? tsrv_pki_file(client_ca) : NULL,
+		.priorities = prio,
+	};
+
+	ck_assert_int_eq(tsrv_start(&srv, &o), 0);
+	snprintf(url, sizeof(url), "https://localhost:%u", srv.port);
+}
+
+static void setup_good(void)
+{
+	start_srv("server.crt", "server.key", NULL, NULL);
+}
+
+static void teardown(void)
+{
+	tsrv_stop(&srv);
+}
+
+static struct net_config cfg_for(const char *server_url)
+{
+	struct net_config c = {
+		.server_url = server_url,
+		.ca_file = tsrv_pki_file("ca.crt"),
+		.connect_timeout_ms = 5000,
+		.total_timeout_ms = 15000,
+		.proxy.mode = NET_PROXY_MODE_NONE,
+	};
+	return c;
+}
+
+/* One request through a fresh transport; r->body is copied to stay valid. */
+static void request(const struct net_config *c, enum net_method m, const char *path,
+		    const char *body, struct net_result *r, struct net_sync **keep)
+{
+	struct net_request req = {
+		.method = m, .path = path, .body = body, .body_len = body ? strlen(body) : 0,
+	};
+	static char copy[256 * 1024];
+	struct net_sync *s;
+	char err[256];
+
+	ck_assert_msg(net_sync_new(c, &s, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(net_sync_request(s, &req, r), 0);
+	ck_assert_uint_lt(r->body_len, sizeof(copy));
+	memcpy(copy, r->body, r->body_len + 1);
+	r->body = copy;
+	if (keep)
+		*keep = s;
+	else
+		net_sync_free(s);
+}
+
+static void get(const char *path, struct net_result *r)
+{
+	struct net_config c = cfg_for(url);
+
+	request(&c, NET_GET, path, NULL, r, NULL);
+}
+
+/* ---- success and HTTP ---- */
+
+START_TEST(t_success)
+{
+	struct net_config c = cfg_for(url);
+	struct net_result r;
+	struct net_sync *s;
+
+	request(&c, NET_POST, "/v1/poll", "{\"device\":\"SIM0001\"}", &r, &s);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_int_eq(r.http_status, 200);
+	ck_assert_str_eq(r.body, "{\"ok\":true,\"got\":20}");
+	ck_assert_uint_eq(r.body_len, strlen(r.body));
+	ck_assert_uint_gt(r.bytes_sent, 20);
+	ck_assert_uint_gt(r.bytes_received, r.body_len);
+	ck_assert_str_eq(r.proxy_used, "DIRECT");
+	ck_assert_int_eq(r.proxy_source, NET_PSRC_NONE);
+	ck_assert_uint_eq(r.n_attempts, 1);
+	ck_assert_int_eq(r.retry_after_s, -1);
+	ck_assert_int_eq(srv.hits_v1, 1);
+	ck_assert_uint_eq(srv.last_body_len, 20);
+	ck_assert_str_eq(srv.last_ua, "esold");
+
+	/* the same transport again (TLS session and connection kept) */
+	{
+		struct net_request req = { .method = NET_POST, .path = "/v1/meter-reads",
+					   .body = "{}", .body_len = 2 };
+
+		ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+		ck_assert_msg(r.status == NET_OK, "%s", r.message);
+		ck_assert_str_eq(r.body, "{\"ok\":true,\"got\":2}");
+	}
+	/* idle: nothing watched, no timer: the process can sleep */
+	ck_assert_uint_eq(net_sync_watched(s), 0);
+	ck_assert(!net_sync_timer_armed(s));
+	ck_assert(!net_transport_busy(net_sync_transport(s)));
+	net_sync_free(s);
+	ck_assert_int_eq(srv.hits_v1, 2);
+}
+END_TEST
+
+START_TEST(t_retry_after)
+{
+	struct net_result r;
+
+	get("/busy", &r);
+	ck_assert_int_eq(r.status, NET_E_RETRY_LATER);
+	ck_assert_int_eq(r.http_status, 503);
+	ck_assert_int_eq(r.retry_after_s, 120);
+	ck_assert(r.retryable);
+	ck_assert_str_eq(r.body, "{\"error\":\"busy\"}");
+
+	get("/busy-date", &r);
+	ck_assert_int_eq(r.status, NET_E_RETRY_LATER);
+	ck_assert_msg(r.retry_after_s > 3000 && r.retry_after_s <= 3600, "%ld",
+		      r.retry_after_s);
+
+	get("/ratelimit", &r);
+	ck_assert_int_eq(r.status, NET_E_RETRY_LATER);
+	ck_assert_int_eq(r.http_status, 429);
+	ck_assert_int_eq(r.retry_after_s, -1);
+}
+END_TEST
+
+START_TEST(t_http_classes)
+{
+	struct net_result r;
+
+	get("/status/404", &r);
+	ck_assert_int_eq(r.status, NET_E_HTTP_CLIENT);
+	ck_assert(!r.retryable);
+	ck_assert_str_eq(r.body, "{\"status\":404}");
+	get("/status/408", &r);
+	ck_assert_int_eq(r.status, NET_E_HTTP_CLIENT);
+	ck_assert(r.retryable);
+	get("/status/500", &r);
+	ck_assert_int_eq(r.status, NET_E_HTTP_SERVER);
+	ck_assert(r.retryable);
+	get("/status/204", &r);
+	ck_assert_int_eq(r.status, NET_OK);
+}
+END_TEST
+
+START_TEST(t_redirect_not_followed)
+{
+	struct net_result r;
+
+	get("/redirect", &r);
+	ck_assert_int_eq(r.status, NET_E_HTTP_REDIRECT);
+	ck_assert_int_eq(r.http_status, 302);
+	ck_assert(!r.retryable);
+	ck_assert_msg(strstr(r.message, "/v1/poll"), "%s", r.message);
+	ck_assert_int_eq(srv.hits_v1, 0);
+}
+END_TEST
+
+/* ---- size and speed limits ---- */
+
+START_TEST(t_oversize)
+{
+	struct net_config c = cfg_for(url);
+	struct net_result r;
+
+	request(&c, NET_GET, "/big", NULL, &r, NULL);
+	ck_assert_int_eq(r.status, NET_E_BODY_TOO_LARGE);
+	ck_assert(!r.retryable);
+	ck_assert_uint_le(r.body_len, 64 * 1024);
+	request(&c, NET_GET, "/big-chunked", NULL, &r, NULL);
+	ck_assert_int_eq(r.status, NET_E_BODY_TOO_LARGE);
+	ck_assert_uint_le(r.body_len, 64 * 1024);
+
+	c.max_response = 200 * 1024;
+	request(&c, NET_GET, "/big-chunked", NULL, &r, NULL);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_uint_eq(r.body_len, 100 * 1024);
+}
+END_TEST
+
+START_TEST(t_stall)
+{
+	struct net_config c = cfg_for(url);
+	struct net_result r;
+
+	c.low_speed_limit = 1000;
+	c.low_speed_time_s = 1;
+	request(&c, NET_GET, "/stall", NULL, &r, NULL);
+	ck_assert_msg(r.status == NET_E_STALLED, "%s: %s", net_status_name(r.status),
+		      r.message);
+	ck_assert(r.retryable);
+	ck_assert_int_eq(srv.hits_stall, 1);
+}
+END_TEST
+
+/* ---- certificates ---- */
+
+static void expect_tls(const char *cert, const char *key, enum net_tls_reason why)
+{
+	struct net_result r;
+
+	start_srv(cert, key, NULL, NULL);
+	get("/v1/poll", &r);
+	ck_assert_msg(r.status == NET_E_TLS_VERIFY, "%s: %s: %s", cert,
+		      net_status_name(r.status), r.message);
+	ck_assert_msg(r.tls_reason == why, "%s: %s (%s)", cert,
+		      net_tls_reason_name(r.tls_reason), r.message);
+	ck_assert(!r.retryable);
+	ck_assert_int_eq(srv.hits_total, 0);
+	tsrv_stop(&srv);
+}
+
+START_TEST(t_wrong_host)
+{
+	expect_tls("server-wronghost.crt", "server-wronghost.key", NET_TLS_HOSTNAME);
+}
+END_TEST
+
+START_TEST(t_unknown_ca)
+{
+	expect_tls("server-unknownca.crt", "server-unknownca.key", NET_TLS_UNKNOWN_CA);
+	expect_tls("server-selfsigned.crt", "server-selfsigned.key", NET_TLS_UNKNOWN_CA);
+}
+END_TEST
+
+START_TEST(t_expired)
+{
+	expect_tls("server-expired.crt", "server-expired.key", NET_TLS_EXPIRED);
+	/* the clock is set (after 2020): "not yet valid" is not retried */
+	expect_tls("server-notyet.crt", "server-notyet.key", NET_TLS_NOT_YET_VALID);
+}
+END_TEST
+
+static char *read_pin(void)
+{
+	FILE *f = fopen(tsrv_pki_file("pin.txt"), "r");
+	static char pin[128];
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(pin, sizeof(pin), f));
+	fclose(f);
+	pin[strcspn(pin, "\n")] = '\0';
+	return pin;
+}
+
+START_TEST(t_pin)
+{
+	struct net_config c = cfg_for(url);
+	struct net_result r;
+	char both[300];
+
+	c.pin = read_pin();
+	request(&c, NET_GET, "/v1/poll", NULL, &r, NULL);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+
+	c.pin = "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+	request(&c, NET_GET, "/v1/poll", NULL, &r, NULL);
+	ck_assert_int_eq(r.status, NET_E_TLS_VERIFY);
+	ck_assert_int_eq(r.tls_reason, NET_TLS_PIN_MISMATCH);
+	ck_assert(!r.retryable);
+
+	/* a list: the old key and the new one (key rollover) */
+	snprintf(both, sizeof(both), "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=;%s",
+		 read_pin());
+	c.pin = both;
+	request(&c, NET_GET, "/v1/poll", NULL, &r, NULL);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_int_eq(srv.hits_v1, 2);
+}
+END_TEST
+
+/* Can anything here still speak TLS 1.1 to the server?  (The control.) */
+static bool tls11_reachable(void)
+{
+	CURL *h = curl_easy_init();
+	char u[160];
+	CURLcode rc;
+
+	snprintf(u, sizeof(u), "%s/v1/poll", url);
+	curl_easy_setopt(h, CURLOPT_URL, u);
+	curl_easy_setopt(h, CURLOPT_CAINFO, tsrv_pki_file("ca.crt"));
+	curl_easy_setopt(h, CURLOPT_SSLVERSION,
+			 (long)(CURL_SSLVERSION_TLSv1_1 | CURL_SSLVERSION_MAX_TLSv1_1));
+	curl_easy_setopt(h, CURLOPT_SSL_CIPHER_LIST, "DEFAULT@SECLEVEL=0");
+	curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	rc = curl_easy_perform(h);
+	curl_easy_cleanup(h);
+	return rc == CURLE_OK;
+}
+
+START_TEST(t_tls11_refused)
+{
+	struct net_result r;
+
+	start_srv("server.crt", "server.key", NULL, "NORMAL:-VERS-ALL:+VERS-TLS1.1");
+	if (!tls11_reachable()) {
+		fprintf(stderr, "t_tls11_refused: SKIPPED: this OpenSSL/GnuTLS pair cannot "
+			"make a TLS 1.1 connection even when allowed\n");
+		tsrv_stop(&srv);
+		return;
+	}
+	get("/v1/poll", &r);
+	ck_assert_msg(r.status == NET_E_TLS, "%s: %s", net_status_name(r.status), r.message);
+	ck_assert_msg(r.tls_reason == NET_TLS_VERSION, "%s", r.message);
+	ck_assert(!r.retryable);
+	ck_assert_int_eq(srv.hits_v1, 1);	/* only the control got through */
+	tsrv_stop(&srv);
+}
+END_TEST
+
+START_TEST(t_client_cert)
+{
+	struct net_config c;
+	struct net_result r;
+
+	start_srv("server.crt", "server.key", "ca.crt", NULL);
+	c = cfg_for(url);
+	request(&c, NET_GET, "/whoami", NULL, &r, NULL);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_str_eq(r.body, "none");
+
+	c.client_cert = tsrv_pki_file("device.crt");
+	c.client_key = tsrv_pki_file("device.key");
+	request(&c, NET_GET, "/whoami", NULL, &r, NULL);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_str_eq(r.body, "SIM0001");
+
+	/* a key that does not belong to the certificate: a config error */
+	c.client_key = tsrv_pki_file("device-other.key");
+	request(&c, NET_GET, "/whoami", NULL, &r, NULL);
+	ck_assert_msg(r.status == NET_E_CONFIG, "%s: %s", net_status_name(r.status), r.message);
+	tsrv_stop(&srv);
+}
+END_TEST
+
+/* ---- network failures ---- */
+
+START_TEST(t_connect_refused)
+{
+	char u[64];
+	struct net_config c;
+	struct net_result r;
+
+	snprintf(u, sizeof(u), "https://127.0.0.1:%u", tsrv_dead_port());
+	c = cfg_for(u);
+	request(&c, NET_POST, "/v1/poll", "{}", &r, NULL);
+	ck_assert_int_eq(r.status, NET_E_CONNECT);
+	ck_assert(r.retryable);
+	ck_assert_msg(strstr(r.message, "refused"), "%s", r.message);
+	ck_assert_uint_eq(r.n_attempts, 1);
+}
+END_TEST
+
+START_TEST(t_cancel)
+{
+	struct net_config c = cfg_for(url);
+	struct net_request req = { .method = NET_GET, .path = "/stall" };
+	struct net_result r;
+	struct net_sync *s;
+	char err[200];
+
+	ck_assert_int_eq(net_sync_new(&c, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_sync_start(s, &req, &r), 0);
+	ck_assert(net_transport_busy(net_sync_transport(s)));
+	ck_assert_int_eq(net_transport_start(net_sync_transport(s), &req,
+					     (net_done_fn)abort, NULL), -EBUSY);
+	/* run until the server is sending (bounded by the test timeout) */
+	while (srv.hits_stall == 0)
+		ck_assert_int_ge(net_sync_run_once(s, 1000), 0);
+	for (int i = 0; i < 3; i++)
+		net_sync_run_once(s, 50);
+	ck_assert(net_transport_cancel(net_sync_transport(s)));
+	ck_assert(!net_sync_done(s));
+	ck_assert(!net_transport_busy(net_sync_transport(s)));
+	ck_assert(!net_transport_cancel(net_sync_transport(s)));
+	ck_assert_uint_eq(net_sync_watched(s), 0);
+	/* nothing more arrives for the cancelled request */
+	net_sync_run_once(s, 100);
+	ck_assert(!net_sync_done(s));
+
+	/* and the transport works on */
+	req.path = "/v1/poll";
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	net_sync_free(s);
+}
+END_TEST
+
+struct chain {
+	struct net_transport *t;
+	int n;
+	enum net_status st[2];
+	char body[2][64];
+};
+
+static void chain_done(void *arg, const struct net_result *r)
+{
+	struct chain *ch = arg;
+	struct net_request next = { .method = NET_POST, .path = "/v1/supplies",
+				    .body = "[1,2,3]", .body_len = 7 };
+
+	ch->st[ch->n] = r->status;
+	snprintf(ch->body[ch->n], sizeof(ch->body[0]), "%s", r->body);
+	/* the callback starts the next request, as the agent does */
+	if (ch->n++ == 0)
+		ck_assert_int_eq(net_transport_start(ch->t, &next, chain_done, ch), 0);
+	/* r stays what it was, though the transport has moved on */
+	ck_assert_str_eq(r->body, ch->body[ch->n - 1]);
+}
+
+START_TEST(t_callback_starts_next)
+{
+	struct net_config c = cfg_for(url);
+	struct net_request req = { .method = NET_POST, .path = "/v1/poll", .body = "{}",
+				   .body_len = 2 };
+	struct chain ch = { 0 };
+	struct net_sync *s;
+	char err[200];
+
+	ck_assert_int_eq(net_sync_new(&c, &s, err, sizeof(err)), 0);
+	ch.t = net_sync_transport(s);
+	ck_assert_int_eq(net_transport_start(ch.t, &req, chain_done, &ch), 0);
+	while (ch.n < 2)
+		ck_assert_int_ge(net_sync_run_once(s, 1000), 0);
+	ck_assert_int_eq(ch.st[0], NET_OK);
+	ck_assert_int_eq(ch.st[1], NET_OK);
+	ck_assert_str_eq(ch.body[0], "{\"ok\":true,\"got\":2}");
+	ck_assert_str_eq(ch.body[1], "{\"ok\":true,\"got\":7}");
+	net_sync_free(s);
+}
+END_TEST
+
+/* ---- configuration ---- */
+
+static void expect_bad(struct net_config *c, const char *part)
+{
+	char err[256] = "";
+	struct net_sync *s = NULL;
+
+	ck_assert_int_eq(net_config_check(c, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, part), "'%s' lacks '%s'", err, part);
+	ck_assert_int_eq(net_sync_new(c, &s, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_null(s);
+}
+
+START_TEST(t_config)
+{
+	struct net_config c = cfg_for("http://localhost:8080");
+	struct net_request req = { .method = NET_GET, .path = "v1/poll" };
+	struct net_result r;
+	struct net_sync *s;
+	char err[200];
+
+	expect_bad(&c, "only https://");
+	c.server_url = "HTTP://localhost";
+	expect_bad(&c, "only https://");
+	c.server_url = "ftp://localhost";
+	expect_bad(&c, "only https://");
+	c.server_url = "https://user:pw@localhost";
+	expect_bad(&c, "server_url");
+	c.server_url = "https://localhost/?x=1";
+	expect_bad(&c, "server_url");
+	c.server_url = "not a url";
+	expect_bad(&c, "server_url");
+	c.server_url = NULL;
+	expect_bad(&c, "server_url: missing");
+	c.server_url = "https://localhost:8443/esol/";
+	ck_assert_int_eq(net_config_check(&c, err, sizeof(err)), 0);
+
+	c.ca_file = "/nonexistent/ca.crt";
+	expect_bad(&c, "ca_file");
+	c.ca_file = NULL;
+	c.pin = "sha1//abc";
+	expect_bad(&c, "pin");
+	c.pin = "sha256//tooshort";
+	expect_bad(&c, "pin");
+	c.pin = NULL;
+	c.client_cert = tsrv_pki_file("device.crt");
+	expect_bad(&c, "client_key");
+	c.client_cert = NULL;
+	c.proxy.mode = NET_PROXY_MODE_MANUAL;
+	expect_bad(&c, "proxy_host");
+	c.proxy.host = "proxy.example.com";
+	expect_bad(&c, "proxy_port");
+	c.proxy.port = 3128;
+	c.proxy.password = "secret";
+	expect_bad(&c, "password without a user");
+	c.proxy.password = NULL;
+	ck_assert_int_eq(net_config_check(&c, err, sizeof(err)), 0);
+	c.proxy.mode = NET_PROXY_MODE_AUTO;
+	c.proxy.pac_url = "ftp://wpad/wpad.dat";
+	expect_bad(&c, "pac_url");
+	c.proxy.pac_url = "http://wpad/wpad.dat";
+	c.proxy.env.https_proxy = "http://proxy:bad port";
+	expect_bad(&c, "https_proxy");
+	c.proxy.env.https_proxy = NULL;
+	ck_assert_int_eq(net_config_check(&c, err, sizeof(err)), 0);
+
+	/* bad request paths */
+	c = cfg_for("https://localhost:1");
+	ck_assert_int_eq(net_sync_new(&c, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_sync_request(s, &req, &r), -EINVAL);
+	req.path = "/v1/poll x";
+	ck_assert_int_eq(net_sync_request(s, &req, &r), -EINVAL);
+	req.path = "";
+	ck_assert_int_eq(net_sync_request(s, &req, &r), -EINVAL);
+	net_sync_free(s);
+}
+END_TEST
+
+/* ---- the mapping, as a pure function ---- */
+
+START_TEST(t_classify)
+{
+	struct net_result r;
+	struct net_raw raw = { .curl_code = CURLE_PEER_FAILED_VERIFICATION,
+			       .verify_result = 9 /* X509_V_ERR_CERT_NOT_YET_VALID */,
+			       .retry_after_s = -1, .errbuf = "", .target = "h:443" };
+	time_t y2026 = 1767225600, y1970 = 86400;
+
+	memset(&r, 0, sizeof(r));
+	net_classify(&raw, y1970, &r);
+	ck_assert_int_eq(r.status, NET_E_TLS_VERIFY);
+	ck_assert_int_eq(r.tls_reason, NET_TLS_NOT_YET_VALID);
+	ck_assert(r.retryable);
+	ck_assert_msg(strstr(r.message, "clock"), "%s", r.message);
+	net_classify(&raw, y2026, &r);
+	ck_assert(!r.retryable);
+
+	raw = (struct net_raw){ .curl_code = CURLE_COULDNT_CONNECT, .proxy_in_use = true,
+				.connect_code = 407, .retry_after_s = -1 };
+	net_classify(&raw, y2026, &r);
+	ck_assert_int_eq(r.status, NET_E_PROXY);
+	ck_assert(!r.retryable);
+	ck_assert(net_route_failed(&r, true));
+
+	raw = (struct net_raw){ .curl_code = CURLE_RECV_ERROR, .proxy_in_use = true,
+				.connect_code = 0, .retry_after_s = -1 };
+	net_classify(&raw, y2026, &r);
+	ck_assert_int_eq(r.status, NET_E_PROXY);
+	raw.connect_code = 200;		/* the tunnel was up: the server's side */
+	net_classify(&raw, y2026, &r);
+	ck_assert_int_eq(r.status, NET_E_NETWORK);
+	ck_assert(!net_route_failed(&r, true));
+
+	raw = (struct net_raw){ .curl_code = CURLE_OPERATION_TIMEDOUT, .retry_after_s = -1,
+				.errbuf = "Operation too slow. Less than 16 bytes/sec" };
+	net_classify(&raw, y2026, &r);
+	ck_assert_int_eq(r.status, NET_E_STALLED);
+	raw.errbuf = "Operation timed out after 60000 milliseconds";
+	net_classify(&raw, y2026, &r);
+	ck_assert_int_eq(r.status, NET_E_TIMEOUT);
+	ck_assert(!net_route_failed(&r, false));
+
+	raw = (struct net_raw){ .curl_code = CURLE_COULDNT_RESOLVE_HOST, .retry_after_s = -1 };
+	net_classify(&raw, y2026, &r);
+	ck_assert_int_eq(r.status, NET_E_DNS);
+	ck_assert(net_route_failed(&r, false));
+	ck_assert(!net_route_failed(&r, true));
+
+	raw = (struct net_raw){ .curl_code = CURLE_OK, .http_status = 503,
+				.retry_after_s = 30 };
+	net_classify(&raw, y2026, &r);
+	ck_assert_int_eq(r.status, NET_E_RETRY_LATER);
+	ck_assert_int_eq(r.retry_after_s, 30);
+	raw.http_status = 200;
+	net_classify(&raw, y2026, &r);
+	ck_assert_int_eq(r.status, NET_OK);
+	ck_assert_int_eq(r.retry_after_s, -1);
+	raw.http_status = 101;
+	net_classify(&raw, y2026, &r);
+	ck_assert_int_eq(r.status, NET_E_PROTOCOL);
+}
+END_TEST
+
+START_TEST(t_retry_after_parse)
+{
+	time_t now = 1767225600;	/* Thu, 01 Jan 2026 00:00:00 GMT */
+
+	ck_assert_int_eq(net_parse_retry_after("120", now), 120);
+	ck_assert_int_eq(net_parse_retry_after(" 0 ", now), 0);
+	ck_assert_int_eq(net_parse_retry_after("99999999999999999999", now), 7 * 24 * 3600);
+	ck_assert_int_eq(net_parse_retry_after("12abc", now), -1);
+	ck_assert_int_eq(net_parse_retry_after("-5", now), -1);
+	ck_assert_int_eq(net_parse_retry_after("", now), -1);
+	ck_assert_int_eq(net_parse_retry_after(NULL, now), -1);
+	ck_assert_int_eq(net_parse_retry_after("Thu, 01 Jan 2026 00:10:00 GMT", now), 600);
+	ck_assert_int_eq(net_parse_retry_after("Wed, 31 Dec 2025 23:00:00 GMT", now), 0);
+	ck_assert_int_eq(net_parse_retry_after("Fri, 01 Jan 2027 00:00:00 GMT", now),
+			 7 * 24 * 3600);
+	ck_assert_int_eq(net_parse_retry_after("soon", now), -1);
+}
+END_TEST
+
+static Suite *transport_suite(void)
+{
+	Suite *s = suite_create("transport");
+	TCase *tc = tcase_create("server");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup_good, teardown);
+	tcase_add_test(tc, t_success);
+	tcase_add_test(tc, t_retry_after);
+	tcase_add_test(tc, t_http_classes);
+	tcase_add_test(tc, t_redirect_not_followed);
+	tcase_add_test(tc, t_oversize);
+	tcase_add_test(tc, t_stall);
+	tcase_add_test(tc, t_pin);
+	tcase_add_test(tc, t_cancel);
+	tcase_add_test(tc, t_callback_starts_next);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tls");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, t_wrong_host);
+	tcase_add_test(tc, t_unknown_ca);
+	tcase_add_test(tc, t_expired);
+	tcase_add_test(tc, t_tls11_refused);
+	tcase_add_test(tc, t_client_cert);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("offline");
+	tcase_add_test(tc, t_connect_refused);
+	tcase_add_test(tc, t_config);
+	tcase_add_test(tc, t_classify);
+	tcase_add_test(tc, t_retry_after_parse);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(transport_suite());
+	int failed;
+
+	log_init("test_transport", LOG_SINK_STDERR, LOG_WARNING);
+	tsrv_pki();
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tsrv_pki());
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove the test PKI\n");
+	}
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
