@@ -145,3 +145,120 @@ supply_state() {
 	[ $# -lt 4 ] || sysfs_set "$1" "supply$2/level" "$4"
 	sysfs_set "$1" "supply$2/state" "$3"
 }
+
+# ---- esol-server ----
+
+# start_server [serve options...]: HTTPS on a free loopback port with the
+# test PKI and client-certificate auth; sets PORT.  Bodies it receives
+# are kept in $T/capture, its ledger is $T/ledger.db.
+start_server() {
+	"$MKPKI" "$T/pki" SIM0001 >/dev/null
+	rm -f "$T/port"
+	"$ESOL_SERVER" serve --listen 127.0.0.1:0 --port-file "$T/port" \
+		--cert "$T/pki/server.crt" --key "$T/pki/server.key" \
+		--client-ca "$T/pki/ca.crt" --db "$T/ledger.db" \
+		--capture "$T/capture" --fault-file "$T/fault" \
+		--foreground --log-level debug "$@" >>"$T/server.log" 2>&1 &
+	SERVER_PID=$!
+	track "$SERVER_PID"
+	wait_for 10 test -s "$T/port" || fail "esol-server did not start"
+	PORT=$(cat "$T/port")
+	log "esol-server on 127.0.0.1:$PORT (pid $SERVER_PID)"
+}
+
+stop_server() {
+	kill -TERM "$SERVER_PID" 2>/dev/null || true
+	wait "$SERVER_PID" 2>/dev/null || true
+	untrack "$SERVER_PID"
+}
+
+# server_fault SPEC: inject a fault from now on ("" to stop).
+server_fault() {
+	if [ -z "$1" ]; then rm -f "$T/fault"; else echo "$1" >"$T/fault"; fi
+}
+
+# Ledger queries through the server's CLI.
+ledger() { "$ESOL_SERVER" "$@" --db "$T/ledger.db"; }
+reads_count() { ledger list-reads --json | grep -o '"read_id"' | wc -l; }
+supplies_count() { ledger list-supplies --json | grep -o '"report_id"' | wc -l; }
+
+# Captured request bodies of an endpoint ("meter-reads", "poll", "supplies").
+captured() { ls "$T/capture" 2>/dev/null | grep -c -- "$1" || true; }
+
+# ---- esold ----
+
+# write_conf [extra INI lines...]: $T/esold.conf for the server on $PORT.
+write_conf() {
+	mkdir -p "$T/state" "$T/spool"
+	{
+		echo "[agent]"
+		echo "enabled = true"
+		echo "log_level = debug"
+		echo "state_dir = $T/state"
+		echo "[server]"
+		echo "url = https://localhost:$PORT"
+		echo "ca_file = $T/pki/ca.crt"
+		echo "client_cert = $T/pki/device.crt"
+		echo "client_key = $T/pki/device.key"
+		echo "[schedule]"
+		echo "poll_time = 03:00"
+		echo "time_zone = UTC"
+		echo "spread_minutes = 0"
+		echo "[spool]"
+		echo "dir = $T/spool"
+		echo "[txlog]"
+		echo "path = $T/state/txlog"
+		echo "[control]"
+		echo "socket = $T/ctl.sock"
+		for l in "$@"; do echo "$l"; done
+	} >"$T/esold.conf"
+}
+
+# start_esold: the ASan+UBSan esold in the foreground, reading $T/root.
+start_esold() {
+	rm -f "$T/ctl.sock"
+	"$ESOLD" --foreground --verbose --config "$T/esold.conf" --root "$T/root" \
+		>>"$T/esold.log" 2>&1 &
+	ESOLD_PID=$!
+	track "$ESOLD_PID"
+	wait_for 20 test -S "$T/ctl.sock" || fail "esold did not start"
+	log "esold running (pid $ESOLD_PID)"
+}
+
+# stop_esold: SIGTERM and wait; fails on a non-zero exit (ASan reports).
+stop_esold() {
+	kill -TERM "$ESOLD_PID"
+	rc=0
+	wait "$ESOLD_PID" || rc=$?
+	untrack "$ESOLD_PID"
+	[ "$rc" -eq 0 ] || fail "esold exited $rc"
+}
+
+kill9_esold() {
+	kill -KILL "$ESOLD_PID"
+	wait "$ESOLD_PID" 2>/dev/null || true
+	untrack "$ESOLD_PID"
+}
+
+ctl() { "$ESOLCTL" -s "$T/ctl.sock" "$@"; }
+
+# status_field KEY: one field of `esolctl status --json` (top level or a.b).
+status_field() {
+	ctl --json status | jq -r ".$1"
+}
+
+# Conditions for wait_for (functions, so wait_for can call them).
+reads_are() { [ "$(ledger list-reads --json | jq length)" -eq "$1" ]; }
+supplies_are() { [ "$(ledger list-supplies --json | jq length)" -eq "$1" ]; }
+supplies_at_least() { [ "$(ledger list-supplies --json | jq length)" -ge "$1" ]; }
+spool_is() { [ "$(ctl --json status | jq .spool.count)" -eq "$1" ]; }
+idle() { [ "$(ctl --json status | jq -r .transfer)" = null ]; }
+captured_at_least() { [ "$(captured "$1")" -ge "$2" ]; }
+polled_ok_since() {	# polled_ok_since COUNT: the poll counter passed COUNT
+	[ "$(ctl --json status | jq .counters.polls)" -gt "$1" ]
+}
+polls() { ctl --json status | jq .counters.polls; }
+# tx_at_least ENDPOINT N: the transmission log has N records for ENDPOINT.
+tx_at_least() {
+	[ "$(ctl --json log 1000 | jq --arg e "$1" '[.records[] | select(.endpoint == $e)] | length')" -ge "$2" ]
+}

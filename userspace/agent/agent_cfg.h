@@ -37,6 +37,10 @@ const char *agent_cfg_path(const struct agent_cfg *c);
 const char *agent_cfg_server_url(const struct agent_cfg *c);
 const char *agent_cfg_state_dir(const struct agent_cfg *c);
 const char *agent_cfg_spool_dir(const struct agent_cfg *c);
+struct spool_limits;
+void agent_cfg_spool_limits(const struct agent_cfg *c, struct spool_limits *out);
+const char *agent_cfg_txlog_path(const struct agent_cfg *c);
+uint64_t agent_cfg_txlog_max(const struct agent_cfg *c);
 const char *agent_cfg_control_socket(const struct agent_cfg *c);
 const char *agent_cfg_control_group(const struct agent_cfg *c);	/* "" none */
 int agent_cfg_log_level(const struct agent_cfg *c);

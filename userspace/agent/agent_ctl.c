@@ -72,7 +72,7 @@ static json_t *status(struct agent *a)
 			 "last_report", time_or_null(a->sup.last_sent),
 			 "next_in_s", ms_or_null(loop_timer_remaining_ms(&a->t_supplies)),
 			 "spool",
-			 "count", (int)agent_net_spool_count(a),
+			 "count", (int)exchange_spool_count(a),
 			 "held", (int)a->n_held,
 			 "proxy",
 			 "mode", agent_cfg_proxy_mode(a->cfg),
@@ -89,12 +89,9 @@ static json_t *status(struct agent *a)
 			 "supplies_sent", (json_int_t)a->supplies_sent);
 }
 
-static json_t *message(const char *fmt, const char *arg)
+static json_t *message(const char *text)
 {
-	char buf[256];
-
-	snprintf(buf, sizeof(buf), fmt, arg);
-	return json_pack("{s:s}", "message", buf);
+	return json_pack("{s:s}", "message", text);
 }
 
 static bool secret_key(const char *key)
@@ -133,7 +130,8 @@ static json_t *do_set(struct agent *a, const struct ctl_request *req,
 		}
 		agent_schedule_poll(a);
 	}
-	return message("%s saved", req->key);
+	snprintf(m2, sizeof(m2), "%s saved", req->key);
+	return message(m2);
 }
 
 json_t *agent_ctl_handle(void *arg, const struct ctl_request *req,
@@ -162,26 +160,41 @@ json_t *agent_ctl_handle(void *arg, const struct ctl_request *req,
 			a->in_backoff = false;
 		}
 		exchange_kick(a);
-		return message("%s", a->job.kind != JOB_NONE ? "poll started" : "poll queued");
+		return message(a->job.kind != JOB_NONE ? "poll started" : "poll queued");
 	case CTL_CMD_SET:
 		return do_set(a, req, peer, st, msg, msg_size);
-	case CTL_CMD_LOG:
-		return agent_net_txlog_json(a, req->count, st, msg, msg_size);
-	case CTL_CMD_SPOOL_LIST:
-		return agent_net_spool_json(a, st, msg, msg_size);
+	case CTL_CMD_LOG: {
+		json_t *j = exchange_txlog_json(a, req->count, msg, msg_size);
+
+		if (!j)
+			*st = CTL_E_FAILED;
+		return j;
+	}
+	case CTL_CMD_SPOOL_LIST: {
+		json_t *j = exchange_spool_json(a);
+
+		if (!j) {
+			*st = CTL_E_FAILED;
+			snprintf(msg, msg_size, "out of memory");
+		}
+		return j;
+	}
 	case CTL_CMD_SPOOL_CLEAR:
-		r = agent_net_spool_clear(a, msg, msg_size);
+		r = exchange_spool_clear(a);
 		if (r < 0) {
 			*st = CTL_E_FAILED;
+			snprintf(msg, msg_size, "spool clear: %s", strerror(-r));
+			log_err("control: %s", msg);
 			return NULL;
 		}
 		log_notice("control: uid %u pid %d cleared the spool (%d messages deleted)",
 			   (unsigned int)peer->uid, (int)peer->pid, r);
+		snprintf(msg, msg_size, "spool cleared: %d messages deleted", r);
 		{
-			char n[16];
+			json_t *j = message(msg);
 
-			snprintf(n, sizeof(n), "%d", r);
-			return message("spool cleared: %s messages deleted", n);
+			msg[0] = '\0';
+			return j;
 		}
 	case CTL_CMD_RELOAD:
 		log_notice("control: uid %u pid %d asked for a reload",
@@ -191,7 +204,13 @@ json_t *agent_ctl_handle(void *arg, const struct ctl_request *req,
 			log_err("reload refused, running config kept: %s", msg);
 			return NULL;
 		}
-		return message("%s reloaded", a->config_path);
+		snprintf(msg, msg_size, "%s reloaded", a->config_path);
+		{
+			json_t *j = message(msg);
+
+			msg[0] = '\0';
+			return j;
+		}
 	default:
 		*st = CTL_E_UNKNOWN_COMMAND;
 		snprintf(msg, msg_size, "unknown command");

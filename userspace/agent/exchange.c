@@ -12,10 +12,21 @@
 #include "agent/ids.h"
 #include "agent/meter.h"
 #include "common/log.h"
+#include "core/backoff.h"
+#include "core/spool.h"
+#include "core/txlog.h"
 #include "net/transport.h"
 
-#define KIND_READ	"read"
-#define KIND_SUPPLIES	"supplies"
+/* The spool, the transport and the back-off of the agent. */
+struct agent_net {
+	struct net_transport *tp;
+	struct spool *spool;
+	struct txlog *txlog;
+	struct backoff bo;
+	struct loop_timer t_net;	/* the transport's timer (monotonic) */
+	struct loop_timer t_repoll;	/* the server's "poll again after" */
+	bool repoll;
+};
 
 /* One fd the transport asked the loop to watch. */
 struct net_fdw {
@@ -134,26 +145,30 @@ static void hold(struct agent *a, const char *name)
 static void txlog_note(struct agent *a, const struct net_result *r,
 		       const char *outcome)
 {
-	struct txlog_rec rec;
+	struct txlog_record rec = {
+		.time = time(NULL),
+		.endpoint = job_path(a->job.kind),
+		.proxy = r->proxy_used[0] ? r->proxy_used : NULL,
+		.bytes_sent = r->bytes_sent,
+		.bytes_received = r->bytes_received,
+		.sent = a->job.body,
+		.sent_len = a->job.len,
+		.received = r->body_len ? r->body : NULL,
+		.received_len = r->body_len,
+		.status = (int)r->http_status,
+		.result = outcome,
+	};
+	int e = txlog_append(a->net->txlog, &rec);
 
-	memset(&rec, 0, sizeof(rec));
-	rec.time = time(NULL);
-	rec.endpoint = job_path(a->job.kind);
-	rec.proxy = r->proxy_used;
-	rec.bytes_sent = r->bytes_sent;
-	rec.bytes_received = r->bytes_received;
-	rec.http_status = r->http_status;
-	rec.body = a->job.body;
-	rec.body_len = a->job.len;
-	rec.result = outcome;
-	agent_net_txlog(a, &rec);
+	if (e < 0)
+		log_warn("transmission log: %s", strerror(-e));
 }
 
 /* ---- completion ---- */
 
 static void backoff(struct agent *a, const struct net_result *r)
 {
-	uint64_t ms = agent_net_backoff_next(a, r->retry_after_s);
+	uint64_t ms = backoff_fail(&a->net->bo, r->retry_after_s);
 
 	a->in_backoff = true;
 	loop_timer_after_ms(&a->t_retry, ms);
@@ -174,7 +189,7 @@ static void handle_read_request(struct agent *a, const struct proto_poll_reply *
 	struct printeng_snap snap;
 	struct proto_meter_read rd;
 	struct proto_error perr;
-	char msg[AGENT_MSG_MAX], name[PROTO_ID_MAX + 16];
+	char msg[AGENT_MSG_MAX];
 	char *json;
 	size_t len;
 	int r;
@@ -186,8 +201,7 @@ static void handle_read_request(struct agent *a, const struct proto_poll_reply *
 		agent_set_error(a, "meter read: %s", msg);
 		return;
 	}
-	snprintf(name, sizeof(name), "%s-%s", KIND_READ, rd.read_id);
-	if (agent_net_spool_has(a, name)) {
+	if (spool_find(a->net->spool, rd.read_id)) {
 		log_info("read %s for request %s already spooled", rd.read_id, rep->request_id);
 		return;
 	}
@@ -197,12 +211,13 @@ static void handle_read_request(struct agent *a, const struct proto_poll_reply *
 		return;
 	}
 	/* Durable before the first send. */
-	r = agent_net_spool_put(a, name, json, len, msg, sizeof(msg));
+	r = spool_put(a->net->spool, SPOOL_METER_READ, rd.read_id, json, len, time(NULL));
 	free(json);
 	if (r < 0) {
-		log_err("cannot spool meter read %s: %s (the server asks again)",
-			rd.read_id, msg);
-		agent_set_error(a, "spool: %s", msg);
+		/* Not sent either: the server asks again at the next poll. */
+		log_err("cannot spool meter read %s: %s (not sent; the server asks again)",
+			rd.read_id, strerror(-r));
+		agent_set_error(a, "spool: meter read %s: %s", rd.read_id, strerror(-r));
 		return;
 	}
 	log_info("meter read %s for request %s (cycle %s) spooled", rd.read_id,
@@ -214,7 +229,7 @@ int exchange_take_supplies(struct agent *a, enum proto_supplies_trigger trig)
 	struct printeng_snap snap;
 	struct proto_supplies_report rep;
 	struct proto_error perr;
-	char msg[AGENT_MSG_MAX], rid[PROTO_ID_MAX + 1], name[PROTO_ID_MAX + 16];
+	char msg[AGENT_MSG_MAX], rid[PROTO_ID_MAX + 1];
 	char *json;
 	size_t len;
 	int r;
@@ -237,12 +252,11 @@ int exchange_take_supplies(struct agent *a, enum proto_supplies_trigger trig)
 		agent_set_error(a, "supplies report: %s", perr.message);
 		return -EINVAL;
 	}
-	snprintf(name, sizeof(name), "%s-%s", KIND_SUPPLIES, rid);
-	r = agent_net_spool_put(a, name, json, len, msg, sizeof(msg));
+	r = spool_put(a->net->spool, SPOOL_SUPPLIES, rid, json, len, time(NULL));
 	free(json);
 	if (r < 0) {
-		log_err("cannot spool the supplies report: %s", msg);
-		agent_set_error(a, "spool: %s", msg);
+		log_err("cannot spool the supplies report: %s", strerror(-r));
+		agent_set_error(a, "spool: supplies report: %s", strerror(-r));
 		return r;
 	}
 	log_info("supplies report %s (%s) spooled", rid, proto_trigger_name(trig));
@@ -265,7 +279,7 @@ static void poll_done(struct agent *a, const struct net_result *r)
 		return;
 	}
 	txlog_note(a, r, "ok");
-	agent_net_backoff_reset(a);
+	backoff_reset(&a->net->bo);
 	a->polls++;
 	a->poll_due = false;
 	a->st.last_poll_ok = time(NULL);
@@ -287,7 +301,6 @@ static void poll_done(struct agent *a, const struct net_result *r)
 		a->net->repoll = true;
 		loop_timer_after_ms(&a->net->t_repoll, (uint64_t)rep.retry_after_s * 1000);
 	}
-	agent_schedule_poll(a);
 }
 
 static void message_done(struct agent *a, const struct net_result *r)
@@ -295,6 +308,7 @@ static void message_done(struct agent *a, const struct net_result *r)
 	struct proto_ack ack;
 	struct proto_error perr;
 	enum proto_err e;
+	int rr;
 
 	if (a->job.kind == JOB_READ)
 		e = proto_decode_read_ack(r->body, r->body_len, &ack, &perr);
@@ -312,9 +326,12 @@ static void message_done(struct agent *a, const struct net_result *r)
 		return;
 	}
 	txlog_note(a, r, ack.status == PROTO_ACK_DUPLICATE ? "duplicate" : "stored");
-	agent_net_backoff_reset(a);
+	backoff_reset(&a->net->bo);
 	/* Confirmed (stored now or before): only now it leaves the spool. */
-	agent_net_spool_remove(a, a->job.name);
+	rr = spool_remove(a->net->spool, a->job.name);
+	if (rr < 0 && rr != -ENOENT)
+		log_err("spool: cannot remove %s: %s (it will be sent again; the server answers duplicate)",
+			a->job.name, strerror(-rr));
 	if (a->job.kind == JOB_READ)
 		a->reads_sent++;
 	else
@@ -382,35 +399,49 @@ static int start(struct agent *a)
 	if (r < 0) {
 		log_err("cannot start %s: %s", req.path, strerror(-r));
 		agent_set_error(a, "cannot start %s: %s", req.path, strerror(-r));
+		if (a->job.kind == JOB_POLL)
+			a->poll_due = true;
 		job_clear(&a->job);
+		a->in_backoff = true;
+		loop_timer_after_ms(&a->t_retry, backoff_fail(&a->net->bo, -1));
 	}
 	return r;
 }
 
 static bool start_spooled(struct agent *a)
 {
-	char name[PROTO_ID_MAX + 16];
-	char *body = NULL;
-	size_t len = 0;
-	const char *id;
+	const struct spool_entry *list, *e;
+	size_t n, i;
+	void *body;
+	size_t len;
+	int r;
 
-	if (!agent_net_spool_next(a, is_held, name, sizeof(name), &body, &len))
-		return false;
-	memset(&a->job, 0, sizeof(a->job));
-	if (strncmp(name, KIND_READ "-", strlen(KIND_READ) + 1) == 0) {
-		a->job.kind = JOB_READ;
-		id = name + strlen(KIND_READ) + 1;
-	} else if (strncmp(name, KIND_SUPPLIES "-", strlen(KIND_SUPPLIES) + 1) == 0) {
-		a->job.kind = JOB_SUPPLIES;
-		id = name + strlen(KIND_SUPPLIES) + 1;
-	} else {
-		log_err("spool entry %s: unknown kind; held", name);
-		hold(a, name);
-		free(body);
-		return true;
+	for (;;) {
+		e = NULL;
+		list = spool_list(a->net->spool, &n);
+		for (i = 0; i < n; i++)
+			if (!is_held(a, list[i].id)) {
+				e = &list[i];
+				break;
+			}
+		if (!e)
+			return false;
+		memset(&a->job, 0, sizeof(a->job));
+		a->job.kind = e->kind == SPOOL_METER_READ ? JOB_READ : JOB_SUPPLIES;
+		snprintf(a->job.name, sizeof(a->job.name), "%s", e->id);
+		snprintf(a->job.id, sizeof(a->job.id), "%s", e->id);
+		body = NULL;
+		len = 0;
+		r = spool_get(a->net->spool, a->job.id, &body, &len);
+		if (r == 0)
+			break;
+		/* -EBADMSG: it went corrupt on disk and the spool moved it aside. */
+		log_err("spool: cannot read %s: %s", a->job.id, strerror(-r));
+		agent_set_error(a, "spool: cannot read %s: %s", a->job.id, strerror(-r));
+		if (r != -EBADMSG && r != -ENOENT)
+			hold(a, a->job.name);
+		memset(&a->job, 0, sizeof(a->job));
 	}
-	snprintf(a->job.name, sizeof(a->job.name), "%s", name);
-	snprintf(a->job.id, sizeof(a->job.id), "%s", id);
 	a->job.body = body;
 	a->job.len = len;
 	log_info("sending %s %s", job_path(a->job.kind), a->job.id);
@@ -438,7 +469,7 @@ static void start_poll(struct agent *a)
 	memset(&ps, 0, sizeof(ps));
 	ps.supplies_enabled = a->sup.enabled;
 	ps.supplies_interval_s = a->sup.interval_s;
-	ps.spool_pending = agent_net_spool_count(a);
+	ps.spool_pending = (uint32_t)spool_count(a->net->spool);
 	ps.has_last_poll = a->st.last_poll_ok > 0;
 	ps.last_poll = a->st.last_poll_ok;
 	if (meter_build_poll(&snap, AGENT_VERSION, &pc, &ps, &req, msg, sizeof(msg)) < 0) {
@@ -478,4 +509,185 @@ void exchange_stop(struct agent *a)
 		loop_timer_disarm(&a->net->t_repoll);
 		a->net->repoll = false;
 	}
+}
+
+/* ---- set-up ---- */
+
+static void repoll_fired(struct loop_timer *t, bool cancelled)
+{
+	struct agent *a = t->arg;
+
+	(void)cancelled;
+	a->net->repoll = false;
+	log_info("polling again as the server asked");
+	a->poll_due = true;
+	exchange_kick(a);
+}
+
+static int make_transport(struct agent *a, const struct agent_cfg *cfg,
+			  struct net_transport **tp, char *msg, size_t msg_size)
+{
+	struct net_loop_ops ops = { .watch = net_watch, .timer = net_timer, .loop = a };
+	struct net_config nc;
+	char err[256];
+	int r;
+
+	agent_cfg_net(cfg, &nc);
+	r = net_transport_new(&nc, &ops, tp, err, sizeof(err));
+	if (r < 0)
+		snprintf(msg, msg_size, "%s", err);
+	return r;
+}
+
+int exchange_init(struct agent *a, char *msg, size_t msg_size)
+{
+	struct spool_limits lim;
+	struct spool_recovery rec;
+	int r;
+
+	a->net = calloc(1, sizeof(*a->net));
+	if (!a->net) {
+		snprintf(msg, msg_size, "out of memory");
+		return -ENOMEM;
+	}
+	backoff_init(&a->net->bo, NULL, NULL, NULL);
+	r = loop_timer_init(&a->loop, &a->net->t_net, CLOCK_MONOTONIC, net_timer_fired, a);
+	if (!r)
+		r = loop_timer_init(&a->loop, &a->net->t_repoll, CLOCK_BOOTTIME, repoll_fired, a);
+	if (r < 0) {
+		snprintf(msg, msg_size, "timers: %s", strerror(-r));
+		return r;
+	}
+	agent_cfg_spool_limits(a->cfg, &lim);
+	r = spool_open(agent_cfg_spool_dir(a->cfg), &lim, NULL, &a->net->spool, &rec);
+	if (r < 0) {
+		snprintf(msg, msg_size, "spool %s: %s", agent_cfg_spool_dir(a->cfg), strerror(-r));
+		return r;
+	}
+	log_info("spool %s: %u messages to send%s", agent_cfg_spool_dir(a->cfg), rec.loaded,
+		 rec.torn_removed || rec.corrupt ? " (torn or corrupt files set aside)" : "");
+	r = txlog_open(agent_cfg_txlog_path(a->cfg), agent_cfg_txlog_max(a->cfg),
+		       &a->net->txlog);
+	if (r < 0) {
+		snprintf(msg, msg_size, "transmission log %s: %s", agent_cfg_txlog_path(a->cfg),
+			 strerror(-r));
+		return r;
+	}
+	return make_transport(a, a->cfg, &a->net->tp, msg, msg_size);
+}
+
+int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
+			 char *msg, size_t msg_size)
+{
+	struct net_transport *tp;
+	struct spool_limits lim;
+	int r;
+
+	r = make_transport(a, ncfg, &tp, msg, msg_size);
+	if (r < 0)
+		return r;
+	if (a->job.kind != JOB_NONE) {
+		/* Cancelled and started again with the new settings. */
+		if (a->job.kind == JOB_POLL)
+			a->poll_due = true;
+		net_transport_cancel(a->net->tp);
+		job_clear(&a->job);
+	}
+	net_transport_free(a->net->tp);
+	a->net->tp = tp;
+	agent_cfg_spool_limits(ncfg, &lim);
+	r = spool_set_limits(a->net->spool, &lim);
+	if (r < 0)
+		log_warn("spool limits not changed: %s", strerror(-r));
+	/* New settings deserve a try now, not after the back-off. */
+	if (a->in_backoff) {
+		loop_timer_disarm(&a->t_retry);
+		a->in_backoff = false;
+	}
+	backoff_reset(&a->net->bo);
+	exchange_kick(a);
+	return 0;
+}
+
+void exchange_free(struct agent *a)
+{
+	if (!a->net)
+		return;
+	net_transport_free(a->net->tp);
+	job_clear(&a->job);
+	loop_timer_close(&a->net->t_net);
+	loop_timer_close(&a->net->t_repoll);
+	if (a->net->spool)
+		spool_close(a->net->spool);
+	if (a->net->txlog)
+		txlog_close(a->net->txlog);
+	free(a->net);
+	a->net = NULL;
+}
+
+/* ---- for the control socket ---- */
+
+size_t exchange_spool_count(const struct agent *a)
+{
+	return a->net ? spool_count(a->net->spool) : 0;
+}
+
+json_t *exchange_spool_json(struct agent *a)
+{
+	const struct spool_entry *list;
+	json_t *arr = json_array();
+	size_t n, i;
+
+	if (!arr)
+		return NULL;
+	list = spool_list(a->net->spool, &n);
+	for (i = 0; i < n; i++) {
+		char when[PROTO_TIME_LEN + 1] = "";
+		json_t *e;
+
+		proto_time_format(list[i].created, when);
+		e = json_pack("{s:s,s:s,s:s,s:i,s:b,s:b}",
+			      "id", list[i].id,
+			      "kind", spool_kind_name(list[i].kind),
+			      "created", when,
+			      "bytes", (int)list[i].len,
+			      "sending", a->job.kind != JOB_POLL && a->job.kind != JOB_NONE &&
+					 strcmp(a->job.name, list[i].id) == 0,
+			      "held", is_held(a, list[i].id));
+		if (!e || json_array_append_new(arr, e)) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return json_pack("{s:o,s:I}", "entries", arr, "bytes",
+			 (json_int_t)spool_bytes(a->net->spool));
+}
+
+int exchange_spool_clear(struct agent *a)
+{
+	int r;
+
+	if (a->job.kind == JOB_READ || a->job.kind == JOB_SUPPLIES) {
+		net_transport_cancel(a->net->tp);
+		job_clear(&a->job);
+	}
+	r = spool_clear(a->net->spool);
+	a->n_held = 0;
+	exchange_kick(a);
+	return r;
+}
+
+json_t *exchange_txlog_json(struct agent *a, unsigned int n, char *msg, size_t msg_size)
+{
+	json_t *recs = NULL;
+	size_t skipped = 0;
+	int r;
+
+	r = txlog_read_last(agent_cfg_txlog_path(a->cfg), n, &recs, &skipped);
+	if (r < 0) {
+		snprintf(msg, msg_size, "transmission log %s: %s",
+			 agent_cfg_txlog_path(a->cfg), strerror(-r));
+		return NULL;
+	}
+	return json_pack("{s:o,s:I}", "records", recs, "skipped", (json_int_t)skipped);
 }

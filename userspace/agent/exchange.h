@@ -14,7 +14,10 @@
 #ifndef ESOL_AGENT_EXCHANGE_H
 #define ESOL_AGENT_EXCHANGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include <jansson.h>
 
 #include "proto/proto.h"
 
@@ -36,5 +39,14 @@ struct loop_timer;
 void exchange_retry_fired(struct loop_timer *t, bool cancelled);
 /* Snapshot, build and spool a supplies report. */
 int exchange_take_supplies(struct agent *a, enum proto_supplies_trigger trig);
+
+/* For the control socket. */
+size_t exchange_spool_count(const struct agent *a);
+/* {"entries":[{id,kind,created,bytes,sending,held}...],"bytes":N}; NULL on ENOMEM. */
+json_t *exchange_spool_json(struct agent *a);
+/* Cancel a spooled message in flight and delete them all: count or -errno. */
+int exchange_spool_clear(struct agent *a);
+/* {"records":[...]} of the last n transmission-log records; NULL + msg on error. */
+json_t *exchange_txlog_json(struct agent *a, unsigned int n, char *msg, size_t msg_size);
 
 #endif /* ESOL_AGENT_EXCHANGE_H */

@@ -5,7 +5,9 @@
 AGENT_LIB := $(B)/libagent.a
 AGENT_LIB_OBJS := $(B)/userspace/agent/loop.o $(B)/userspace/agent/control.o \
 		  $(B)/userspace/agent/state.o $(B)/userspace/agent/supplies.o \
-		  $(B)/userspace/agent/ids.o $(B)/userspace/agent/meter.o
+		  $(B)/userspace/agent/ids.o $(B)/userspace/agent/meter.o \
+		  $(B)/userspace/agent/agent.o $(B)/userspace/agent/agent_cfg.o \
+		  $(B)/userspace/agent/agent_ctl.o $(B)/userspace/agent/exchange.o
 AGENT_LDLIBS := $(shell $(PKG_CONFIG) --libs jansson libcrypto)
 PROTO_A := $(B)/libproto.a
 CHECK_LDLIBS := $(shell $(PKG_CONFIG) --libs check)
@@ -15,6 +17,25 @@ $(AGENT_LIB): $(AGENT_LIB_OBJS)
 	$(AR) rcs $@ $^
 
 LIBS += $(AGENT_LIB)
+
+# esold links every component's archive, named by path (see above).
+ESOLD_ARCHIVES := $(AGENT_LIB) $(B)/libesolctl.a $(B)/libesolcore.a \
+		  $(B)/libesolnet.a $(B)/libproto.a $(B)/libprinteng.a \
+		  $(B)/userspace/common/log.o
+ESOLD_LDLIBS := $(shell $(PKG_CONFIG) --libs jansson libcrypto libsystemd \
+		  libcurl duktape libpsl inih libnl-genl-3.0 zlib)
+CFLAGS_userspace_agent_exchange := $(shell $(PKG_CONFIG) --cflags libcurl)
+CFLAGS_userspace_agent_agent := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0)
+
+$(B)/bin/esold: $(B)/userspace/agent/main.o $(ESOLD_ARCHIVES)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ESOLD_LDLIBS)
+
+BINS += $(B)/bin/esold
+
+E2E_TESTS += tests/e2e/e2e_meter_read.sh tests/e2e/e2e_crash_resend.sh \
+	     tests/e2e/e2e_supplies.sh tests/e2e/e2e_participation.sh \
+	     tests/e2e/e2e_proxy.sh tests/e2e/e2e_control.sh
 
 $(B)/tests/unit/test_agent_state: $(B)/tests/unit/test_agent_state.o $(AGENT_LIB)
 	@mkdir -p $(dir $@)
