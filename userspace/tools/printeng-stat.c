@@ -331,8 +331,9 @@ static int watch_device(struct stat_run *r, unsigned int index)
 		}
 		if (!pfd[0].revents)
 			continue;
-		if (use_chrdev) {
-			/* Consumes the chrdev's POLLIN whatever the source. */
+		if (use_chrdev && r->o.source != PRINTENG_SRC_READ) {
+			/* Consumes the chrdev's POLLIN (a read() source does
+			 * that itself). */
 			ret = printeng_wait(dev, 0);
 			if (ret == 0)
 				continue;
@@ -344,7 +345,7 @@ static int watch_device(struct stat_run *r, unsigned int index)
 				rc = fail(r, ret, what);
 				break;
 			}
-		} else {
+		} else if (!use_chrdev) {
 			w.changed = false;
 			ret = printeng_nl_events(r->nl, on_event, &w);
 			if (ret == -ENOBUFS)
@@ -365,6 +366,12 @@ static int watch_device(struct stat_run *r, unsigned int index)
 				continue;
 		}
 		ret = take(r, dev, index, &cur);
+		if (ret == -EAGAIN && r->o.source == PRINTENG_SRC_READ)
+			continue;	/* nothing new since the last read() */
+		if (ret == -ENODEV) {
+			fprintf(stderr, PROG ": %s: removed\n", what);
+			break;
+		}
 		if (ret) {
 			rc = fail(r, ret, what);
 			break;
