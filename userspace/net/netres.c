@@ -180,6 +180,14 @@ void net_classify(const struct net_raw *raw, time_t now, struct net_result *r)
 		return;
 	}
 
+	/* the proxy wants credentials (or other ones): whatever libcurl said */
+	if (raw->proxy_in_use && raw->connect_code == 407 && raw->curl_code != CURLE_OK) {
+		r->status = NET_E_PROXY;
+		r->retryable = false;
+		msg(r, raw, "the proxy wants (other) credentials: HTTP 407");
+		return;
+	}
+
 	switch (raw->curl_code) {
 	case CURLE_OK:
 		classify_http(raw, r);
@@ -199,11 +207,7 @@ void net_classify(const struct net_raw *raw, time_t now, struct net_result *r)
 		msg(r, raw, "the proxy refused the connection");
 		return;
 	case CURLE_COULDNT_CONNECT:
-		if (raw->proxy_in_use && raw->connect_code == 407) {
-			r->status = NET_E_PROXY;
-			r->retryable = false;
-			msg(r, raw, "the proxy wants (other) credentials: HTTP 407");
-		} else if (raw->proxy_in_use && raw->connect_code) {
+		if (raw->proxy_in_use && raw->connect_code) {
 			r->status = NET_E_PROXY;
 			msg(r, raw, "the proxy could not open a tunnel to %s: HTTP %ld", t,
 			    raw->connect_code);

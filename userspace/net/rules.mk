@@ -40,4 +40,5 @@ $(B)/tests/unit/test_transport: $(B)/tests/unit/test_transport.o $(B)/tests/unit
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LDLIBS) $(NET_TEST_LDLIBS) $(NET_CHECK_LDLIBS)
 
-UNIT_TESTS += $(B)/tests/unit/test_transport $(B)/tests/unit/test_pac
+UNIT_TESTS += $(B)/tests/unit/test_transport $(B)/tests/unit/test_proxy \
+	      $(B)/tests/unit/test_pac
