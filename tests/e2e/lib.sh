@@ -174,7 +174,8 @@ stop_server() {
 
 # server_fault SPEC: inject a fault from now on ("" to stop).
 server_fault() {
-	if [ -z "$1" ]; then rm -f "$T/fault"; else echo "$1" >"$T/fault"; fi
+	echo "${1:-none}" >"$T/fault.new"
+	mv "$T/fault.new" "$T/fault"
 }
 
 # Ledger queries through the server's CLI.
@@ -210,8 +211,14 @@ write_conf() {
 		echo "path = $T/state/txlog"
 		echo "[control]"
 		echo "socket = $T/ctl.sock"
+		echo "group ="
 		for l in "$@"; do echo "$l"; done
 	} >"$T/esold.conf"
+	# Polled "today" already: the daily schedule stays out of the way
+	# and the tests poll with esolctl poll-now.
+	[ -f "$T/state/state.json" ] || printf \
+		'{"version":1,"supplies_enabled":false,"supplies_interval_s":0,"supplies_last_sent":0,"last_poll":%s,"last_poll_ok":0}\n' \
+		"$(date +%s)" >"$T/state/state.json"
 }
 
 # start_esold: the ASan+UBSan esold in the foreground, reading $T/root.

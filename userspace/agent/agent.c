@@ -181,21 +181,50 @@ static void nl_ready(struct loop_watch *w, uint32_t events)
 
 /* ---- the daily poll ---- */
 
+static void agent_poll_timer_check(struct agent *a);
+
 static void poll_timer_fired(struct loop_timer *t, bool cancelled)
 {
 	struct agent *a = t->arg;
 
-	if (cancelled)
+	if (cancelled) {
 		log_info("the wall clock was set: recomputing the poll time");
+		agent_schedule_poll(a);
+		return;
+	}
+	agent_poll_timer_check(a);
+}
+
+/*
+ * The poll timer fired: ask the schedule whether a poll is due now (the
+ * slot of today passed without one: at the slot, after a clock step over
+ * it, or when the device was off), start it if so, and re-arm.  The
+ * schedule counts poll attempts: retrying a failed poll is the
+ * back-off's job.
+ */
+static void agent_poll_timer_check(struct agent *a)
+{
+	int64_t next = 0;
+	bool due = false;
+	int r;
+
+	if (!agent_enabled(a))
+		return;
+	r = agent_cfg_schedule(a->cfg, a->dev_serial, time(NULL), a->st.last_poll, &due, &next);
+	if (r == 0 && due) {
+		log_info("scheduled poll");
+		a->st.last_poll = time(NULL);
+		agent_save_state(a);
+		a->n_held = 0;	/* refused messages get another chance each day */
+		a->poll_due = true;
+		exchange_kick(a);
+	}
 	agent_schedule_poll(a);
 }
 
 /*
- * Ask the schedule whether a poll is due now (the slot of today passed
- * without one: at the slot, after a clock step over it, or when the
- * device was off), start it if so, and arm the timer at the next slot.
- * The schedule counts poll attempts: retrying a failed poll is the
- * back-off's job.
+ * Arm the poll timer at the schedule's next poll: the next slot, or a
+ * short per-device catch-up delay when today's slot was missed.
  */
 void agent_schedule_poll(struct agent *a)
 {
@@ -217,17 +246,8 @@ void agent_schedule_poll(struct agent *a)
 		a->next_poll = 0;
 		return;
 	}
-	if (due) {
-		log_info("scheduled poll");
-		a->st.last_poll = now;
-		agent_save_state(a);
-		a->n_held = 0;	/* refused messages get another chance each day */
-		a->poll_due = true;
-		exchange_kick(a);
-		r = agent_cfg_schedule(a->cfg, a->dev_serial, now, a->st.last_poll, &due, &next);
-		if (r < 0)
-			return;
-	}
+	if (due)
+		log_info("the last scheduled poll was missed: catching up");
 	r = loop_timer_at(&a->t_poll, next, true);
 	if (r < 0) {
 		log_err("cannot arm the poll timer: %s", strerror(-r));
