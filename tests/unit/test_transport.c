@@ -7,8 +7,14 @@
  * certificates, redirects, cancel, idleness; and the error mapping as a
  * pure function.
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,6 +367,68 @@ START_TEST(t_client_cert)
 }
 END_TEST
 
+/*
+ * TLS session resumption across connections: `openssl s_server -www`
+ * closes the connection after each answer and says in its status page
+ * whether the session was "New" or "Reused".
+ */
+START_TEST(t_tls_resumption)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct net_config c;
+	struct net_request req = { .method = NET_GET, .path = "/" };
+	struct net_result r;
+	struct net_sync *s;
+	unsigned port = tsrv_dead_port();
+	char u[64], portarg[16], err[200];
+	pid_t pid;
+	int fd, i;
+
+	snprintf(portarg, sizeof(portarg), "%u", port);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execlp("openssl", "openssl", "s_server", "-www", "-naccept", "3",
+		       "-accept", portarg, "-cert", tsrv_pki_file("server.crt"),
+		       "-key", tsrv_pki_file("server.key"), (char *)NULL);
+		_exit(127);
+	}
+	/* set-up: wait until it listens */
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	sa.sin_port = htons((uint16_t)port);
+	for (i = 0; i < 500; i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+			close(fd);
+			break;
+		}
+		close(fd);
+		nanosleep(&ts, NULL);
+	}
+	ck_assert_int_lt(i, 500);
+
+	snprintf(u, sizeof(u), "https://localhost:%u", port);
+	c = cfg_for(u);
+	ck_assert_int_eq(net_sync_new(&c, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_msg(strstr(r.body, "New, "), "first: %.200s", r.body);
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_msg(strstr(r.body, "Reused, "), "second: %.300s", r.body);
+	net_sync_free(s);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+}
+END_TEST
+
 /* ---- network failures ---- */
 
 START_TEST(t_connect_refused)
@@ -645,6 +713,7 @@ static Suite *transport_suite(void)
 	tcase_add_test(tc, t_expired);
 	tcase_add_test(tc, t_tls11_refused);
 	tcase_add_test(tc, t_client_cert);
+	tcase_add_test(tc, t_tls_resumption);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("offline");
