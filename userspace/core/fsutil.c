@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/* fsutil: durable writes (temp, fsync, rename, directory fsync); see fsutil.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/fsutil.h"
+
+int fsu_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int fsu_fsync_dir(const char *dir)
+{
+	int fd, r = 0;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+int fsu_dirname(const char *path, char *out, size_t outlen)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (!slash) {
+		if (outlen < 2)
+			return -ENAMETOOLONG;
+		strcpy(out, ".");
+		return 0;
+	}
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n + 1 > outlen)
+		return -ENAMETOOLONG;
+	memcpy(out, path, n);
+	out[n] = '\0';
+	return 0;
+}
+
+int fsu_write_atomic(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	const char *base;
+	int fd, r;
+
+	r = fsu_dirname(path, dir, sizeof(dir));
+	if (r < 0)
+		return r;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (!*base)
+		return -EINVAL;
+	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, mode) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = fsu_write_all(fd, buf, len);
+	if (r < 0)
+		goto fail;
+	if (fsync(fd) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		r = -errno;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	return fsu_fsync_dir(dir);
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return r;
+}
+
+int fsu_read_file(const char *path, size_t max, char **buf, size_t *len)
+{
+	struct stat st;
+	char *b = NULL;
+	size_t got = 0;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		r = -EFBIG;
+		goto out;
+	}
+	b = malloc((size_t)st.st_size + 1);
+	if (!b) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* Read up to one byte more than stat said, to notice a growing file. */
+	for (;;) {
+		ssize_t n;
+
+		if (got > max) {
+			r = -EFBIG;
+			goto out;
+		}
+		if (got == (size_t)st.st_size) {
+			char c;
+
+			n = read(fd, &c, 1);
+			if (n == 0)
+				break;
+			if (n > 0) {
+				r = -EFBIG;	/* grew while read: treat as too big */
+				goto out;
+			}
+		} else {
+			n = read(fd, b + got, (size_t)st.st_size - got);
+			if (n == 0)
+				break;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	b[got] = '\0';
+	*buf = b;
+	*len = got;
+	b = NULL;
+	r = 0;
+out:
+	free(b);
+	close(fd);
+	return r;
+}
