@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -403,6 +404,8 @@ int tproxy_start(struct tproxy *p, const char *user, const char *password)
 	if (p->pid == 0) {
 		int devnull = open("/dev/null", O_RDWR);
 
+		/* a failed test exits without its teardown: do not outlive it */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		dup2(devnull, 0);
 		dup2(devnull, 1);
 		dup2(devnull, 2);

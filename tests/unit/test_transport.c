@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -390,6 +391,7 @@ START_TEST(t_tls_resumption)
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDWR);
 
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		dup2(devnull, 0);
 		dup2(devnull, 1);
 		dup2(devnull, 2);
