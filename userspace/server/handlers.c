@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * server/handlers: POST /v1/poll, /v1/meter-reads and /v1/supplies,
+ * independent of HTTP (see handlers.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server/handlers.h"
+#include "server/policy.h"
+
+int handlers_init(struct handlers *h, struct ledger *l, const struct ledger_defaults *def,
+		  int64_t fixed_now)
+{
+	memset(h, 0, sizeof(*h));
+	h->ledger = l;
+	h->def = *def;
+	h->fixed_now = fixed_now;
+	return -pthread_mutex_init(&h->lock, NULL);
+}
+
+void handlers_destroy(struct handlers *h)
+{
+	pthread_mutex_destroy(&h->lock);
+}
+
+enum endpoint handlers_route(const char *url)
+{
+	if (strcmp(url, PROTO_PATH_POLL) == 0)
+		return EP_POLL;
+	if (strcmp(url, PROTO_PATH_METER_READS) == 0)
+		return EP_METER_READS;
+	if (strcmp(url, PROTO_PATH_SUPPLIES) == 0)
+		return EP_SUPPLIES;
+	return EP_UNKNOWN;
+}
+
+int64_t handlers_now(const struct handlers *h)
+{
+	return h->fixed_now ? h->fixed_now : (int64_t)time(NULL);
+}
+
+void hreply_free(struct hreply *r)
+{
+	free(r->body);
+	r->body = NULL;
+	r->len = 0;
+}
+
+void hreply_error(struct hreply *r, int status, const char *code, const char *fmt, ...)
+{
+	struct proto_error_reply e;
+	va_list ap;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.error, sizeof(e.error), "%s", code);
+	va_start(ap, fmt);
+	vsnprintf(e.message, sizeof(e.message), fmt, ap);
+	va_end(ap);
+	/* keep the message printable whatever went into it */
+	for (char *p = e.message; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	hreply_free(r);
+	r->status = status;
+	if (proto_encode_error(&e, &r->body, &r->len, NULL) != PROTO_OK) {
+		/* a message that is not UTF-8: send the code alone */
+		e.message[0] = '\0';
+		if (proto_encode_error(&e, &r->body, &r->len, NULL) != PROTO_OK) {
+			r->body = NULL;
+			r->len = 0;
+		}
+	}
+	snprintf(r->note, sizeof(r->note), "%.31s: %.150s", code, e.message);
+}
+
+/* Map a ledger failure to a reply. */
+static void ledger_failed(struct handlers *h, struct hreply *r, int err, const char *what)
+{
+	if (err == -EBUSY) {
+		hreply_error(r, 503, "busy", "ledger busy, try again later");
+		r->retry_after = 5;
+	} else {
+		hreply_error(r, 500, "internal", "%s failed; nothing was stored", what);
+	}
+	snprintf(r->note, sizeof(r->note), "%s: %s", what, ledger_errmsg(h->ledger));
+}
+
+static bool auth_ok(struct hreply *r, const char *auth_cn, const char *device_id)
+{
+	snprintf(r->device_id, sizeof(r->device_id), "%s", device_id);
+	if (!auth_cn || strcmp(auth_cn, device_id) == 0)
+		return true;
+	hreply_error(r, 403, "forbidden", "certificate is not for device %s", device_id);
+	snprintf(r->note, sizeof(r->note), "certificate CN %.64s != device_id %s", auth_cn,
+		 device_id);
+	return false;
+}
+
+static void bad_body(struct hreply *r, enum proto_err e, const struct proto_error *perr)
+{
+	hreply_error(r, proto_err_http_status(e), proto_err_name(e), "%s", perr->message);
+}
+
+static void do_poll(struct handlers *h, const void *body, size_t len, const char *auth_cn,
+		    struct hreply *r)
+{
+	struct proto_poll_req req;
+	struct proto_poll_reply rep;
+	struct proto_error perr;
+	enum proto_err e;
+	int err;
+
+	e = proto_decode_poll_req(body, len, &req, &perr);
+	if (e) {
+		bad_body(r, e, &perr);
+		return;
+	}
+	if (!auth_ok(r, auth_cn, req.device.device_id))
+		return;
+	pthread_mutex_lock(&h->lock);
+	err = policy_poll(h->ledger, &h->def, &req, handlers_now(h), &rep);
+	if (err)
+		ledger_failed(h, r, err, "poll");
+	pthread_mutex_unlock(&h->lock);
+	if (err)
+		return;
+	e = proto_encode_poll_reply(&rep, &r->body, &r->len, &perr);
+	if (e) {
+		hreply_error(r, 500, "internal", "cannot encode the reply");
+		snprintf(r->note, sizeof(r->note), "encode poll reply: %.150s", perr.message);
+		return;
+	}
+	r->status = 200;
+	snprintf(r->note, sizeof(r->note), "poll: %s%s%s supplies=%s/%u",
+		 rep.read_meters ? "read_meters " : "", rep.request_id,
+		 rep.read_meters ? "" : "no read due", rep.supplies_enabled ? "on" : "off",
+		 rep.supplies_interval_s);
+}
+
+static void ack(struct hreply *r, enum ledger_store_result res, const char *id,
+		bool is_read, const char *what)
+{
+	struct proto_ack a;
+	enum proto_err e;
+
+	if (res == LEDGER_CONFLICT) {
+		hreply_error(r, 409, "conflict", "%s %s is already stored with different content",
+			     what, id);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.status = res == LEDGER_STORED ? PROTO_ACK_STORED : PROTO_ACK_DUPLICATE;
+	snprintf(a.id, sizeof(a.id), "%s", id);
+	e = is_read ? proto_encode_read_ack(&a, &r->body, &r->len, NULL) :
+		      proto_encode_supplies_ack(&a, &r->body, &r->len, NULL);
+	if (e) {
+		hreply_error(r, 500, "internal", "cannot encode the reply");
+		return;
+	}
+	r->status = 200;
+	snprintf(r->note, sizeof(r->note), "%s %s %s", what, id,
+		 res == LEDGER_STORED ? "stored" : "duplicate");
+}
+
+static void do_read(struct handlers *h, const void *body, size_t len, const char *auth_cn,
+		    struct hreply *r)
+{
+	struct proto_meter_read rd;
+	struct proto_error perr;
+	enum ledger_store_result res = LEDGER_STORED;
+	enum proto_err e;
+	int err;
+
+	e = proto_decode_meter_read(body, len, &rd, &perr);
+	if (e) {
+		bad_body(r, e, &perr);
+		return;
+	}
+	if (!auth_ok(r, auth_cn, rd.device_id))
+		return;
+	pthread_mutex_lock(&h->lock);
+	err = ledger_store_read(h->ledger, &rd, handlers_now(h), &h->def, &res);
+	if (err)
+		ledger_failed(h, r, err, "storing the read");
+	pthread_mutex_unlock(&h->lock);
+	if (!err)
+		ack(r, res, rd.read_id, true, "read");
+}
+
+static void do_supplies(struct handlers *h, const void *body, size_t len, const char *auth_cn,
+			struct hreply *r)
+{
+	struct proto_supplies_report *rp = malloc(sizeof(*rp));
+	struct proto_error perr;
+	enum ledger_store_result res = LEDGER_STORED;
+	enum proto_err e;
+	int err;
+
+	if (!rp) {
+		hreply_error(r, 500, "internal", "out of memory");
+		return;
+	}
+	e = proto_decode_supplies(body, len, rp, &perr);
+	if (e) {
+		bad_body(r, e, &perr);
+	} else if (auth_ok(r, auth_cn, rp->device_id)) {
+		pthread_mutex_lock(&h->lock);
+		err = ledger_store_supplies(h->ledger, rp, handlers_now(h), &h->def, &res);
+		if (err)
+			ledger_failed(h, r, err, "storing the supplies report");
+		pthread_mutex_unlock(&h->lock);
+		if (!err)
+			ack(r, res, rp->report_id, false, "supplies report");
+	}
+	free(rp);
+}
+
+void handlers_handle(struct handlers *h, enum endpoint ep, const void *body, size_t len,
+		     const char *auth_cn, struct hreply *out)
+{
+	memset(out, 0, sizeof(*out));
+	switch (ep) {
+	case EP_POLL:
+		do_poll(h, body, len, auth_cn, out);
+		break;
+	case EP_METER_READS:
+		do_read(h, body, len, auth_cn, out);
+		break;
+	case EP_SUPPLIES:
+		do_supplies(h, body, len, auth_cn, out);
+		break;
+	default:
+		hreply_error(out, 404, "not_found", "no such endpoint");
+	}
+}

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * server/http: HTTPS front end on libmicrohttpd (see http.h).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "common/log.h"
+#include "server/http.h"
+#include "server/tlsauth.h"
+
+/* A body this much over the limit is not read any further: the connection is dropped. */
+#define DISCARD_MAX	(1024 * 1024)
+/* The longest a "stall" holds a connection when the server is not stopped. */
+#define STALL_MAX_S	600
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_config cfg;
+	int fd;
+	uint16_t port;
+	pthread_mutex_t stop_lock;
+	pthread_cond_t stop_cond;
+	bool stopping;
+};
+
+struct req {
+	enum endpoint ep;
+	char *buf;
+	size_t len;
+	size_t discarded;
+	bool too_large;
+	bool answered;		/* a reply was queued before the body was read */
+};
+
+static const char garbage[] = "<html><body>502 Bad Gateway\x01\xff</body>";
+
+int http_bind(const char *addr, int *fd, char *err, size_t errlen)
+{
+	char host[128];
+	const char *colon, *port, *h;
+	size_t hl;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
+	struct addrinfo *ai;
+	int s, one = 1, rc;
+
+	if (!addr || !*addr) {
+		snprintf(err, errlen, "no listen address");
+		return -EINVAL;
+	}
+	if (addr[0] == '[') {
+		const char *close = strchr(addr, ']');
+
+		if (!close || close[1] != ':') {
+			snprintf(err, errlen, "listen address '%s': want [IPV6]:PORT", addr);
+			return -EINVAL;
+		}
+		h = addr + 1;
+		hl = (size_t)(close - h);
+		port = close + 2;
+	} else {
+		colon = strrchr(addr, ':');
+		if (!colon || strchr(addr, ':') != colon) {
+			snprintf(err, errlen, "listen address '%s': want ADDR:PORT", addr);
+			return -EINVAL;
+		}
+		h = addr;
+		hl = (size_t)(colon - addr);
+		port = colon + 1;
+	}
+	if (hl == 0 || hl >= sizeof(host) || !*port) {
+		snprintf(err, errlen, "listen address '%s': want ADDR:PORT", addr);
+		return -EINVAL;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	rc = getaddrinfo(host, port, &hints, &ai);
+	if (rc) {
+		snprintf(err, errlen, "listen address '%s': %s (a numeric address is required)",
+			 addr, gai_strerror(rc));
+		return -EINVAL;
+	}
+	s = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		freeaddrinfo(ai);
+		return rc;
+	}
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ai->ai_family == AF_INET6)
+		setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(s, ai->ai_addr, ai->ai_addrlen) != 0 || listen(s, 64) != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "bind %s: %s", addr, strerror(errno));
+		close(s);
+		freeaddrinfo(ai);
+		return rc;
+	}
+	freeaddrinfo(ai);
+	*fd = s;
+	return 0;
+}
+
+/* Wait up to ms (or until the server stops).  Returns true if stopping. */
+static bool wait_or_stop(struct http_server *s, uint64_t ms)
+{
+	struct timespec until;
+	bool stopping;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += (time_t)(ms / 1000);
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->stop_lock);
+	while (!s->stopping &&
+	       pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &until) != ETIMEDOUT)
+		;
+	stopping = s->stopping;
+	pthread_mutex_unlock(&s->stop_lock);
+	return stopping;
+}
+
+static void peer_name(struct MHD_Connection *c, char *buf, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(buf, n, "?");
+	if (!sa)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+			  (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  buf, (socklen_t)n);
+}
+
+static void log_request(struct MHD_Connection *c, const char *method, const char *url,
+			const struct req *r, int status, size_t out_len, const char *device,
+			const char *note)
+{
+	char peer[INET6_ADDRSTRLEN + 1];
+
+	peer_name(c, peer, sizeof(peer));
+	log_info("%s %s %.80s -> %d in=%zu out=%zu device=%s %s", peer, method, url,
+		 status, r->len + r->discarded, out_len, device && *device ? device : "-",
+		 note ? note : "");
+}
+
+/* Queue a reply (takes body).  status 0 means: close without a reply. */
+static enum MHD_Result send_reply(struct MHD_Connection *c, int status, char *body, size_t len,
+				  uint32_t retry_after, bool allow_post)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char ra[16];
+
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, PROTO_CONTENT_TYPE);
+	if (allow_post)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "POST");
+	if (retry_after) {
+		snprintf(ra, sizeof(ra), "%u", retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
+	ret = MHD_queue_response(c, (unsigned int)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, const char *method, const char *url,
+				  struct req *r, int status, const char *code, const char *msg)
+{
+	struct hreply h = { 0 };
+
+	hreply_error(&h, status, code, "%s", msg);
+	log_request(c, method, url, r, status, h.len, NULL, h.note);
+	return send_reply(c, status, h.body, h.len, 0, status == 405);
+}
+
+/* Checks made before the body is read; true if a reply was queued. */
+static bool check_head(struct MHD_Connection *c, const char *method, const char *url,
+		       struct req *r, enum MHD_Result *ret)
+{
+	const char *ct, *cl;
+
+	r->ep = handlers_route(url);
+	if (r->ep == EP_UNKNOWN) {
+		*ret = send_error(c, method, url, r, 404, "not_found", "no such endpoint");
+		return true;
+	}
+	if (strcmp(method, MHD_HTTP_METHOD_POST) != 0) {
+		*ret = send_error(c, method, url, r, 405, "method_not_allowed", "use POST");
+		return true;
+	}
+	ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (!ct || strncasecmp(ct, PROTO_CONTENT_TYPE, strlen(PROTO_CONTENT_TYPE)) != 0 ||
+	    (ct[strlen(PROTO_CONTENT_TYPE)] != '\0' && ct[strlen(PROTO_CONTENT_TYPE)] != ';' &&
+	     ct[strlen(PROTO_CONTENT_TYPE)] != ' ')) {
+		*ret = send_error(c, method, url, r, 415, "unsupported_media_type",
+				  "Content-Type must be application/json");
+		return true;
+	}
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl && strtoull(cl, NULL, 10) > PROTO_BODY_MAX) {
+		*ret = send_error(c, method, url, r, 413, "too_large", "body over 65536 bytes");
+		return true;
+	}
+	return false;
+}
+
+static enum MHD_Result finish(struct http_server *s, struct MHD_Connection *c,
+			      const char *method, const char *url, struct req *r)
+{
+	struct hreply h = { 0 };
+	struct fault_spec f;
+	char msg[256], auth_cn[TLSAUTH_CN_MAX + 1];
+	const char *cn = NULL;
+	int fr;
+
+	if (s->cfg.capture && !r->too_large) {
+		int e = capture_store(s->cfg.capture, url, r->buf ? r->buf : "", r->len);
+
+		if (e)
+			log_err("capture: cannot store a request body: %s", strerror(-e));
+	}
+	if (r->too_large)
+		return send_error(c, method, url, r, 413, "too_large", "body over 65536 bytes");
+
+	fr = fault_take(s->cfg.fault, url, &f, msg, sizeof(msg));
+	if (fr > 0)
+		log_notice("%s", msg);
+	else if (fr < 0)
+		log_warn("%s", msg);
+	switch (f.mode) {
+	case FAULT_DROP:
+		log_request(c, method, url, r, 0, 0, NULL, "fault: connection dropped");
+		return MHD_NO;
+	case FAULT_STALL:
+		log_request(c, method, url, r, 0, 0, NULL, "fault: stalling");
+		wait_or_stop(s, (uint64_t)STALL_MAX_S * 1000);
+		return MHD_NO;
+	case FAULT_500:
+		return send_error(c, method, url, r, 500, "internal", "injected fault");
+	case FAULT_503:
+	case FAULT_429:
+		hreply_error(&h, f.mode == FAULT_503 ? 503 : 429, "busy", "try again later");
+		log_request(c, method, url, r, h.status, h.len, NULL, "fault: busy");
+		return send_reply(c, h.status, h.body, h.len, f.arg, false);
+	case FAULT_GARBAGE: {
+		char *g = malloc(sizeof(garbage) - 1);
+
+		if (!g)
+			return MHD_NO;
+		memcpy(g, garbage, sizeof(garbage) - 1);
+		log_request(c, method, url, r, 200, sizeof(garbage) - 1, NULL, "fault: garbage");
+		return send_reply(c, 200, g, sizeof(garbage) - 1, 0, false);
+	}
+	case FAULT_SLOW:
+		if (wait_or_stop(s, f.arg))
+			return MHD_NO;
+		break;
+	default:
+		break;
+	}
+
+	if (s->cfg.client_ca_pem) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		char why[192];
+
+		if (tlsauth_client(ci ? (gnutls_session_t)ci->tls_session : NULL, auth_cn, why,
+				   sizeof(why)) != TLSAUTH_OK) {
+			hreply_error(&h, 401, "unauthorized", "a valid client certificate is required");
+			log_request(c, method, url, r, 401, h.len, NULL, why);
+			return send_reply(c, 401, h.body, h.len, 0, false);
+		}
+		cn = auth_cn;
+	}
+
+	handlers_handle(s->cfg.handlers, r->ep, r->buf ? r->buf : "", r->len, cn, &h);
+	if (f.mode == FAULT_LOST_REPLY) {
+		log_request(c, method, url, r, h.status, 0, h.device_id,
+			    "fault: reply dropped after processing");
+		log_info("  (processed: %s)", h.note);
+		hreply_free(&h);
+		return MHD_NO;
+	}
+	log_request(c, method, url, r, h.status, h.len, h.device_id, h.note);
+	if (!h.body)
+		return MHD_NO;
+	return send_reply(c, h.status, h.body, h.len, h.retry_after, false);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	struct http_server *s = cls;
+	struct req *r = *con_cls;
+	enum MHD_Result ret;
+
+	(void)version;
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return MHD_NO;
+		*con_cls = r;
+		if (check_head(c, method, url, r, &ret)) {
+			r->answered = true;
+			return ret;
+		}
+		return MHD_YES;
+	}
+	if (r->answered) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+
+		*upload_data_size = 0;
+		if (r->too_large || r->len + n > PROTO_BODY_MAX) {
+			r->too_large = true;
+			r->discarded += n;
+			return r->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
+		}
+		if (!r->buf) {
+			r->buf = malloc(PROTO_BODY_MAX);
+			if (!r->buf)
+				return MHD_NO;
+		}
+		memcpy(r->buf + r->len, upload_data, n);
+		r->len += n;
+		return MHD_YES;
+	}
+	r->answered = true;
+	return finish(s, c, method, url, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct req *r = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (r) {
+		free(r->buf);
+		free(r);
+		*con_cls = NULL;
+	}
+}
+
+__attribute__((format(printf, 2, 0)))
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	log_debug("microhttpd: %s", buf);
+}
+
+int http_start(const struct http_config *cfg, struct http_server **out, char *err, size_t errlen)
+{
+	struct http_server *s = calloc(1, sizeof(*s));
+	unsigned int flags = MHD_USE_TLS | MHD_USE_THREAD_PER_CONNECTION |
+			     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem opts[16];
+	int n = 0, r;
+
+	*out = NULL;
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	s->cfg = *cfg;
+	s->fd = cfg->listen_fd;
+	if (s->fd < 0) {
+		r = http_bind(cfg->listen, &s->fd, err, errlen);
+		if (r) {
+			free(s);
+			return r;
+		}
+	}
+	pthread_mutex_init(&s->stop_lock, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&s->stop_cond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER,
+					     (intptr_t)(void *)mhd_logger, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, s->fd, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->cert_pem };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->key_pem };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
+		(void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" };
+	if (cfg->client_ca_pem)
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0,
+						     (void *)cfg->client_ca_pem };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, 64, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
+					     (intptr_t)(void *)on_completed, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+
+	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+				     MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	if (!s->daemon) {
+		snprintf(err, errlen, "cannot start the HTTPS server (bad certificate or key?)");
+		if (cfg->listen_fd < 0)
+			close(s->fd);
+		pthread_cond_destroy(&s->stop_cond);
+		pthread_mutex_destroy(&s->stop_lock);
+		free(s);
+		return -EINVAL;
+	}
+	{
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+
+		if (getsockname(s->fd, (struct sockaddr *)&ss, &sl) == 0)
+			s->port = ntohs(ss.ss_family == AF_INET6 ?
+					((struct sockaddr_in6 *)&ss)->sin6_port :
+					((struct sockaddr_in *)&ss)->sin_port);
+	}
+	*out = s;
+	return 0;
+}
+
+uint16_t http_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+void http_stop(struct http_server *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->stop_lock);
+	s->stopping = true;
+	pthread_cond_broadcast(&s->stop_cond);
+	pthread_mutex_unlock(&s->stop_lock);
+	MHD_stop_daemon(s->daemon);	/* closes the listening socket too */
+	pthread_cond_destroy(&s->stop_cond);
+	pthread_mutex_destroy(&s->stop_lock);
+	free(s);
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * server/ledger: the Communication Server's SQLite ledger.
+ *
+ * Tables: devices (identity, last configuration and agent state, billing
+ * day, supplies policy), requests (read_meters requests issued, one per
+ * device and billing cycle), reads (meter reads, unique per device and
+ * read_id), supplies_reports and supplies (unique per device and
+ * report_id).  A repeat of a stored read or report with the same
+ * content is reported as a duplicate and changes nothing; one with
+ * different content is a conflict and changes nothing.  Meters are u64
+ * and are kept as decimal TEXT (SQLite integers are signed 64-bit).
+ *
+ * Not thread-safe: one caller at a time (the server holds a mutex).
+ * Functions return 0 or a negative errno (-ENOENT, -EINVAL, -ENOSPC for
+ * a full disk, -EBUSY, -EIO for other SQLite errors, with
+ * ledger_errmsg() telling what failed).  Nothing here logs.
+ */
+#ifndef ESOL_SERVER_LEDGER_H
+#define ESOL_SERVER_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/proto.h"
+#include "server/cycle.h"
+
+struct ledger;
+
+struct ledger_defaults {
+	int cycle_day;			/* 1..28 */
+	bool supplies_enabled;
+	uint32_t supplies_interval_s;	/* PROTO_SUPPLIES_INTERVAL_MIN..MAX */
+};
+
+struct ledger_device {
+	struct proto_identity id;
+	bool has_poll;			/* false: known only from a read/report */
+	struct proto_config config;	/* as last reported */
+	struct proto_agent_state state;	/* as last reported */
+	int cycle_day;
+	bool supplies_enabled;		/* policy */
+	uint32_t supplies_interval_s;	/* policy */
+	int64_t first_seen;
+	int64_t last_poll;		/* 0: never polled */
+	uint64_t polls;
+};
+
+enum ledger_store_result { LEDGER_STORED, LEDGER_DUPLICATE, LEDGER_CONFLICT };
+
+/* Open (creating the schema if needed); on failure err says why. */
+int ledger_open(const char *path, struct ledger **out, char *err, size_t errlen);
+/* What the last failing call on l failed at. */
+const char *ledger_errmsg(const struct ledger *l);
+void ledger_close(struct ledger *l);
+
+/* Transactions (BEGIN IMMEDIATE); calls nest by counting. */
+int ledger_begin(struct ledger *l);
+int ledger_commit(struct ledger *l);
+void ledger_rollback(struct ledger *l);
+
+/* Record a poll: create the device with the defaults if new, update the rest. */
+int ledger_record_poll(struct ledger *l, const struct proto_poll_req *req, int64_t now,
+		       const struct ledger_defaults *def);
+/* Create a device row with the defaults if there is none. */
+int ledger_ensure_device(struct ledger *l, const char *device_id, int64_t now,
+			 const struct ledger_defaults *def);
+int ledger_get_device(struct ledger *l, const char *device_id, struct ledger_device *out);
+/* Change a device's policy: cycle_day 0, supplies_enabled -1, interval 0 keep the value. */
+int ledger_set_policy(struct ledger *l, const char *device_id, int cycle_day,
+		      int supplies_enabled, uint32_t supplies_interval_s);
+
+/* Reads counted for the cycle (fulfilling its request, or received in it). */
+int ledger_cycle_reads(struct ledger *l, const char *device_id, const char *cycle);
+/* The request issued for the cycle: 0 and its id, or -ENOENT. */
+int ledger_request_get(struct ledger *l, const char *device_id, const char *cycle,
+		       char request_id[PROTO_ID_MAX + 1]);
+/* Record that request_id (new or not) was sent to the device now. */
+int ledger_request_sent(struct ledger *l, const char *device_id, const char *cycle,
+			const char *request_id, int64_t now);
+
+/* Store a read / report once (idempotent by read_id / report_id). */
+int ledger_store_read(struct ledger *l, const struct proto_meter_read *r, int64_t now,
+		      const struct ledger_defaults *def, enum ledger_store_result *res);
+int ledger_store_supplies(struct ledger *l, const struct proto_supplies_report *r,
+			  int64_t now, const struct ledger_defaults *def,
+			  enum ledger_store_result *res);
+
+/* Listing, oldest first; device_id NULL: all devices.  A callback's non-zero return stops. */
+struct ledger_read_row {
+	struct proto_meter_read read;
+	char cycle[CYCLE_LABEL_LEN + 1];
+	bool request_known;		/* request_id was issued by this server */
+	int64_t received_at;
+};
+struct ledger_supplies_row {
+	struct proto_supplies_report report;
+	int64_t received_at;
+};
+int ledger_each_device(struct ledger *l,
+		       int (*cb)(const struct ledger_device *, void *), void *arg);
+int ledger_each_read(struct ledger *l, const char *device_id,
+		     int (*cb)(const struct ledger_read_row *, void *), void *arg);
+int ledger_each_supplies(struct ledger *l, const char *device_id,
+			 int (*cb)(const struct ledger_supplies_row *, void *), void *arg);
+
+#endif /* ESOL_SERVER_LEDGER_H */

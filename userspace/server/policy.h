@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * server/policy: what the server answers to a poll.  Records the poll in
+ * the ledger, then decides the actions: read_meters when the device's
+ * billing cycle has no read yet (issuing a request_id once per cycle and
+ * re-sending the same one on every later poll until a read for the cycle
+ * arrives), and the device's Supplies Assistant policy.
+ */
+#ifndef ESOL_SERVER_POLICY_H
+#define ESOL_SERVER_POLICY_H
+
+#include <stdint.h>
+
+#include "proto/proto.h"
+#include "server/ledger.h"
+
+/* Returns 0 and fills *reply, or a negative errno from the ledger. */
+int policy_poll(struct ledger *l, const struct ledger_defaults *def,
+		const struct proto_poll_req *req, int64_t now,
+		struct proto_poll_reply *reply);
+
+/* A fresh request id for a cycle: "rq-YYYY-MM-<16 hex>". */
+int policy_new_request_id(const char *cycle, char id[PROTO_ID_MAX + 1]);
+
+#endif /* ESOL_SERVER_POLICY_H */

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * server/server: put esol-server's parts together (see server.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/capture.h"
+#include "server/handlers.h"
+#include "server/http.h"
+#include "server/server.h"
+
+#define FILE_MAX (1024 * 1024)
+
+struct server {
+	struct ledger *ledger;
+	struct handlers handlers;
+	bool have_handlers;
+	struct fault_state fault;
+	bool have_fault;
+	struct capture capture;
+	bool have_capture;
+	char *cert_pem, *key_pem, *ca_pem;
+	struct http_server *http;
+};
+
+int server_read_file(const char *path, char **out, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	size_t n;
+	int r;
+
+	*out = NULL;
+	if (!f) {
+		r = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return r;
+	}
+	buf = malloc(FILE_MAX + 1);
+	if (!buf) {
+		fclose(f);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	n = fread(buf, 1, FILE_MAX + 1, f);
+	r = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (!r && n > FILE_MAX)
+		r = -EFBIG;
+	if (r) {
+		snprintf(err, errlen, "%s: %s", path, r == -EFBIG ? "file too large" : "read error");
+		free(buf);
+		return r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	return 0;
+}
+
+void server_stop(struct server *s)
+{
+	if (!s)
+		return;
+	http_stop(s->http);
+	if (s->have_handlers)
+		handlers_destroy(&s->handlers);
+	if (s->have_fault)
+		fault_state_destroy(&s->fault);
+	if (s->have_capture)
+		capture_destroy(&s->capture);
+	ledger_close(s->ledger);
+	free(s->cert_pem);
+	free(s->key_pem);
+	free(s->ca_pem);
+	free(s);
+}
+
+int server_start(const struct server_opts *o, struct server **out, char *err, size_t errlen)
+{
+	struct server *s = calloc(1, sizeof(*s));
+	struct http_config hc;
+	int r;
+
+	*out = NULL;
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if ((r = server_read_file(o->cert, &s->cert_pem, err, errlen)) ||
+	    (r = server_read_file(o->key, &s->key_pem, err, errlen)) ||
+	    (o->client_ca && (r = server_read_file(o->client_ca, &s->ca_pem, err, errlen))))
+		goto bad;
+	r = ledger_open(o->db, &s->ledger, err, errlen);
+	if (r)
+		goto bad;
+	r = handlers_init(&s->handlers, s->ledger, &o->defaults, o->fixed_now);
+	if (r) {
+		snprintf(err, errlen, "handlers: %s", strerror(-r));
+		goto bad;
+	}
+	s->have_handlers = true;
+	r = fault_state_init(&s->fault, &o->fault, o->fault_file);
+	if (r) {
+		snprintf(err, errlen, "fault: %s", strerror(-r));
+		goto bad;
+	}
+	s->have_fault = true;
+	if (o->capture_dir) {
+		r = capture_init(&s->capture, o->capture_dir);
+		if (r) {
+			snprintf(err, errlen, "capture dir %s: %s", o->capture_dir, strerror(-r));
+			goto bad;
+		}
+		s->have_capture = true;
+	}
+	memset(&hc, 0, sizeof(hc));
+	hc.listen = o->listen;
+	hc.listen_fd = o->listen_fd;
+	hc.cert_pem = s->cert_pem;
+	hc.key_pem = s->key_pem;
+	hc.client_ca_pem = s->ca_pem;
+	hc.handlers = &s->handlers;
+	hc.fault = &s->fault;
+	hc.capture = s->have_capture ? &s->capture : NULL;
+	r = http_start(&hc, &s->http, err, errlen);
+	if (r)
+		goto bad;
+	*out = s;
+	return 0;
+bad:
+	server_stop(s);
+	return r;
+}
+
+uint16_t server_port(const struct server *s)
+{
+	return http_port(s->http);
+}
