@@ -61,9 +61,9 @@ e2e_init() {
 # Remember a pid for cleanup.
 track() { E2E_PIDS="$E2E_PIDS $1"; }
 untrack() {
-	n=""
-	for p in $E2E_PIDS; do [ "$p" = "$1" ] || n="$n $p"; done
-	E2E_PIDS=$n
+	u_left=""
+	for u_p in $E2E_PIDS; do [ "$u_p" = "$1" ] || u_left="$u_left $u_p"; done
+	E2E_PIDS=$u_left
 }
 
 # A TCP port on 127.0.0.1 nobody listens on (checked in /proc/net/tcp).
