@@ -68,7 +68,7 @@ static bool wait_sleeping(struct waiter *w)
 {
 	int i;
 
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < 1000; i++) {
 		if (w->tid && thread_state(w->tid) == 'S')
 			return true;
 		kt_msleep(10);
