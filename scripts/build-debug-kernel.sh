@@ -53,12 +53,12 @@ mkdir -p "$dir"
 tar -xJf "$src_tar" -C "$dir" --strip-components=1
 
 cd "$dir"
-make -s tinyconfig >&2
+make -s tinyconfig > config.log 2>&1 || { cat config.log >&2; exit 1; }
 cp "$debug_config" .esol-debug.config.in
 cp "$esol_config" .esol-local.config.in
 scripts/kconfig/merge_config.sh -m .config .esol-debug.config.in \
-	.esol-local.config.in >/dev/null
-make -s olddefconfig >&2
+	.esol-local.config.in >> config.log 2>&1 || { cat config.log >&2; exit 1; }
+make -s olddefconfig >> config.log 2>&1 || { cat config.log >&2; exit 1; }
 
 # Every option of the configs must have survived olddefconfig.
 bad=0
@@ -89,4 +89,11 @@ make -j"$jobs" bzImage modules CONFIG_DEBUG_INFO_BTF_MODULES= >build.log 2>&1 ||
 	{ log "bzImage or Module.symvers missing"; exit 1; }
 touch .esol-built
 log "built in $(( $(date +%s) - start )) s"
+# Keep the three most recent builds (other checkouts may use other configs).
+ls -dt "$cache"/debug-kernel/*/.esol-built 2>/dev/null | tail -n +4 |
+while read -r stamp; do
+	old=$(dirname "$stamp")
+	log "removing old build $old"
+	rm -rf "$old"
+done
 echo "$dir"

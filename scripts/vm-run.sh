@@ -14,6 +14,9 @@
 #   --result FILE     write "PASSED FAILED" there
 #   --mem MB          guest memory (default 512)
 #   --quiet           do not copy the console to stdout
+#   --shell           interactive: the guest runs its tests, then gives a
+#                     shell on the console instead of powering off (quit
+#                     QEMU with Ctrl-A X); no time limit, no result
 #
 # The last line of stdout is "vm-run: NAME: N passed, N failed (T s)".
 # Exit status: 0 all passed; 1 some test failed or the console shows a
@@ -31,6 +34,7 @@ log=
 result=
 mem=512
 quiet=0
+shell=0
 die() { echo "vm-run: $*" >&2; exit 4; }
 
 while [ $# -gt 0 ]; do
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--result) result=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
+	--shell) shell=1; shift ;;
 	*) die "unknown argument $1 (see the head of $0)" ;;
 	esac
 done
@@ -85,20 +90,35 @@ esac
 [ -n "$log" ] || log=$top/build/vm/$name.log
 mkdir -p "$(dirname "$log")"
 
+qemu_args() {
+	echo "-accel tcg -m $mem -smp 2 $netargs -nographic -no-reboot"
+}
+if [ "$shell" = 1 ]; then
+	# shellcheck disable=SC2046
+	exec qemu-system-x86_64 $(qemu_args) -kernel "$image" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 quiet esol.kernel=$name$append esol.shell=1"
+fi
+
+# Console to the log, without \r and the firmware's terminal escapes.
+clean() { sed -u 's/\r$//; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g'; }
+: > "$log.tmp"
 t0=$(date +%s.%N)
 # -nographic puts the serial console on stdio; stdin is /dev/null so QEMU
 # leaves the terminal alone.  timeout(1) kills QEMU at the limit.
+# shellcheck disable=SC2046
+timeout -k 5 "$timeout" qemu-system-x86_64 $(qemu_args) \
+	-kernel "$image" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 quiet esol.kernel=$name$append" \
+	< /dev/null 2>&1 | clean > "$log.tmp" &
 if [ "$quiet" = 1 ]; then
-	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 \
-		$netargs -nographic -no-reboot -kernel "$image" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 quiet esol.kernel=$name$append" \
-		< /dev/null 2>&1 | tr -d '\r' > "$log"
+	wait
 else
-	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 \
-		$netargs -nographic -no-reboot -kernel "$image" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 quiet esol.kernel=$name$append" \
-		< /dev/null 2>&1 | tr -d '\r' | tee "$log"
+	tail -f -s 0.1 --pid=$! "$log.tmp" 2>/dev/null
+	wait
 fi
+# The console's last line may lack its newline (power-off).
+[ -z "$(tail -c 1 "$log.tmp")" ] || echo >> "$log.tmp"
+mv "$log.tmp" "$log"
 # POSIX sh has no PIPESTATUS: tell a time-out by the elapsed time.
 t1=$(date +%s.%N)
 elapsed=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')

@@ -23,6 +23,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 out=build/vm
 mkdir -p "$out" build/results
+# One run at a time in this tree (build/vm is shared).
+exec 8> "$out/.lock"
+flock 8
 rm -f build/results/kmod
 kernels=${ESOL_VM_KERNELS:-debian debug}
 vm_timeout=${ESOL_VM_TIMEOUT:-900}
