@@ -11,6 +11,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kt.h"
@@ -49,6 +51,31 @@ static int kmsg_count(int fd, const char *a, const char *b)
 	return count;
 }
 
+static int ncpu;
+
+/* Print N duplex mono sheets from a child pinned to each CPU in turn. */
+static void print_on_each_cpu(int n)
+{
+	int cpu, status;
+	pid_t pid;
+
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		pid = fork();
+		if (pid == 0) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			if (sched_setaffinity(0, sizeof(set), &set))
+				_exit(2);
+			_exit(sim_cmd(ENG, "print", "%d duplex", n) ? 1 : 0);
+		}
+		waitpid(pid, &status, 0);
+		kt_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "print %d duplex sheets on CPU %d", n, cpu);
+	}
+}
+
 static bool same_meters(const struct printeng_snapshot *a,
 			const struct printeng_snapshot *b)
 {
@@ -64,6 +91,7 @@ int main(void)
 
 	kt_init("test_monotonic");
 	kt_setup();
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	kfd = kmsg_open();
 	if (kfd < 0)
 		kt_diag("no /dev/kmsg: %s", strerror(errno));
@@ -123,6 +151,30 @@ int main(void)
 	kt_ret(sim_cmd(ENG, "meters", "impressions_total=1999"), -ERANGE,
 	       "and now 1999 is refused");
 
+	/* prints from every CPU add on top of an absolute value, exactly */
+	print_on_each_cpu(2);
+	kt_ret(pe_snap(fd, &s), 0, "snapshot after prints from every CPU");
+	kt_eq_u64(s.meters[PRINTENG_METER_IMPRESSIONS_TOTAL], 2000 + 4 * ncpu,
+		  "impressions_total = 2000 + 2 duplex sheets per CPU");
+	kt_eq_u64(s.meters[PRINTENG_METER_IMPRESSIONS_MONO], 1800 + 4 * ncpu,
+		  "impressions_mono = 1800 + 4 per CPU");
+	kt_eq_u64(s.meters[PRINTENG_METER_SHEETS_DUPLEX], 100 + 2 * ncpu,
+		  "sheets_duplex = 100 + 2 per CPU");
+	kt_ret(sim_cmd(ENG, "meters", "sheets_duplex=%d", 100 + 2 * ncpu - 1),
+	       -ERANGE, "setting sheets_duplex one below: ERANGE");
+	kt_ret(sim_cmd(ENG, "meters", "sheets_duplex=%d impressions_duplex=%d",
+		       1000, 2000), 0, "setting sheets_duplex 1000, impressions_duplex 2000");
+	print_on_each_cpu(3);
+	kt_ret(pe_snap(fd, &s), 0, "snapshot");
+	kt_eq_u64(s.meters[PRINTENG_METER_SHEETS_DUPLEX], 1000 + 3 * ncpu,
+		  "sheets_duplex = 1000 + 3 per CPU");
+	kt_eq_u64(s.meters[PRINTENG_METER_IMPRESSIONS_DUPLEX], 2000 + 6 * ncpu,
+		  "impressions_duplex = 2000 + 6 per CPU");
+	kt_eq_u64(s.meters[PRINTENG_METER_IMPRESSIONS_TOTAL], 2000 + 10 * ncpu,
+		  "impressions_total = 2000 + 10 per CPU");
+	pe_sysfs_u64(idx, "impressions_total", &v);
+	kt_eq_u64(v, 2000 + 10 * ncpu, "sysfs agrees");
+
 	/* a wrap is refused too (EOVERFLOW from the add path) */
 	kt_ret(sim_cmd(ENG, "meters", "impressions_total=18446744073709551615"),
 	       0, "impressions_total = 2^64-1");
@@ -133,7 +185,7 @@ int main(void)
 	kt_ok(same_meters(&s, &s0) && s.generation == s0.generation,
 	      "the whole page was refused (no meter moved)");
 	pe_sysfs_u64(idx, "refused_updates", &refused);
-	kt_eq_u64(refused, 12, "refused_updates = 12");
+	kt_eq_u64(refused, 13, "refused_updates = 13");
 	kt_ret(pe_sysfs_u64(idx, "impressions_total", &v), 0,
 	       "sysfs reads the largest value");
 	kt_eq_u64(v, UINT64_MAX, "sysfs impressions_total = 2^64-1");
@@ -143,7 +195,7 @@ int main(void)
 		int n = kmsg_count(kfd, devname, "refused");
 
 		kt_diag("kernel log lines about refusals for %s %d", devname, n);
-		kt_eq_u64(n, 1, "12 refusals logged once");
+		kt_eq_u64(n, 1, "13 refusals logged once");
 	} else {
 		kt_skip("no /dev/kmsg", "refusals logged once");
 	}
