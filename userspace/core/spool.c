@@ -569,7 +569,8 @@ int spool_open(const char *dir, const struct spool_limits *lim,
 		if (r < 0)
 			goto fail;
 	}
-	qsort(sp->e, sp->n, sizeof(sp->e[0]), cmp_seq);
+	if (sp->n > 1)
+		qsort(sp->e, sp->n, sizeof(sp->e[0]), cmp_seq);
 	drop_duplicates(sp, &rec);
 	rec.dropped = enforce_limits(sp);
 	totals(sp, SPOOL_METER_READ, &nmeter, &bmeter);

@@ -319,7 +319,7 @@ static int collect(const char *path, size_t n, json_t *arr, size_t *skipped)
 		json_t *rec;
 
 		if (ll > 0) {
-			rec = json_loadb(p, ll, JSON_REJECT_DUPLICATES, NULL);
+			rec = json_loadb(p, ll, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL);
 			if (json_is_object(rec)) {
 				if (json_array_append_new(arr, rec) < 0) {
 					free(buf);
