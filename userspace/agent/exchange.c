@@ -366,7 +366,8 @@ static void transfer_done(void *arg, const struct net_result *r)
 		txlog_note(a, r, what);
 		if (a->job.kind == JOB_POLL) {
 			a->last_poll_try = time(NULL);
-			snprintf(a->last_poll_result, sizeof(a->last_poll_result), "%s", what);
+			snprintf(a->last_poll_result, sizeof(a->last_poll_result), "%.*s",
+				 (int)sizeof(a->last_poll_result) - 1, what);
 			log_warn("poll failed: %s", what);
 			backoff(a, r);
 		} else if (r->status == NET_E_HTTP_CLIENT) {
