@@ -6,7 +6,7 @@
 # Exit status 0 if every kernel passed; last line "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 4
 out=build/vm/net
 mkdir -p "$out/www"
 token="esol-net-ok-$$"

@@ -20,7 +20,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 4
 out=build/vm
 mkdir -p "$out" build/results
 # One run at a time in this tree (build/vm is shared).

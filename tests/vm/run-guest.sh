@@ -30,8 +30,9 @@ TAINT_LETTERS=PFSRMBUDAWCIOELKXTN
 passed=0
 failed=0
 timeout=${ESOL_TEST_TIMEOUT:-300}
-export ESOL_MODULES=$(cat /etc/esol-modules 2>/dev/null)
-export ESOL_MODDIR=$(dirname "$(head -n 1 /etc/esol-modules 2>/dev/null || echo /lib/modules/esol/extra/x)")
+ESOL_MODULES=$(cat /etc/esol-modules 2>/dev/null)
+ESOL_MODDIR=$(dirname "$(head -n 1 /etc/esol-modules 2>/dev/null | grep . || echo /lib/modules/esol/extra/x)")
+export ESOL_MODULES ESOL_MODDIR
 
 now() { awk '{ printf "%d", $1 * 100 }' /proc/uptime; }	# centiseconds
 secs() { echo "$1" | awk '{ printf "%d.%02d", $1 / 100, $1 % 100 }'; }
