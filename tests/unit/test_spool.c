@@ -145,7 +145,8 @@ static void only_file(const char *d, char *name, size_t n)
 	ck_assert_ptr_nonnull(dd);
 	while ((de = readdir(dd)))
 		if (de->d_name[1] == '-' && (de->d_name[0] == 'm' || de->d_name[0] == 's')) {
-			snprintf(name, n, "%s", de->d_name);
+			ck_assert_uint_lt(strlen(de->d_name), n);
+			memcpy(name, de->d_name, strlen(de->d_name) + 1);
 			found++;
 		}
 	closedir(dd);

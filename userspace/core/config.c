@@ -565,14 +565,19 @@ static const struct key *find_dotted(const char *dotted)
 	return find_key(sec, dot + 1);
 }
 
-static bool section_known(const char *s)
+static bool section_known_n(const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < NSECTIONS; i++)
-		if (strcmp(sections[i], s) == 0)
+		if (strlen(sections[i]) == n && strncmp(sections[i], s, n) == 0)
 			return true;
 	return false;
+}
+
+static bool section_known(const char *s)
+{
+	return section_known_n(s, strlen(s));
 }
 
 /* ---- cross-key rules ---- */
@@ -676,28 +681,33 @@ static char *reader(char *str, int num, void *stream)
 		*--end = '\0';
 	if (end > x->line && end[-1] == '\r')
 		*--end = '\0';
-	for (p = x->line; *p == ' ' || *p == '\t'; p++)
-		;
+	p = x->line;
+	if (x->lineno == 1 && strncmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;		/* UTF-8 byte order mark */
+	while (*p == ' ' || *p == '\t')
+		p++;
 	if (end - p > CONFIG_LINE_MAX || (end - p) + 2 > num) {
 		ctx_error(x, "the line is longer than %d characters", CONFIG_LINE_MAX);
 		strcpy(str, "\n");
 		return str;
 	}
-	if (*p == '[') {
+	if (*p == '[' && strchr(p, ']')) {
+		/* "[ name ]" -> "[name]": inih keeps the blanks in the name */
 		char *close = strchr(p, ']');
+		const char *s = p + 1, *e = close;
+		int n;
 
-		if (close) {
-			char name[64];
-			const char *s = p + 1, *e = close;
-
-			while (s < e && (*s == ' ' || *s == '\t'))
-				s++;
-			while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-				e--;
-			snprintf(name, sizeof(name), "%.*s", (int)(e - s), s);
-			if (!section_known(name))
-				ctx_error(x, "unknown section [%s]", name);
-		}
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (!section_known_n(s, (size_t)(e - s)))
+			ctx_error(x, "unknown section [%.*s]", (int)(e - s > 64 ? 64 : e - s), s);
+		n = snprintf(str, (size_t)num, "[%.*s]%.*s\n", (int)(e - s), s,
+			     (int)(end - close - 1), close + 1);
+		if (n < 0 || n >= num)
+			strcpy(str, "\n");
+		return str;
 	}
 	memcpy(str, p, (size_t)(end - p));
 	str[end - p] = '\n';
@@ -716,8 +726,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		ctx_error(x, "'%s' is outside any [section]", name);
 		return 1;
 	}
-	if (!section_known(section))
-		return 1;	/* reported by the reader */
+	if (!section_known(section)) {
+		ctx_error(x, "unknown section [%s]", section);	/* normally seen by the reader */
+		return 1;
+	}
 	k = find_key(section, name);
 	if (!k) {
 		ctx_error(x, "unknown key '%s' in [%s]", name, section);

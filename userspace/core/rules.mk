@@ -17,7 +17,7 @@ $(CORE_LIB): $(CORE_OBJS)
 
 LIBS += $(CORE_LIB)
 
-CORE_TESTS := schedule backoff spool txlog
+CORE_TESTS := config schedule spool txlog backoff
 $(foreach t,$(CORE_TESTS),$(eval CFLAGS_tests_unit_test_$(t) := $(CORE_CFLAGS)))
 
 $(patsubst %,$(B)/tests/unit/test_%,$(CORE_TESTS)): $(B)/tests/unit/test_%: \
