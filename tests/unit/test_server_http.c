@@ -17,7 +17,12 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 #include <jansson.h>
 
 #include "common/log.h"
@@ -92,6 +97,7 @@ static void teardown(void)
 
 struct resp {
 	CURLcode rc;
+	int tls_resumed;		/* -1 unknown, 0 full handshake, 1 resumed */
 	long status;
 	char body[PROTO_BODY_MAX + 1];
 	size_t len;
@@ -110,13 +116,28 @@ struct req {
 	long timeout_ms;		/* default 10 s */
 	bool chunked;
 	const char *host;		/* default localhost */
+	CURLSH *share;			/* share TLS sessions across requests */
 };
+
+static __thread CURL *tl_easy;	/* the transfer in progress on this thread */
+
+static void note_resumed(struct resp *r)
+{
+	struct curl_tlssessioninfo *info = NULL;
+
+	if (r->tls_resumed >= 0 || !tl_easy)
+		return;
+	if (curl_easy_getinfo(tl_easy, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK && info &&
+	    info->backend == CURLSSLBACKEND_OPENSSL && info->internals)
+		r->tls_resumed = SSL_session_reused((SSL *)info->internals) ? 1 : 0;
+}
 
 static size_t on_body(char *p, size_t sz, size_t n, void *arg)
 {
 	struct resp *r = arg;
 	size_t len = sz * n;
 
+	note_resumed(r);
 	if (r->len + len > PROTO_BODY_MAX)
 		return 0;
 	memcpy(r->body + r->len, p, len);
@@ -177,7 +198,13 @@ static void do_req(const struct req *q, struct resp *r)
 	struct chunk_src src = { q->body, q->len };
 
 	memset(r, 0, sizeof(*r));
+	r->tls_resumed = -1;
 	ck_assert_ptr_nonnull(c);
+	tl_easy = c;
+	if (q->share) {
+		curl_easy_setopt(c, CURLOPT_SHARE, q->share);
+		curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+	}
 	snprintf(url, sizeof(url), "https://%s:%u%s", q->host ? q->host : "localhost", port, q->path);
 	snprintf(ca, sizeof(ca), "%s/ca.crt", pki);
 	curl_easy_setopt(c, CURLOPT_URL, url);
@@ -217,6 +244,7 @@ static void do_req(const struct req *q, struct resp *r)
 	r->rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_slist_free_all(h);
+	tl_easy = NULL;
 	curl_easy_cleanup(c);
 }
 
@@ -766,6 +794,69 @@ START_TEST(cli_listings)
 }
 END_TEST
 
+/* ---- TLS ---- */
+
+/* A device's second connection resumes its TLS session (and keeps its identity). */
+START_TEST(tls_resumption)
+{
+	char *b = poll_body("SIM0001");
+	struct req q = { .path = PROTO_PATH_POLL, .body = b, .len = strlen(b), .cert = "device" };
+	CURLSH *sh = curl_share_init();
+
+	start(&(struct opts){ .client_ca = "ca.crt" });
+	curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	q.share = sh;
+	do_req(&q, &R);
+	ck_assert_int_eq(R.rc, CURLE_OK);
+	ck_assert_int_eq(R.status, 200);
+	ck_assert_int_eq(R.tls_resumed, 0);
+	for (int i = 0; i < 3; i++) {
+		do_req(&q, &R);
+		ck_assert_int_eq(R.rc, CURLE_OK);
+		ck_assert_int_eq(R.status, 200);
+		ck_assert_int_eq(R.tls_resumed, 1);
+	}
+	/* a resumed session of SIM0001 still cannot speak for SIM0002 */
+	char *b2 = poll_body("SIM0002");
+	q.body = b2;
+	q.len = strlen(b2);
+	do_req(&q, &R);
+	ck_assert_int_eq(R.tls_resumed, 1);
+	expect_error(&R, 403, "forbidden");
+	curl_share_cleanup(sh);
+	free(b2);
+	free(b);
+}
+END_TEST
+
+/* Clients that never finish a handshake or a request do not hold up a stop. */
+START_TEST(tls_stop_with_idle_clients)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int fds[3];
+	char *b = poll_body("SIM0001");
+
+	start(&(struct opts){ .fault = "stall" });
+	a.sin_port = htons(port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (int i = 0; i < 3; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+		ck_assert_int_ge(fds[i], 0);
+		ck_assert_int_eq(connect(fds[i], (struct sockaddr *)&a, sizeof(a)), 0);
+	}
+	ck_assert_int_eq(write(fds[1], "\x16\x03\x01", 3), 3);	/* half a ClientHello */
+	/* and one real client whose request stalls in the server */
+	struct req q = { .path = PROTO_PATH_POLL, .body = b, .len = strlen(b), .timeout_ms = 500 };
+	do_req(&q, &R);
+	ck_assert_int_eq(R.rc, CURLE_OPERATION_TIMEDOUT);
+	server_stop(srv);	/* returns: the test would time out otherwise */
+	srv = NULL;
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	free(b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("server_http");
@@ -785,6 +876,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, client_cert_auth);
 	tcase_add_test(tc, capture_bodies);
 	tcase_add_test(tc, cli_listings);
+	tcase_add_test(tc, tls_resumption);
+	tcase_add_test(tc, tls_stop_with_idle_clients);
 	suite_add_tcase(s, tc);
 	return s;
 }

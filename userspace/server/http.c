@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "server/http.h"
 #include "server/tlsauth.h"
+#include "server/tlsfront.h"
 
 /* A body this much over the limit is not read any further: the connection is dropped. */
 #define DISCARD_MAX	(1024 * 1024)
@@ -29,6 +30,7 @@
 
 struct http_server {
 	struct MHD_Daemon *daemon;
+	struct tlsfront *front;
 	struct http_config cfg;
 	int fd;
 	uint16_t port;
@@ -44,6 +46,10 @@ struct req {
 	size_t discarded;
 	bool too_large;
 	bool answered;		/* a reply was queued before the body was read */
+	int err_status;		/* a check before the body failed: answer this */
+	const char *err_code;
+	const char *err_msg;
+	struct tlsfront_peer tls;
 };
 
 static const char garbage[] = "<html><body>502 Bad Gateway\x01\xff</body>";
@@ -162,8 +168,9 @@ static void log_request(struct MHD_Connection *c, const char *method, const char
 	char peer[INET6_ADDRSTRLEN + 1];
 
 	peer_name(c, peer, sizeof(peer));
-	log_info("%s %s %.80s -> %d in=%zu out=%zu device=%s %s", peer, method, url,
-		 status, r->len + r->discarded, out_len, device && *device ? device : "-",
+	log_info("%s %s %.80s -> %d in=%zu out=%zu tls=%s%s device=%s %s", peer, method, url,
+		 status, r->len + r->discarded, out_len, r->tls.version[0] ? r->tls.version : "?",
+		 r->tls.resumed ? "/resumed" : "", device && *device ? device : "-",
 		 note ? note : "");
 }
 
@@ -202,32 +209,46 @@ static enum MHD_Result send_error(struct MHD_Connection *c, const char *method, 
 	return send_reply(c, status, h.body, h.len, 0, status == 405);
 }
 
-/* Checks made before the body is read; true if a reply was queued. */
+/*
+ * Checks made before the body is read.  A failed check is answered once
+ * the body has been read and thrown away (answering while the client is
+ * still sending makes its TCP stack drop the answer); only a body
+ * announced as larger than DISCARD_MAX is answered at once.
+ * Returns true if a reply was queued now.
+ */
 static bool check_head(struct MHD_Connection *c, const char *method, const char *url,
 		       struct req *r, enum MHD_Result *ret)
 {
 	const char *ct, *cl;
+	unsigned long long len = 0;
 
-	r->ep = handlers_route(url);
-	if (r->ep == EP_UNKNOWN) {
-		*ret = send_error(c, method, url, r, 404, "not_found", "no such endpoint");
-		return true;
-	}
-	if (strcmp(method, MHD_HTTP_METHOD_POST) != 0) {
-		*ret = send_error(c, method, url, r, 405, "method_not_allowed", "use POST");
-		return true;
-	}
-	ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (!ct || strncasecmp(ct, PROTO_CONTENT_TYPE, strlen(PROTO_CONTENT_TYPE)) != 0 ||
-	    (ct[strlen(PROTO_CONTENT_TYPE)] != '\0' && ct[strlen(PROTO_CONTENT_TYPE)] != ';' &&
-	     ct[strlen(PROTO_CONTENT_TYPE)] != ' ')) {
-		*ret = send_error(c, method, url, r, 415, "unsupported_media_type",
-				  "Content-Type must be application/json");
-		return true;
-	}
 	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl && strtoull(cl, NULL, 10) > PROTO_BODY_MAX) {
-		*ret = send_error(c, method, url, r, 413, "too_large", "body over 65536 bytes");
+	if (cl)
+		len = strtoull(cl, NULL, 10);
+	r->ep = handlers_route(url);
+	ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (r->ep == EP_UNKNOWN) {
+		r->err_status = 404;
+		r->err_code = "not_found";
+		r->err_msg = "no such endpoint";
+	} else if (strcmp(method, MHD_HTTP_METHOD_POST) != 0) {
+		r->err_status = 405;
+		r->err_code = "method_not_allowed";
+		r->err_msg = "use POST";
+	} else if (!ct || strncasecmp(ct, PROTO_CONTENT_TYPE, strlen(PROTO_CONTENT_TYPE)) != 0 ||
+		   (ct[strlen(PROTO_CONTENT_TYPE)] != '\0' &&
+		    ct[strlen(PROTO_CONTENT_TYPE)] != ';' &&
+		    ct[strlen(PROTO_CONTENT_TYPE)] != ' ')) {
+		r->err_status = 415;
+		r->err_code = "unsupported_media_type";
+		r->err_msg = "Content-Type must be application/json";
+	} else if (len > PROTO_BODY_MAX) {
+		r->err_status = 413;
+		r->err_code = "too_large";
+		r->err_msg = "body over 65536 bytes";
+	}
+	if (r->err_status && len > DISCARD_MAX) {
+		*ret = send_error(c, method, url, r, r->err_status, r->err_code, r->err_msg);
 		return true;
 	}
 	return false;
@@ -289,16 +310,12 @@ static enum MHD_Result finish(struct http_server *s, struct MHD_Connection *c,
 	}
 
 	if (s->cfg.client_ca_pem) {
-		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-		char why[192];
-
-		if (tlsauth_client(ci ? (gnutls_session_t)ci->tls_session : NULL, auth_cn, why,
-				   sizeof(why)) != TLSAUTH_OK) {
+		if (r->tls.auth != TLSAUTH_OK) {
 			hreply_error(&h, 401, "unauthorized", "a valid client certificate is required");
-			log_request(c, method, url, r, 401, h.len, NULL, why);
+			log_request(c, method, url, r, 401, h.len, NULL, r->tls.why);
 			return send_reply(c, 401, h.body, h.len, 0, false);
 		}
+		snprintf(auth_cn, sizeof(auth_cn), "%s", r->tls.cn);
 		cn = auth_cn;
 	}
 
@@ -331,6 +348,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!r)
 			return MHD_NO;
 		*con_cls = r;
+		{
+			const union MHD_ConnectionInfo *ci =
+				MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+			if (!ci || tlsfront_peer(s->front, ci->connect_fd, &r->tls) != 0) {
+				r->tls.auth = TLSAUTH_NO_CERT;
+				snprintf(r->tls.why, sizeof(r->tls.why), "connection not known to TLS");
+			}
+		}
 		if (check_head(c, method, url, r, &ret)) {
 			r->answered = true;
 			return ret;
@@ -345,8 +371,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		size_t n = *upload_data_size;
 
 		*upload_data_size = 0;
-		if (r->too_large || r->len + n > PROTO_BODY_MAX) {
-			r->too_large = true;
+		if (r->err_status || r->too_large || r->len + n > PROTO_BODY_MAX) {
+			if (!r->err_status)
+				r->too_large = true;
 			r->discarded += n;
 			return r->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
 		}
@@ -360,6 +387,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	r->answered = true;
+	if (r->err_status)
+		return send_error(c, method, url, r, r->err_status, r->err_code, r->err_msg);
 	return finish(s, c, method, url, r);
 }
 
@@ -395,10 +424,11 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
 int http_start(const struct http_config *cfg, struct http_server **out, char *err, size_t errlen)
 {
 	struct http_server *s = calloc(1, sizeof(*s));
-	unsigned int flags = MHD_USE_TLS | MHD_USE_THREAD_PER_CONNECTION |
-			     MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
-	struct MHD_OptionItem opts[16];
-	int n = 0, r;
+	unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			     MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET |
+			     MHD_USE_ITC;
+	struct tlsfront_config tc;
+	int r;
 
 	*out = NULL;
 	if (!s) {
@@ -423,32 +453,27 @@ int http_start(const struct http_config *cfg, struct http_server **out, char *er
 		pthread_cond_init(&s->stop_cond, &ca);
 		pthread_condattr_destroy(&ca);
 	}
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER,
-					     (intptr_t)(void *)mhd_logger, NULL };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, s->fd, NULL };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->cert_pem };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->key_pem };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
-		(void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" };
-	if (cfg->client_ca_pem)
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0,
-						     (void *)cfg->client_ca_pem };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, 64, NULL };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
-					     (intptr_t)(void *)on_completed, NULL };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-
 	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-				     MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+				     MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
+				     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)TLSFRONT_MAX_CONN,
+				     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+				     MHD_OPTION_END);
 	if (!s->daemon) {
-		snprintf(err, errlen, "cannot start the HTTPS server (bad certificate or key?)");
-		if (cfg->listen_fd < 0)
-			close(s->fd);
-		pthread_cond_destroy(&s->stop_cond);
-		pthread_mutex_destroy(&s->stop_lock);
-		free(s);
-		return -EINVAL;
+		snprintf(err, errlen, "cannot start the HTTP server");
+		r = -EINVAL;
+		goto bad;
+	}
+	memset(&tc, 0, sizeof(tc));
+	tc.listen_fd = s->fd;
+	tc.cert_pem = cfg->cert_pem;
+	tc.key_pem = cfg->key_pem;
+	tc.client_ca_pem = cfg->client_ca_pem;
+	tc.daemon = s->daemon;
+	r = tlsfront_start(&tc, &s->front, err, errlen);
+	if (r) {
+		MHD_stop_daemon(s->daemon);
+		goto bad;
 	}
 	{
 		struct sockaddr_storage ss;
@@ -461,6 +486,13 @@ int http_start(const struct http_config *cfg, struct http_server **out, char *er
 	}
 	*out = s;
 	return 0;
+bad:
+	if (cfg->listen_fd < 0)
+		close(s->fd);
+	pthread_cond_destroy(&s->stop_cond);
+	pthread_mutex_destroy(&s->stop_lock);
+	free(s);
+	return r;
 }
 
 uint16_t http_port(const struct http_server *s)
@@ -476,7 +508,9 @@ void http_stop(struct http_server *s)
 	s->stopping = true;
 	pthread_cond_broadcast(&s->stop_cond);
 	pthread_mutex_unlock(&s->stop_lock);
-	MHD_stop_daemon(s->daemon);	/* closes the listening socket too */
+	tlsfront_shutdown(s->front);	/* no new connections; relays end */
+	MHD_stop_daemon(s->daemon);
+	tlsfront_free(s->front);	/* closes the listening socket */
 	pthread_cond_destroy(&s->stop_cond);
 	pthread_mutex_destroy(&s->stop_lock);
 	free(s);
