@@ -11,7 +11,7 @@ qemu-system-x86 busybox-static gcc-multilib
 libnl-3-dev libnl-genl-3-dev
 libcurl4-openssl-dev openssl libpsl-dev
 check
-libinih-dev libjansson-dev duktape-dev
+libinih-dev libjansson-dev duktape-dev zlib1g-dev tzdata
 libmicrohttpd-dev libsqlite3-dev sqlite3
 libsystemd-dev
 tinyproxy faketime strace jq

@@ -536,6 +536,22 @@ START_TEST(test_never_polled)
 }
 END_TEST
 
+/* The admin moves the poll time: later today -> a second poll today; earlier -> tomorrow. */
+START_TEST(test_poll_time_changed)
+{
+	struct schedule early = mk("Europe/Paris", 2, 0, 0, "SN-move");
+	struct schedule late = mk("Europe/Paris", 14, 0, 0, "SN-move");
+	time_t polled_early = utc(2026, 6, 10, 0, 0);	/* 02:00 CEST */
+	time_t polled_late = utc(2026, 6, 10, 12, 0);	/* 14:00 CEST */
+	time_t next;
+
+	ck_assert_int_eq(schedule_next(&late, utc(2026, 6, 10, 8, 0), polled_early, &next), 0);
+	ck_assert_int_eq(next, utc(2026, 6, 10, 12, 0));
+	ck_assert_int_eq(schedule_next(&early, utc(2026, 6, 10, 13, 0), polled_late, &next), 0);
+	ck_assert_int_eq(next, utc(2026, 6, 11, 0, 0));
+}
+END_TEST
+
 /* A year in a zone with DST: exactly one poll a day, every day. */
 START_TEST(test_year_one_per_day)
 {
@@ -696,6 +712,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_step_in_repeated_hour);
 	tcase_add_test(tc, test_off_three_days);
 	tcase_add_test(tc, test_never_polled);
+	tcase_add_test(tc, test_poll_time_changed);
 	tcase_add_loop_test(tc, test_year_one_per_day, 0, 3);
 	tcase_add_test(tc, test_next_always_moves_forward);
 	suite_add_tcase(s, tc);
