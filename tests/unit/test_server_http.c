@@ -857,6 +857,61 @@ START_TEST(tls_stop_with_idle_clients)
 }
 END_TEST
 
+/* ---- configuration errors ---- */
+
+START_TEST(config_errors)
+{
+	struct server_opts so;
+	struct server *s2 = NULL;
+	char err[512], cert[300], key[300], wrongkey[300];
+
+	snprintf(cert, sizeof(cert), "%s/server.crt", pki);
+	snprintf(key, sizeof(key), "%s/server.key", pki);
+	snprintf(wrongkey, sizeof(wrongkey), "%s/device.key", pki);
+	memset(&so, 0, sizeof(so));
+	so.listen = "127.0.0.1:0";
+	so.listen_fd = -1;
+	so.cert = cert;
+	so.key = key;
+	so.db = dbpath;
+	so.defaults = (struct ledger_defaults){ 1, true, 86400 };
+	so.fault.count = -1;
+	ck_assert_msg(server_check(&so, err, sizeof(err)) == 0, "%s", err);
+
+	so.key = wrongkey;
+	ck_assert_int_ne(server_check(&so, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "do not match"));
+	ck_assert_int_ne(server_start(&so, &s2, err, sizeof(err)), 0);
+	ck_assert_ptr_null(s2);
+	so.key = key;
+
+	so.client_ca = key;	/* not a certificate */
+	ck_assert_int_ne(server_check(&so, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "client CA"));
+	so.client_ca = NULL;
+
+	so.cert = "/nonexistent/server.crt";
+	ck_assert_int_ne(server_check(&so, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/server.crt"));
+	so.cert = cert;
+
+	static const char *const bad_listen[] = { "localhost:0", "127.0.0.1", "127.0.0.1:x",
+		"[::1:0", "10.255.255.1:0", "" };
+	for (size_t i = 0; i < sizeof(bad_listen) / sizeof(bad_listen[0]); i++) {
+		so.listen = bad_listen[i];
+		err[0] = '\0';
+		ck_assert_msg(server_start(&so, &s2, err, sizeof(err)) != 0, "%s", bad_listen[i]);
+		ck_assert(err[0]);
+	}
+	/* IPv6 loopback works when the host has it */
+	so.listen = "[::1]:0";
+	if (server_start(&so, &s2, err, sizeof(err)) == 0) {
+		ck_assert_uint_gt(server_port(s2), 0);
+		server_stop(s2);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("server_http");
@@ -878,6 +933,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, cli_listings);
 	tcase_add_test(tc, tls_resumption);
 	tcase_add_test(tc, tls_stop_with_idle_clients);
+	tcase_add_test(tc, config_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

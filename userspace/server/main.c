@@ -279,32 +279,15 @@ static int serve(struct args *a)
 
 	if (!a->foreground) {
 		/* Find every error while stderr is still there, then detach. */
-		struct ledger *l;
-		char *pem;
-
-		if (server_read_file(a->so.cert, &pem, err, sizeof(err)) == 0) {
-			free(pem);
-			r = server_read_file(a->so.key, &pem, err, sizeof(err));
-			free(pem);
-		} else {
-			r = -1;
-		}
-		if (!r && a->so.client_ca) {
-			r = server_read_file(a->so.client_ca, &pem, err, sizeof(err));
-			free(pem);
-		}
-		if (!r) {
-			r = ledger_open(a->so.db, &l, err, sizeof(err));
-			if (!r)
-				ledger_close(l);
-		}
+		r = server_check(&a->so, err, sizeof(err));
 		if (!r)
 			r = http_bind(a->so.listen, &a->so.listen_fd, err, sizeof(err));
 		if (r) {
 			fprintf(stderr, "esol-server: %s\n", err);
 			return 1;
 		}
-		if (daemon(0, 0) != 0) {
+		/* keep the working directory: relative paths stay meaningful */
+		if (daemon(1, 0) != 0) {
 			fprintf(stderr, "esol-server: daemon: %s\n", strerror(errno));
 			return 1;
 		}

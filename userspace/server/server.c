@@ -11,6 +11,7 @@
 #include "server/handlers.h"
 #include "server/http.h"
 #include "server/server.h"
+#include "server/tlsfront.h"
 
 #define FILE_MAX (1024 * 1024)
 
@@ -58,6 +59,38 @@ int server_read_file(const char *path, char **out, char *err, size_t errlen)
 	buf[n] = '\0';
 	*out = buf;
 	return 0;
+}
+
+int server_check(const struct server_opts *o, char *err, size_t errlen)
+{
+	char *cert = NULL, *key = NULL, *ca = NULL;
+	struct ledger *l;
+	int r;
+
+	if ((r = server_read_file(o->cert, &cert, err, errlen)) ||
+	    (r = server_read_file(o->key, &key, err, errlen)) ||
+	    (o->client_ca && (r = server_read_file(o->client_ca, &ca, err, errlen))) ||
+	    (r = tlsfront_check(cert, key, ca, err, errlen)))
+		goto out;
+	r = ledger_open(o->db, &l, err, errlen);
+	if (r)
+		goto out;
+	ledger_close(l);
+	if (o->capture_dir) {
+		struct capture c;
+
+		r = capture_init(&c, o->capture_dir);
+		if (r) {
+			snprintf(err, errlen, "capture dir %s: %s", o->capture_dir, strerror(-r));
+			goto out;
+		}
+		capture_destroy(&c);
+	}
+out:
+	free(cert);
+	free(key);
+	free(ca);
+	return r;
 }
 
 void server_stop(struct server *s)

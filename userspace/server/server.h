@@ -32,6 +32,13 @@ struct server;
 /* Read a whole (small, <= 1 MiB) file into a NUL-terminated buffer. */
 int server_read_file(const char *path, char **out, char *err, size_t errlen);
 
+/*
+ * Check everything server_start needs that can be checked without
+ * starting (files readable, certificate and key matching, ledger opens,
+ * capture directory usable), so a daemon can fail before it detaches.
+ */
+int server_check(const struct server_opts *o, char *err, size_t errlen);
+
 int server_start(const struct server_opts *o, struct server **out, char *err, size_t errlen);
 uint16_t server_port(const struct server *s);
 void server_stop(struct server *s);

@@ -374,11 +374,56 @@ static void *accept_thread(void *arg)
 	return NULL;
 }
 
+/* Load the credentials; 0 or -EINVAL with err set. */
+static int load_creds(gnutls_certificate_credentials_t *cred, const char *cert_pem,
+		      const char *key_pem, const char *client_ca_pem, char *err, size_t errlen)
+{
+	gnutls_datum_t cert = { (unsigned char *)cert_pem, (unsigned int)strlen(cert_pem) };
+	gnutls_datum_t key = { (unsigned char *)key_pem, (unsigned int)strlen(key_pem) };
+	int rc;
+
+	*cred = NULL;
+	rc = gnutls_certificate_allocate_credentials(cred);
+	if (rc >= 0)
+		rc = gnutls_certificate_set_x509_key_mem(*cred, &cert, &key, GNUTLS_X509_FMT_PEM);
+	if (rc < 0) {
+		snprintf(err, errlen, "server certificate/key: %s", gnutls_strerror(rc));
+		goto bad;
+	}
+	if (client_ca_pem) {
+		gnutls_datum_t ca = { (unsigned char *)client_ca_pem,
+				      (unsigned int)strlen(client_ca_pem) };
+
+		rc = gnutls_certificate_set_x509_trust_mem(*cred, &ca, GNUTLS_X509_FMT_PEM);
+		if (rc <= 0) {
+			snprintf(err, errlen, "client CA: %s",
+				 rc < 0 ? gnutls_strerror(rc) : "no certificate in it");
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	if (*cred)
+		gnutls_certificate_free_credentials(*cred);
+	*cred = NULL;
+	return -EINVAL;
+}
+
+int tlsfront_check(const char *cert_pem, const char *key_pem, const char *client_ca_pem,
+		   char *err, size_t errlen)
+{
+	gnutls_certificate_credentials_t cred;
+	int r = load_creds(&cred, cert_pem, key_pem, client_ca_pem, err, errlen);
+
+	if (!r)
+		gnutls_certificate_free_credentials(cred);
+	return r;
+}
+
 int tlsfront_start(const struct tlsfront_config *cfg, struct tlsfront **out,
 		   char *err, size_t errlen)
 {
 	struct tlsfront *f = calloc(1, sizeof(*f));
-	gnutls_datum_t cert, key;
 	int rc;
 
 	*out = NULL;
@@ -390,28 +435,8 @@ int tlsfront_start(const struct tlsfront_config *cfg, struct tlsfront **out,
 	f->stop_fd = -1;
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->idle, NULL);
-	cert.data = (unsigned char *)cfg->cert_pem;
-	cert.size = (unsigned int)strlen(cfg->cert_pem);
-	key.data = (unsigned char *)cfg->key_pem;
-	key.size = (unsigned int)strlen(cfg->key_pem);
-	rc = gnutls_certificate_allocate_credentials(&f->cred);
-	if (rc >= 0)
-		rc = gnutls_certificate_set_x509_key_mem(f->cred, &cert, &key, GNUTLS_X509_FMT_PEM);
-	if (rc < 0) {
-		snprintf(err, errlen, "server certificate/key: %s", gnutls_strerror(rc));
+	if (load_creds(&f->cred, cfg->cert_pem, cfg->key_pem, cfg->client_ca_pem, err, errlen))
 		goto bad;
-	}
-	if (cfg->client_ca_pem) {
-		gnutls_datum_t ca = { (unsigned char *)cfg->client_ca_pem,
-				      (unsigned int)strlen(cfg->client_ca_pem) };
-
-		rc = gnutls_certificate_set_x509_trust_mem(f->cred, &ca, GNUTLS_X509_FMT_PEM);
-		if (rc <= 0) {
-			snprintf(err, errlen, "client CA: %s",
-				 rc < 0 ? gnutls_strerror(rc) : "no certificate in it");
-			goto bad;
-		}
-	}
 	rc = gnutls_priority_init(&f->prio, PRIORITIES, NULL);
 	if (rc >= 0)
 		rc = gnutls_session_ticket_key_generate(&f->ticket_key);

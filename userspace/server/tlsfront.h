@@ -35,6 +35,10 @@ struct tlsfront_config {
 
 struct tlsfront;
 
+/* Check that the certificate, key (and client CA) load and belong together. */
+int tlsfront_check(const char *cert_pem, const char *key_pem, const char *client_ca_pem,
+		   char *err, size_t errlen);
+
 int tlsfront_start(const struct tlsfront_config *cfg, struct tlsfront **out,
 		   char *err, size_t errlen);
 /* Stop accepting and end every relay (promptly, whatever the clients do). */
