@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,74 +107,5 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
-	return r;
-}
-
-int fsu_read_file(const char *path, size_t max, char **buf, size_t *len)
-{
-	struct stat st;
-	char *b = NULL;
-	size_t got = 0;
-	int fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = -EINVAL;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
-		r = -EFBIG;
-		goto out;
-	}
-	b = malloc((size_t)st.st_size + 1);
-	if (!b) {
-		r = -ENOMEM;
-		goto out;
-	}
-	/* Read up to one byte more than stat said, to notice a growing file. */
-	for (;;) {
-		ssize_t n;
-
-		if (got > max) {
-			r = -EFBIG;
-			goto out;
-		}
-		if (got == (size_t)st.st_size) {
-			char c;
-
-			n = read(fd, &c, 1);
-			if (n == 0)
-				break;
-			if (n > 0) {
-				r = -EFBIG;	/* grew while read: treat as too big */
-				goto out;
-			}
-		} else {
-			n = read(fd, b + got, (size_t)st.st_size - got);
-			if (n == 0)
-				break;
-		}
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	b[got] = '\0';
-	*buf = b;
-	*len = got;
-	b = NULL;
-	r = 0;
-out:
-	free(b);
-	close(fd);
 	return r;
 }

@@ -30,10 +30,4 @@ int fsu_dirname(const char *path, char *out, size_t outlen);
  */
 int fsu_write_atomic(const char *path, const void *buf, size_t len, mode_t mode);
 
-/*
- * Read a whole regular file of at most max bytes into a malloc'd,
- * NUL-terminated buffer (*len excludes the NUL).  -EFBIG when larger.
- */
-int fsu_read_file(const char *path, size_t max, char **buf, size_t *len);
-
 #endif /* ESOL_CORE_FSUTIL_H */
