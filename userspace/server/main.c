@@ -18,6 +18,7 @@
 
 #include "common/log.h"
 #include "proto/proto.h"
+#include "server/allowlist.h"
 #include "server/cli.h"
 #include "server/cycle.h"
 #include "server/http.h"
@@ -34,6 +35,7 @@ struct args {
 	const char *device;
 	const char *port_file;
 	const char *pid_file;
+	const char *allowlist;
 	bool foreground;
 	bool json;
 	int log_level;
@@ -49,6 +51,8 @@ static void usage(FILE *f)
 		"       esol-server list-devices|list-reads|list-supplies --db PATH [--device ID] [--json]\n"
 		"       esol-server set-device --db PATH --device ID [--cycle-day N]\n"
 		"                  [--supplies on|off] [--supplies-interval SECONDS]\n"
+		"       esol-server check-capture --capture DIR --allowlist docs/protocol.md\n"
+		"                  (every captured body against the protocol's data allowlist)\n"
 		"\n"
 		"serve options:\n"
 		"  --listen ADDR:PORT       numeric address to bind (default " DEFAULT_LISTEN ")\n"
@@ -111,7 +115,7 @@ static bool parse_onoff(const char *s, int *out)
 
 enum { O_LISTEN = 256, O_CERT, O_KEY, O_CLIENT_CA, O_DB, O_CYCLE_DAY, O_SUPPLIES,
        O_INTERVAL, O_FAULT, O_FAULT_FILE, O_CAPTURE, O_NOW, O_PORT_FILE, O_PID_FILE,
-       O_FOREGROUND, O_LOG_LEVEL, O_DEVICE, O_JSON, O_HELP, O_VERSION };
+       O_FOREGROUND, O_LOG_LEVEL, O_DEVICE, O_JSON, O_HELP, O_VERSION, O_ALLOWLIST };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
@@ -132,6 +136,7 @@ static const struct option longopts[] = {
 	{ "log-level", required_argument, NULL, O_LOG_LEVEL },
 	{ "device", required_argument, NULL, O_DEVICE },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "allowlist", required_argument, NULL, O_ALLOWLIST },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -216,6 +221,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case O_DEVICE: a->device = optarg; break;
 		case O_JSON: a->json = true; break;
+		case O_ALLOWLIST: a->allowlist = optarg; break;
 		case O_HELP: usage(stdout); return 1;
 		case O_VERSION: printf("esol-server " VERSION "\n"); return 1;
 		default: usage(stderr); return 2;
@@ -225,7 +231,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 		fprintf(stderr, "esol-server: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (!a->so.db) {
+	if (!strcmp(a->cmd, "check-capture")) {
+		if (!a->so.capture_dir || !a->allowlist) {
+			fprintf(stderr, "esol-server: check-capture needs --capture DIR and"
+				" --allowlist FILE\n");
+			return 2;
+		}
+	} else if (!a->so.db) {
 		fprintf(stderr, "esol-server: --db PATH is required\n");
 		return 2;
 	}
@@ -358,6 +370,28 @@ static int admin(struct args *a)
 	return r ? 1 : 0;
 }
 
+static int check_capture(struct args *a)
+{
+	struct allowlist *al;
+	char err[512], *doc;
+	int files = 0, bad;
+
+	if (server_read_file(a->allowlist, &doc, NULL, err, sizeof(err)) ||
+	    allowlist_load(doc, &al, err, sizeof(err))) {
+		fprintf(stderr, "esol-server: %s: %s\n", a->allowlist, err);
+		return 2;
+	}
+	free(doc);
+	bad = allowlist_check_dir(al, a->so.capture_dir, stdout, &files);
+	allowlist_free(al);
+	if (bad < 0) {
+		fprintf(stderr, "esol-server: %s: %s\n", a->so.capture_dir, strerror(-bad));
+		return 2;
+	}
+	printf("%d bodies checked, %d outside the allowlist\n", files, bad);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a;
@@ -367,6 +401,8 @@ int main(int argc, char **argv)
 		return r == 1 ? 0 : 2;
 	if (!strcmp(a.cmd, "serve"))
 		return serve(&a);
+	if (!strcmp(a.cmd, "check-capture"))
+		return check_capture(&a);
 	if (!strcmp(a.cmd, "list-devices") || !strcmp(a.cmd, "list-reads") ||
 	    !strcmp(a.cmd, "list-supplies") || !strcmp(a.cmd, "set-device"))
 		return admin(&a);

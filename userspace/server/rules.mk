@@ -4,7 +4,7 @@ SERVER_PKGS := libmicrohttpd gnutls sqlite3 jansson
 SERVER_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(SERVER_PKGS))
 SERVER_LIBS := $(shell $(PKG_CONFIG) --libs $(SERVER_PKGS)) -lpthread
 
-SERVER_MODS := cycle ledger policy fault capture tlsauth tlsfront handlers http server cli
+SERVER_MODS := cycle ledger policy fault capture tlsauth tlsfront handlers http server cli allowlist
 SERVER_OBJS := $(patsubst %,$(B)/userspace/server/%.o,$(SERVER_MODS))
 $(foreach m,$(SERVER_MODS) main,$(eval CFLAGS_userspace_server_$(m) := $(SERVER_CFLAGS)))
 
@@ -31,7 +31,13 @@ $(B)/tests/unit/test_server_http: $(B)/tests/unit/test_server_http.o $(B)/libeso
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(SERVER_TEST_LIBS) $(shell $(PKG_CONFIG) --libs libcurl openssl)
 
+$(B)/tests/unit/test_server_allowlist: $(B)/tests/unit/test_server_allowlist.o $(B)/libesolserver.a $(B)/libproto.a $(COMMON_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(SERVER_TEST_LIBS)
+
 CFLAGS_tests_unit_test_server_ledger := $(SERVER_CFLAGS)
+CFLAGS_tests_unit_test_server_allowlist := $(SERVER_CFLAGS)
 CFLAGS_tests_unit_test_server_http := $(SERVER_CFLAGS) $(shell $(PKG_CONFIG) --cflags libcurl)
 
-UNIT_TESTS += $(B)/tests/unit/test_server_ledger $(B)/tests/unit/test_server_http
+UNIT_TESTS += $(B)/tests/unit/test_server_ledger $(B)/tests/unit/test_server_http \
+	      $(B)/tests/unit/test_server_allowlist

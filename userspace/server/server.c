@@ -27,7 +27,7 @@ struct server {
 	struct http_server *http;
 };
 
-int server_read_file(const char *path, char **out, char *err, size_t errlen)
+int server_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
 	char *buf;
@@ -58,6 +58,8 @@ int server_read_file(const char *path, char **out, char *err, size_t errlen)
 	}
 	buf[n] = '\0';
 	*out = buf;
+	if (len)
+		*len = n;
 	return 0;
 }
 
@@ -67,9 +69,9 @@ int server_check(const struct server_opts *o, char *err, size_t errlen)
 	struct ledger *l;
 	int r;
 
-	if ((r = server_read_file(o->cert, &cert, err, errlen)) ||
-	    (r = server_read_file(o->key, &key, err, errlen)) ||
-	    (o->client_ca && (r = server_read_file(o->client_ca, &ca, err, errlen))) ||
+	if ((r = server_read_file(o->cert, &cert, NULL, err, errlen)) ||
+	    (r = server_read_file(o->key, &key, NULL, err, errlen)) ||
+	    (o->client_ca && (r = server_read_file(o->client_ca, &ca, NULL, err, errlen))) ||
 	    (r = tlsfront_check(cert, key, ca, err, errlen)))
 		goto out;
 	r = ledger_open(o->db, &l, err, errlen);
@@ -122,9 +124,9 @@ int server_start(const struct server_opts *o, struct server **out, char *err, si
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	if ((r = server_read_file(o->cert, &s->cert_pem, err, errlen)) ||
-	    (r = server_read_file(o->key, &s->key_pem, err, errlen)) ||
-	    (o->client_ca && (r = server_read_file(o->client_ca, &s->ca_pem, err, errlen))))
+	if ((r = server_read_file(o->cert, &s->cert_pem, NULL, err, errlen)) ||
+	    (r = server_read_file(o->key, &s->key_pem, NULL, err, errlen)) ||
+	    (o->client_ca && (r = server_read_file(o->client_ca, &s->ca_pem, NULL, err, errlen))))
 		goto bad;
 	r = ledger_open(o->db, &s->ledger, err, errlen);
 	if (r)

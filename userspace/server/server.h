@@ -29,8 +29,8 @@ struct server_opts {
 
 struct server;
 
-/* Read a whole (small, <= 1 MiB) file into a NUL-terminated buffer. */
-int server_read_file(const char *path, char **out, char *err, size_t errlen);
+/* Read a whole (small, <= 1 MiB) file into a NUL-terminated buffer; len may be NULL. */
+int server_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen);
 
 /*
  * Check everything server_start needs that can be checked without
