@@ -32,7 +32,7 @@
 
 static char pki[256];		/* made once in main() */
 static char tmpdir[256];
-static char dbpath[300], capdir[300], faultfile[300];
+static char dbpath[300], capdir[300], faultfile[300], nowfile[300];
 static struct server *srv;
 static uint16_t port;
 
@@ -41,6 +41,7 @@ struct opts {
 	const char *fault;
 	bool capture;
 	int64_t now;
+	bool now_file;
 };
 
 static void start(const struct opts *o)
@@ -68,6 +69,7 @@ static void start(const struct opts *o)
 	so.fault_file = faultfile;
 	so.capture_dir = o->capture ? capdir : NULL;
 	so.fixed_now = o->now ? o->now : INT64_C(1793497632);	/* 2026-11-01T01:47:12Z */
+	so.now_file = o->now_file ? nowfile : NULL;
 	ck_assert_msg(server_start(&so, &srv, err, sizeof(err)) == 0, "%s", err);
 	port = server_port(srv);
 	ck_assert_uint_gt(port, 0);
@@ -80,6 +82,7 @@ static void setup(void)
 	snprintf(dbpath, sizeof(dbpath), "%s/ledger.db", tmpdir);
 	snprintf(capdir, sizeof(capdir), "%s/capture", tmpdir);
 	snprintf(faultfile, sizeof(faultfile), "%s/fault", tmpdir);
+	snprintf(nowfile, sizeof(nowfile), "%s/now", tmpdir);
 	srv = NULL;
 }
 
@@ -912,6 +915,44 @@ START_TEST(config_errors)
 }
 END_TEST
 
+/* ---- the test clock ---- */
+
+static void set_now(const char *t)
+{
+	FILE *f = fopen(nowfile, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%s\n", t);
+	fclose(f);
+}
+
+START_TEST(now_file_moves_cycles)
+{
+	struct proto_poll_reply rep;
+	char *b;
+
+	start(&(struct opts){ .now_file = true });
+	do_poll("SIM0001", &rep);		/* no file: the fixed time */
+	ck_assert_str_eq(rep.billing_cycle, "2026-11");
+	b = read_body("SIM0001", "rd-nov", rep.request_id, 1);
+	post(PROTO_PATH_METER_READS, b, &R);
+	ck_assert_int_eq(R.status, 200);
+	free(b);
+	set_now("2026-11-30T23:59:59Z");
+	do_poll("SIM0001", &rep);
+	ck_assert(!rep.read_meters);
+	ck_assert_int_eq(rep.server_time, INT64_C(1796083199));
+	set_now("1796083200");			/* 2026-12-01T00:00:00Z, as Unix seconds */
+	do_poll("SIM0001", &rep);
+	ck_assert(rep.read_meters);
+	ck_assert_str_eq(rep.billing_cycle, "2026-12");
+	set_now("next tuesday");		/* not a time: back to the fixed clock */
+	do_poll("SIM0001", &rep);
+	ck_assert_int_eq(rep.server_time, INT64_C(1793497632));
+	ck_assert(!rep.read_meters);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("server_http");
@@ -934,6 +975,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, tls_resumption);
 	tcase_add_test(tc, tls_stop_with_idle_clients);
 	tcase_add_test(tc, config_errors);
+	tcase_add_test(tc, now_file_moves_cycles);
 	suite_add_tcase(s, tc);
 	return s;
 }

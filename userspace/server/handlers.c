@@ -10,16 +10,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/log.h"
 #include "server/handlers.h"
 #include "server/policy.h"
 
 int handlers_init(struct handlers *h, struct ledger *l, const struct ledger_defaults *def,
-		  int64_t fixed_now)
+		  int64_t fixed_now, const char *now_file)
 {
 	memset(h, 0, sizeof(*h));
 	h->ledger = l;
 	h->def = *def;
 	h->fixed_now = fixed_now;
+	h->now_file = now_file;
 	return -pthread_mutex_init(&h->lock, NULL);
 }
 
@@ -39,8 +41,40 @@ enum endpoint handlers_route(const char *url)
 	return EP_UNKNOWN;
 }
 
+/* Parse "RFC 3339 UTC" or Unix seconds; false if neither. */
+static bool parse_now(char *s, int64_t *t)
+{
+	char *end;
+	long long v;
+
+	s[strcspn(s, "\r\n")] = '\0';
+	if (proto_time_parse(s, t) == PROTO_OK)
+		return true;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < PROTO_TIME_MIN || v > PROTO_TIME_MAX)
+		return false;
+	*t = v;
+	return true;
+}
+
 int64_t handlers_now(const struct handlers *h)
 {
+	if (h->now_file) {
+		FILE *f = fopen(h->now_file, "re");
+		char line[64];
+		int64_t t;
+
+		if (f) {
+			bool ok = fgets(line, sizeof(line), f) && parse_now(line, &t);
+
+			fclose(f);
+			if (ok)
+				return t;
+			log_warn("--now-file %s: not a time; using the %s clock", h->now_file,
+				 h->fixed_now ? "fixed" : "real");
+		}
+	}
 	return h->fixed_now ? h->fixed_now : (int64_t)time(NULL);
 }
 

@@ -22,6 +22,7 @@ struct handlers {
 	pthread_mutex_t lock;		/* serialises ledger use */
 	struct ledger_defaults def;
 	int64_t fixed_now;		/* 0: the real clock */
+	const char *now_file;		/* NULL, or a file whose time overrides both */
 };
 
 struct hreply {
@@ -34,9 +35,14 @@ struct hreply {
 };
 
 int handlers_init(struct handlers *h, struct ledger *l, const struct ledger_defaults *def,
-		  int64_t fixed_now);
+		  int64_t fixed_now, const char *now_file);
 void handlers_destroy(struct handlers *h);
 enum endpoint handlers_route(const char *url);
+/*
+ * The server's time: the time in now_file while it exists (RFC 3339 UTC
+ * or Unix seconds on its first line; read on every call so a test can
+ * move the clock), else fixed_now, else the real clock.
+ */
 int64_t handlers_now(const struct handlers *h);
 
 /* auth_cn: the verified client-certificate CN, or NULL when not configured. */

@@ -69,6 +69,8 @@ static void usage(FILE *f)
 		"  --capture DIR            store every request body received in DIR\n"
 		"  --now TIME               fixed server time (RFC 3339 UTC or Unix seconds; tests);\n"
 		"                           also from $ESOL_SERVER_NOW\n"
+		"  --now-file PATH          while PATH exists, its first line (a time) is the server\n"
+		"                           time; re-read on every request (tests move the clock)\n"
 		"  --port-file PATH         write the bound port here (useful with port 0)\n"
 		"  --pid-file PATH          write the process id here\n"
 		"  --foreground             do not detach; log to stderr\n"
@@ -115,7 +117,7 @@ static bool parse_onoff(const char *s, int *out)
 
 enum { O_LISTEN = 256, O_CERT, O_KEY, O_CLIENT_CA, O_DB, O_CYCLE_DAY, O_SUPPLIES,
        O_INTERVAL, O_FAULT, O_FAULT_FILE, O_CAPTURE, O_NOW, O_PORT_FILE, O_PID_FILE,
-       O_FOREGROUND, O_LOG_LEVEL, O_DEVICE, O_JSON, O_HELP, O_VERSION, O_ALLOWLIST };
+       O_FOREGROUND, O_LOG_LEVEL, O_DEVICE, O_JSON, O_HELP, O_VERSION, O_ALLOWLIST, O_NOW_FILE };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
@@ -130,6 +132,7 @@ static const struct option longopts[] = {
 	{ "fault-file", required_argument, NULL, O_FAULT_FILE },
 	{ "capture", required_argument, NULL, O_CAPTURE },
 	{ "now", required_argument, NULL, O_NOW },
+	{ "now-file", required_argument, NULL, O_NOW_FILE },
 	{ "port-file", required_argument, NULL, O_PORT_FILE },
 	{ "pid-file", required_argument, NULL, O_PID_FILE },
 	{ "foreground", no_argument, NULL, O_FOREGROUND },
@@ -209,6 +212,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 				return 2;
 			}
 			break;
+		case O_NOW_FILE: a->so.now_file = optarg; break;
 		case O_PORT_FILE: a->port_file = optarg; break;
 		case O_PID_FILE: a->pid_file = optarg; break;
 		case O_FOREGROUND: a->foreground = true; break;
@@ -320,7 +324,7 @@ static int serve(struct args *a)
 		log_notice("listening on %s port %u; ledger %s; client certificates %s; fault %s%s",
 			   a->so.listen, server_port(srv), a->so.db,
 			   a->so.client_ca ? "required" : "not required", fdesc,
-			   a->so.fixed_now ? "; fixed time (test mode)" : "");
+			   a->so.fixed_now || a->so.now_file ? "; test clock" : "");
 	}
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)

@@ -131,7 +131,7 @@ int server_start(const struct server_opts *o, struct server **out, char *err, si
 	r = ledger_open(o->db, &s->ledger, err, errlen);
 	if (r)
 		goto bad;
-	r = handlers_init(&s->handlers, s->ledger, &o->defaults, o->fixed_now);
+	r = handlers_init(&s->handlers, s->ledger, &o->defaults, o->fixed_now, o->now_file);
 	if (r) {
 		snprintf(err, errlen, "handlers: %s", strerror(-r));
 		goto bad;

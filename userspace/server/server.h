@@ -25,6 +25,7 @@ struct server_opts {
 	const char *fault_file;		/* NULL: none */
 	const char *capture_dir;	/* NULL: no capture */
 	int64_t fixed_now;		/* 0: real clock */
+	const char *now_file;		/* NULL: none (see handlers_now) */
 };
 
 struct server;
