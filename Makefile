@@ -68,8 +68,12 @@ check-unit:
 check-kmod:
 	scripts/vm-test.sh
 
-check-e2e: all
-	scripts/run-e2e.sh $(E2E_TESTS)
+# The agent under test is the ASan+UBSan build (build/san/bin/esold); the
+# server, esolctl and the helpers are the plain build.  No kernel module.
+check-e2e:
+	$(MAKE) SAN=0 userspace
+	$(MAKE) SAN=1 build/san/bin/esold
+	ESOLD=build/san/bin/esold scripts/run-e2e.sh $(E2E_TESTS)
 
 check:
 	scripts/check-all.sh

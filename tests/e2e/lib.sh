@@ -16,6 +16,8 @@ ESOL_SERVER=${ESOL_SERVER:-$TOP/build/bin/esol-server}
 MKPKI=${MKPKI:-$TOP/scripts/mkpki.sh}
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# What an ASan/UBSan/LSan report starts with.
+SAN_REPORT='runtime error:|ERROR: AddressSanitizer|ERROR: LeakSanitizer|SUMMARY: UndefinedBehaviorSanitizer'
 # Never let a proxy from the environment route test traffic elsewhere.
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 
@@ -37,6 +39,13 @@ e2e_cleanup() {
 		done
 		kill -KILL "$p" 2>/dev/null || true
 	done
+	# A sanitizer report anywhere fails the test, even from an esold
+	# that was killed (its exit status is never seen then).
+	if [ -n "${T:-}" ] && grep -lE "$SAN_REPORT" "$T"/*.log >/dev/null 2>&1; then
+		echo "FAIL: sanitizer report in $(grep -lE "$SAN_REPORT" "$T"/*.log | tr '\n' ' ')" >&2
+		grep -hE -A20 "$SAN_REPORT" "$T"/*.log | head -n 60 >&2
+		[ "$rc" -ne 0 ] || rc=1
+	fi
 	if [ "$rc" -ne 0 ] && [ -n "${T:-}" ]; then
 		for f in "$T"/*.log; do
 			[ -f "$f" ] || continue
