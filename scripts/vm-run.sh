@@ -6,6 +6,9 @@
 #   --kernel debian   Debian's vmlinuz (scripts/fetch-kernel.sh)
 #   --kernel debug    the debug kernel (scripts/build-debug-kernel.sh)
 #   --timeout S       kill QEMU after S seconds (default 300)
+#   --stall S         kill QEMU when the console has been silent for S
+#                     seconds: a hung kernel (default: the guest's per-test
+#                     limit esol.test_timeout, 300, plus 60)
 #   --net user        QEMU user networking: the guest is 10.0.2.15 and
 #                     reaches the host's loopback at 10.0.2.2 (the initramfs
 #                     needs --net-modules for Debian's kernel)
@@ -35,6 +38,7 @@ result=
 mem=512
 quiet=0
 shell=0
+stall=
 die() { echo "vm-run: $*" >&2; exit 4; }
 
 while [ $# -gt 0 ]; do
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift 2 ;;
 	--initrd) initrd=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--stall) stall=$2; shift 2 ;;
 	--net) net=$2; shift 2 ;;
 	--append) append="$append $2"; shift 2 ;;
 	--log) log=$2; shift 2 ;;
@@ -99,26 +104,56 @@ if [ "$shell" = 1 ]; then
 		-append "console=ttyS0 panic=-1 quiet esol.kernel=$name$append esol.shell=1"
 fi
 
-# Console to the log, without \r and the firmware's terminal escapes.
+# The console without \r and the firmware's terminal escapes.
 clean() { sed -u 's/\r$//; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g'; }
-: > "$log.tmp"
+: > "$log.raw"
+rm -f "$log.stalled"
 t0=$(date +%s.%N)
 # -nographic puts the serial console on stdio; stdin is /dev/null so QEMU
-# leaves the terminal alone.  timeout(1) kills QEMU at the limit.
+# leaves the terminal alone.  timeout(1) kills QEMU at the limit (and
+# passes on the TERM the stall watch sends it).
 # shellcheck disable=SC2046
 timeout -k 5 "$timeout" qemu-system-x86_64 $(qemu_args) \
 	-kernel "$image" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 quiet esol.kernel=$name$append" \
-	< /dev/null 2>&1 | clean > "$log.tmp" &
-if [ "$quiet" = 1 ]; then
-	wait
-else
-	tail -f -s 0.1 --pid=$! "$log.tmp" 2>/dev/null
-	wait
+	< /dev/null > "$log.raw" 2>&1 &
+qpid=$!
+# Watch for a silent console (a kernel that hangs prints nothing more).
+if [ -z "$stall" ]; then
+	tt=$(echo "$append" | sed -n 's/.*esol\.test_timeout=\([0-9]*\).*/\1/p')
+	stall=$(( ${tt:-300} + 60 ))
 fi
+(
+	last=-1 silent=0
+	while kill -0 $qpid 2>/dev/null; do
+		sleep 5
+		size=$(stat -c %s "$log.raw" 2>/dev/null || echo 0)
+		if [ "$size" = "$last" ]; then
+			silent=$((silent + 5))
+		else
+			silent=0 last=$size
+		fi
+		if [ "$silent" -ge "$stall" ]; then
+			echo "vm-run: no console output for ${stall}s: the guest hangs; killing QEMU" >&2
+			touch "$log.stalled"
+			kill -TERM $qpid 2>/dev/null
+			break
+		fi
+	done
+) &
+watch=$!
+if [ "$quiet" = 1 ]; then
+	wait $qpid
+else
+	tail -f -s 0.1 --pid=$qpid "$log.raw" 2>/dev/null | clean
+	wait $qpid
+fi
+kill $watch 2>/dev/null
+wait $watch 2>/dev/null
+clean < "$log.raw" > "$log"
+rm -f "$log.raw"
 # The console's last line may lack its newline (power-off).
-[ -z "$(tail -c 1 "$log.tmp")" ] || echo >> "$log.tmp"
-mv "$log.tmp" "$log"
+[ -z "$(tail -c 1 "$log")" ] || echo >> "$log"
 # POSIX sh has no PIPESTATUS: tell a time-out by the elapsed time.
 t1=$(date +%s.%N)
 elapsed=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')
@@ -132,9 +167,22 @@ passed=$(echo "$line" | sed -n 's/.*passed=\([0-9]*\).*/\1/p')
 failed=$(echo "$line" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
 status=0
 if [ -z "$line" ]; then
-	passed=0 failed=1 status=2
+	# Count what the guest reported before it died, plus one failure.
+	set -- $(grep -aE '^(RESULT |guest: (not )?ok)' "$log" | awk '
+		/^RESULT / { for (i = 1; i <= NF; i++) {
+			if ($i ~ /^passed=/) p += substr($i, 8)
+			if ($i ~ /^failed=/) f += substr($i, 8) } }
+		/^guest: ok/ { p++ }
+		/^guest: not ok/ { f++ }
+		END { print p + 0, f + 1 }')
+	passed=$1 failed=$2 status=2
+	echo "vm-run: $name: the last lines of the console:" >&2
+	grep -av '^\[ *[0-9]' "$log" | tail -n 5 | sed 's/^/    /' >&2
 	[ "$timed_out" = 1 ] && status=3
-	if [ "$status" = 3 ]; then
+	if [ -f "$log.stalled" ]; then
+		status=3
+		echo "vm-run: $name: the console was silent for ${stall}s (hung guest), QEMU killed" >&2
+	elif [ "$status" = 3 ]; then
 		echo "vm-run: $name: time limit of ${timeout}s reached, QEMU killed" >&2
 	else
 		echo "vm-run: $name: the guest did not finish (see $log)" >&2
