@@ -33,14 +33,14 @@ static dev_t printeng_devt;
 /**
  * struct printeng_file - one open file of /dev/printeng<N>
  * @pe: the device; the file holds a reference on pe->dev
- * @lock: serialises reads on this file and protects @last_gen and @seen
- * @last_gen: generation returned by this file's last read()
+ * @lock: serialises reads on this file and protects @last_changes, @seen
+ * @last_changes: printeng_changes() count of this file's last read()
  * @seen: read() returned a snapshot at least once
  */
 struct printeng_file {
 	struct printeng_device *pe;
-	struct mutex lock;	/* serialises reads; protects last_gen, seen */
-	u64 last_gen;
+	struct mutex lock;	/* serialises reads; protects last_changes, seen */
+	u64 last_changes;
 	bool seen;
 };
 
@@ -58,7 +58,7 @@ static bool printeng_gone(struct printeng_device *pe)
 static bool printeng_file_changed(struct printeng_file *pf)
 {
 	return !READ_ONCE(pf->seen) ||
-	       printeng_read_generation(pf->pe) != READ_ONCE(pf->last_gen);
+	       printeng_changes(pf->pe) != READ_ONCE(pf->last_changes);
 }
 
 static int printeng_open(struct inode *inode, struct file *file)
@@ -93,8 +93,9 @@ static int printeng_release_file(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Take a snapshot into a zeroed kernel buffer; returns its generation. */
-static struct printeng_snapshot *printeng_take_snapshot(struct printeng_device *pe)
+/* Take a snapshot into a zeroed kernel buffer; @changes: its count. */
+static struct printeng_snapshot *printeng_take_snapshot(struct printeng_device *pe,
+							u64 *changes)
 {
 	struct printeng_snapshot *snap;
 	struct printeng_values *v;
@@ -108,6 +109,7 @@ static struct printeng_snapshot *printeng_take_snapshot(struct printeng_device *
 	}
 	printeng_read_values(pe, v);
 	printeng_fill_snapshot(pe, v, snap);
+	*changes = v->changes;
 	kfree(v);
 	return snap;
 }
@@ -118,6 +120,7 @@ static ssize_t printeng_read(struct file *file, char __user *buf,
 	struct printeng_file *pf = file->private_data;
 	struct printeng_device *pe = pf->pe;
 	struct printeng_snapshot *snap;
+	u64 changes;
 	ssize_t ret;
 
 	if (count < sizeof(*snap))
@@ -145,7 +148,7 @@ static ssize_t printeng_read(struct file *file, char __user *buf,
 		goto out;
 	}
 
-	snap = printeng_take_snapshot(pe);
+	snap = printeng_take_snapshot(pe, &changes);
 	if (!snap) {
 		ret = -ENOMEM;
 		goto out;
@@ -153,7 +156,7 @@ static ssize_t printeng_read(struct file *file, char __user *buf,
 	if (copy_to_user(buf, snap, sizeof(*snap))) {
 		ret = -EFAULT;
 	} else {
-		WRITE_ONCE(pf->last_gen, snap->generation);
+		WRITE_ONCE(pf->last_changes, changes);
 		WRITE_ONCE(pf->seen, true);
 		ret = sizeof(*snap);
 	}
@@ -207,6 +210,7 @@ static long printeng_ioctl(struct file *file, unsigned int cmd,
 	void __user *uarg = (void __user *)arg;
 	struct printeng_snapshot *snap;
 	struct printeng_info info;
+	u64 changes;
 	int ret;
 
 	switch (PRINTENG_IOC_BASE(cmd)) {
@@ -220,7 +224,7 @@ static long printeng_ioctl(struct file *file, unsigned int cmd,
 	case PRINTENG_IOC_BASE(PRINTENG_IOC_GET_SNAPSHOT):
 		if (printeng_gone(pe))
 			return -ENODEV;
-		snap = printeng_take_snapshot(pe);
+		snap = printeng_take_snapshot(pe, &changes);
 		if (!snap)
 			return -ENOMEM;
 		ret = printeng_copy_sized(uarg, snap, sizeof(*snap),

@@ -4,20 +4,35 @@
  * the deferred notifications (reader wake-ups, supply events, uevents,
  * coalesced meter events).
  *
- * Values live in struct printeng_values, written under pe->lock inside the
- * seqcount pe->seq, so a reader copies all meters and supplies at one
- * generation without taking the lock.  The update API never sleeps and
- * never allocates; it only queues pe->notify_work, which does everything
- * that may sleep.
+ * The hot path, printeng_meter(s)_add(), takes no lock and makes no
+ * atomic read-modify-write: it adds to this CPU's share of the meters
+ * (struct printeng_pcpu) between two this_cpu counters, begun and done.
+ * A reader copies every CPU's share (retrying a CPU whose begun and done
+ * differ: an update was under way), keeps each copy that is newer than
+ * the last one seen, then under pe->lock adds them to the base values and
+ * publishes the result with a new generation only if some update was
+ * counted since the last publication.  So a reader never sees half of an update,
+ * the generation never decreases, and two readers at one generation see
+ * the same values.  Everything else (supplies, absolute meter values) is
+ * rare and updates the base under pe->lock.
+ *
+ * The update API never sleeps and never allocates; it only queues
+ * pe->notify_work, which does everything that may sleep.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitops.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/math64.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -225,67 +240,157 @@ void printeng_fill_info(const struct printeng_device *pe,
 		sizeof(info->controller_fw));
 }
 
+/* A consistent copy of one CPU's share; spins while an update is under way. */
+static void printeng_read_pcpu(const struct printeng_pcpu *p,
+			       struct printeng_pcpu *out)
+{
+	unsigned int i;
+
+	for (;;) {
+		out->done = READ_ONCE(p->done);
+		smp_rmb();	/* pairs with the writer's second smp_wmb() */
+		for (i = 0; i < __PRINTENG_METER_COUNT; i++)
+			out->meters[i] = READ_ONCE(p->meters[i]);
+		smp_rmb();	/* pairs with the writer's first smp_wmb() */
+		if (READ_ONCE(p->begun) == out->done)
+			return;
+		cpu_relax();
+	}
+}
+
+/*
+ * Bring pe->seen up to date with every CPU's share.  Not from interrupt
+ * context, and without pe->lock: it may wait for an update on another
+ * CPU, which an interrupt taking pe->lock may have interrupted.
+ */
+static void printeng_gather(struct printeng_device *pe)
+{
+	struct printeng_pcpu copy, *seen;
+	unsigned long flags;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		printeng_read_pcpu(per_cpu_ptr(pe->pcpu, cpu), &copy);
+		spin_lock_irqsave(&pe->lock, flags);
+		seen = per_cpu_ptr(pe->seen, cpu);
+		if (copy.done > seen->done)
+			*seen = copy;
+		spin_unlock_irqrestore(&pe->lock, flags);
+	}
+}
+
+/* Sum pe->seen into @sum; returns the updates counted.  Lock held. */
+static u64 printeng_fold(struct printeng_device *pe,
+			 u64 sum[__PRINTENG_METER_COUNT])
+{
+	const struct printeng_pcpu *seen;
+	u64 changes = 0;
+	unsigned int i;
+	int cpu;
+
+	lockdep_assert_held(&pe->lock);
+	memset(sum, 0, sizeof(u64) * __PRINTENG_METER_COUNT);
+	for_each_possible_cpu(cpu) {
+		seen = per_cpu_ptr(pe->seen, cpu);
+		for (i = 0; i < __PRINTENG_METER_COUNT; i++)
+			sum[i] += seen->meters[i];
+		changes += seen->done;
+	}
+	return changes;
+}
+
+/* Publish a new generation if an update was made since the last one. */
+static void printeng_publish(struct printeng_device *pe)
+{
+	u64 sum[__PRINTENG_METER_COUNT];
+	unsigned int i;
+	u64 changes;
+
+	changes = printeng_fold(pe, sum) + pe->base.changes;
+	if (changes == pe->pub.changes)
+		return;
+	pe->pub.generation++;
+	pe->pub.changes = changes;
+	for (i = 0; i < __PRINTENG_METER_COUNT; i++)
+		pe->pub.meters[i] = pe->base.meters[i] + sum[i];
+	memcpy(pe->pub.supplies, pe->base.supplies, sizeof(pe->pub.supplies));
+}
+
 /**
  * printeng_read_values() - copy all values at one generation
  * @pe: the device
  * @out: where to copy
  *
- * Lockless while writers leave it alone; takes the lock after a few
- * collisions so a reader cannot be starved by a stream of updates.
+ * Not from interrupt context (see printeng_meters_set()): it waits for
+ * updates under way on other CPUs, which take a few instructions each.
  */
 void printeng_read_values(struct printeng_device *pe,
 			  struct printeng_values *out)
 {
 	unsigned long flags;
-	unsigned int seq;
-	int tries;
 
-	for (tries = 0; tries < PRINTENG_READ_TRIES; tries++) {
-		seq = read_seqcount_begin(&pe->seq);
-		memcpy(out, &pe->val, sizeof(*out));
-		if (!read_seqcount_retry(&pe->seq, seq))
-			return;
-	}
+	printeng_gather(pe);
 	spin_lock_irqsave(&pe->lock, flags);
-	memcpy(out, &pe->val, sizeof(*out));
+	printeng_publish(pe);
+	memcpy(out, &pe->pub, sizeof(*out));
 	spin_unlock_irqrestore(&pe->lock, flags);
 }
 EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(printeng_read_values);
 
-u64 printeng_read_generation(struct printeng_device *pe)
+/**
+ * printeng_changes() - how many updates were made, without a fold
+ * @pe: the device
+ *
+ * Lockless; grows with every update.  Equal to the ->changes of a
+ * snapshot when nothing changed since it was taken.
+ */
+u64 printeng_changes(struct printeng_device *pe)
 {
-	unsigned int seq;
-	u64 gen;
+	u64 changes = READ_ONCE(pe->base.changes);
+	int cpu;
 
-	do {
-		seq = read_seqcount_begin(&pe->seq);
-		gen = pe->val.generation;
-	} while (read_seqcount_retry(&pe->seq, seq));
-	return gen;
+	for_each_possible_cpu(cpu)
+		changes += READ_ONCE(per_cpu_ptr(pe->pcpu, cpu)->done);
+	return changes;
 }
 
-/* Called with pe->lock held: make sure notify_work will run. */
-static void printeng_kick(struct printeng_device *pe)
+/* The most one CPU may add to a meter whose other part is @base. */
+static u64 printeng_cap(u64 base)
 {
-	if (!pe->notify_queued) {
-		pe->notify_queued = true;
+	/* Room for one nested update from IRQ and one from NMI on top. */
+	return (U64_MAX - base) / (4 * nr_cpu_ids);
+}
+
+/* A meter changed: make sure notify_work will run.  Any context. */
+static void printeng_kick_meters(struct printeng_device *pe)
+{
+	if (!test_bit(PRINTENG_KICK_METERS, &pe->kick) &&
+	    !test_and_set_bit(PRINTENG_KICK_METERS, &pe->kick))
 		queue_work(system_wq, &pe->notify_work);
-	}
 }
 
-/* Called with pe->lock held, after an update was refused. */
-static bool printeng_refuse(struct printeng_device *pe)
+/* An update would make a meter wrap: count it; log the first one. */
+static void printeng_refuse(struct printeng_device *pe, int err)
 {
-	return pe->refused++ == 0;
-}
+	unsigned long flags;
+	bool first;
 
-static void printeng_report_refusal(struct printeng_device *pe, bool first,
-				    int err)
-{
+	spin_lock_irqsave(&pe->lock, flags);
+	first = pe->refused++ == 0;
+	spin_unlock_irqrestore(&pe->lock, flags);
 	if (first)
 		dev_warn(&pe->dev,
 			 "refused a meter update that would go backwards (%d); further refusals are only counted\n",
 			 err);
+}
+
+/* May this CPU's share @have of meter @id grow by @delta? */
+static bool printeng_room(struct printeng_device *pe, unsigned int id,
+			  u64 have, u64 delta)
+{
+	u64 cap = READ_ONCE(pe->pcpu_cap[id]);
+
+	return have <= cap && delta <= cap - have;
 }
 
 /**
@@ -293,40 +398,48 @@ static void printeng_report_refusal(struct printeng_device *pe, bool first,
  * @pe: the device
  * @delta: amount to add to each meter, by id; 0 for meters not touched
  *
- * All meters change together (one generation), so readers never see a
- * page counted in one meter but not yet in another.  Any context.
+ * All meters change together, so readers never see a page counted in one
+ * meter but not yet in another.  Any context; lock-free.
  *
  * Return: 0, -EINVAL, -EOVERFLOW (nothing applied) or -ENODEV.
  */
 int printeng_meters_add(struct printeng_device *pe,
 			const u64 delta[__PRINTENG_METER_COUNT])
 {
-	unsigned long flags;
-	bool first = false;
+	struct printeng_pcpu *p;
 	unsigned int i;
-	int ret;
+	int ret = 0;
 
-	spin_lock_irqsave(&pe->lock, flags);
-	if (unlikely(!pe->registered)) {
+	p = get_cpu_ptr(pe->pcpu);
+	if (unlikely(!READ_ONCE(pe->registered))) {
 		ret = -ENODEV;
 		goto out;
 	}
-	ret = printeng_check_add(pe->val.meters, pe->meter_mask, delta);
-	if (unlikely(ret)) {
-		if (ret == -EOVERFLOW)
-			first = printeng_refuse(pe);
-		goto out;
+	for (i = 0; i < __PRINTENG_METER_COUNT; i++) {
+		if (!delta[i])
+			continue;
+		if (unlikely(!(pe->meter_mask & BIT_ULL(i)))) {
+			ret = -EINVAL;
+			goto out;
+		}
+		if (unlikely(!printeng_room(pe, i, p->meters[i], delta[i])))
+			ret = -EOVERFLOW;
 	}
-	write_seqcount_begin(&pe->seq);
+	if (unlikely(ret))
+		goto out;
+
+	this_cpu_inc(pe->pcpu->begun);
+	smp_wmb();	/* begun before the meters, for readers */
 	for (i = 0; i < __PRINTENG_METER_COUNT; i++)
-		pe->val.meters[i] += delta[i];
-	pe->val.generation++;
-	write_seqcount_end(&pe->seq);
-	pe->meters_dirty = true;
-	printeng_kick(pe);
+		if (delta[i])
+			this_cpu_add(pe->pcpu->meters[i], delta[i]);
+	smp_wmb();	/* the meters before done */
+	this_cpu_inc(pe->pcpu->done);
+	printeng_kick_meters(pe);
 out:
-	spin_unlock_irqrestore(&pe->lock, flags);
-	printeng_report_refusal(pe, first, ret);
+	put_cpu_ptr(pe->pcpu);
+	if (unlikely(ret == -EOVERFLOW))
+		printeng_refuse(pe, ret);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(printeng_meters_add, PRINTENG_NS);
@@ -337,35 +450,34 @@ EXPORT_SYMBOL_NS_GPL(printeng_meters_add, PRINTENG_NS);
  * @id: enum printeng_meter_id
  * @delta: amount to add
  *
- * Any context.  Return: 0, -EINVAL, -EOVERFLOW (not applied) or -ENODEV.
+ * Any context; lock-free.  Return: 0, -EINVAL, -EOVERFLOW (not applied)
+ * or -ENODEV.
  */
 int printeng_meter_add(struct printeng_device *pe, unsigned int id, u64 delta)
 {
-	unsigned long flags;
-	bool first = false;
+	struct printeng_pcpu *p;
 	int ret = 0;
 
 	if (unlikely(id >= __PRINTENG_METER_COUNT ||
 		     !(pe->meter_mask & BIT_ULL(id))))
 		return -EINVAL;
 
-	spin_lock_irqsave(&pe->lock, flags);
-	if (unlikely(!pe->registered)) {
+	p = get_cpu_ptr(pe->pcpu);
+	if (unlikely(!READ_ONCE(pe->registered))) {
 		ret = -ENODEV;
-	} else if (unlikely(pe->val.meters[id] + delta < pe->val.meters[id])) {
+	} else if (unlikely(!printeng_room(pe, id, p->meters[id], delta))) {
 		ret = -EOVERFLOW;
-		first = printeng_refuse(pe);
 	} else {
-		write_seqcount_begin(&pe->seq);
-		pe->val.meters[id] += delta;
-		pe->val.generation++;
-		write_seqcount_end(&pe->seq);
-		pe->meters_dirty = true;
-		printeng_kick(pe);
+		this_cpu_inc(pe->pcpu->begun);
+		smp_wmb();	/* begun before the meter, for readers */
+		this_cpu_add(pe->pcpu->meters[id], delta);
+		smp_wmb();	/* the meter before done */
+		this_cpu_inc(pe->pcpu->done);
+		printeng_kick_meters(pe);
 	}
-	spin_unlock_irqrestore(&pe->lock, flags);
-	if (unlikely(first))
-		printeng_report_refusal(pe, first, ret);
+	put_cpu_ptr(pe->pcpu);
+	if (unlikely(ret == -EOVERFLOW))
+		printeng_refuse(pe, ret);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(printeng_meter_add, PRINTENG_NS);
@@ -377,42 +489,49 @@ EXPORT_SYMBOL_NS_GPL(printeng_meter_add, PRINTENG_NS);
  * @value: new values by id
  *
  * For engines that report absolute counts.  A value lower than the
- * current one refuses the whole update.  Any context.
+ * current one refuses the whole update.  An add that runs at the same time
+ * on another CPU counts as made after the set.  Not from interrupt
+ * context: it waits for adds under way, and one it interrupted on this CPU
+ * could never finish.
  *
  * Return: 0, -EINVAL, -ERANGE (nothing applied) or -ENODEV.
  */
 int printeng_meters_set(struct printeng_device *pe, u64 mask,
 			const u64 value[__PRINTENG_METER_COUNT])
 {
+	u64 sum[__PRINTENG_METER_COUNT], cur[__PRINTENG_METER_COUNT];
 	unsigned long flags;
-	bool first = false;
 	unsigned int i;
 	int ret;
 
-	if (!mask || (mask & ~pe->meter_mask))
+	if (!mask || (mask & ~pe->meter_mask) || WARN_ON_ONCE(in_interrupt()))
 		return -EINVAL;
 
+	printeng_gather(pe);
 	spin_lock_irqsave(&pe->lock, flags);
 	if (unlikely(!pe->registered)) {
-		ret = -ENODEV;
-		goto out;
+		spin_unlock_irqrestore(&pe->lock, flags);
+		return -ENODEV;
 	}
-	ret = printeng_check_set(pe->val.meters, mask, value);
-	if (ret) {
-		first = printeng_refuse(pe);
-		goto out;
-	}
-	write_seqcount_begin(&pe->seq);
+	printeng_fold(pe, sum);
 	for (i = 0; i < __PRINTENG_METER_COUNT; i++)
-		if (mask & BIT_ULL(i))
-			pe->val.meters[i] = value[i];
-	pe->val.generation++;
-	write_seqcount_end(&pe->seq);
-	pe->meters_dirty = true;
-	printeng_kick(pe);
-out:
+		cur[i] = pe->base.meters[i] + sum[i];
+	ret = printeng_check_set(cur, mask, value);
+	if (!ret) {
+		for (i = 0; i < __PRINTENG_METER_COUNT; i++) {
+			if (!(mask & BIT_ULL(i)))
+				continue;
+			pe->base.meters[i] = value[i] - sum[i];
+			WRITE_ONCE(pe->pcpu_cap[i], printeng_cap(value[i]));
+		}
+		WRITE_ONCE(pe->base.changes, pe->base.changes + 1);
+	}
 	spin_unlock_irqrestore(&pe->lock, flags);
-	printeng_report_refusal(pe, first, ret);
+
+	if (ret)
+		printeng_refuse(pe, ret);
+	else
+		printeng_kick_meters(pe);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(printeng_meters_set, PRINTENG_NS);
@@ -422,6 +541,15 @@ static bool printeng_level_valid(s32 level, s32 max_capacity)
 	if (level < PRINTENG_LEVEL_SOME_REMAINING)
 		return false;
 	return level < 0 || max_capacity < 0 || level <= max_capacity;
+}
+
+/* A supply changed (lock held): count it and let notify_work look. */
+static void printeng_supply_changed(struct printeng_device *pe,
+				    unsigned int index)
+{
+	WRITE_ONCE(pe->base.changes, pe->base.changes + 1);
+	__set_bit(index, &pe->supply_dirty);
+	queue_work(system_wq, &pe->notify_work);
 }
 
 /**
@@ -445,19 +573,15 @@ int printeng_supply_set(struct printeng_device *pe, unsigned int index,
 		return -EINVAL;
 
 	spin_lock_irqsave(&pe->lock, flags);
-	s = &pe->val.supplies[index];
+	s = &pe->base.supplies[index];
 	if (unlikely(!pe->registered)) {
 		ret = -ENODEV;
 	} else if (!printeng_level_valid(level, s->max_capacity)) {
 		ret = -EINVAL;
 	} else if (s->level != level || s->state != state) {
-		write_seqcount_begin(&pe->seq);
 		s->level = level;
 		s->state = state;
-		pe->val.generation++;
-		write_seqcount_end(&pe->seq);
-		__set_bit(index, &pe->supply_dirty);
-		printeng_kick(pe);
+		printeng_supply_changed(pe, index);
 	}
 	spin_unlock_irqrestore(&pe->lock, flags);
 	return ret;
@@ -484,20 +608,16 @@ int printeng_supply_replaced(struct printeng_device *pe, unsigned int index,
 		return -EINVAL;
 
 	spin_lock_irqsave(&pe->lock, flags);
-	s = &pe->val.supplies[index];
+	s = &pe->base.supplies[index];
 	if (unlikely(!pe->registered)) {
 		ret = -ENODEV;
 	} else if (!printeng_level_valid(level, s->max_capacity)) {
 		ret = -EINVAL;
 	} else {
-		write_seqcount_begin(&pe->seq);
 		s->level = level;
 		s->state = PRINTENG_STATE_OK;
 		s->replaced++;
-		pe->val.generation++;
-		write_seqcount_end(&pe->seq);
-		__set_bit(index, &pe->supply_dirty);
-		printeng_kick(pe);
+		printeng_supply_changed(pe, index);
 	}
 	spin_unlock_irqrestore(&pe->lock, flags);
 	return ret;
@@ -558,11 +678,13 @@ static bool printeng_next_supply_change(struct printeng_device *pe,
 		spin_lock_irqsave(&pe->lock, flags);
 		if (printeng_supply_needs_event(pe->reported_state[i],
 						pe->reported_replaced[i],
-						&pe->val.supplies[i])) {
+						&pe->base.supplies[i])) {
+			/* The event names the generation that shows it. */
+			printeng_publish(pe);
 			chg->index = i;
 			chg->old_state = pe->reported_state[i];
-			chg->now = pe->val.supplies[i];
-			*generation = pe->val.generation;
+			chg->now = pe->pub.supplies[i];
+			*generation = pe->pub.generation;
 			pe->reported_state[i] = chg->now.state;
 			pe->reported_replaced[i] = chg->now.replaced;
 			found = true;
@@ -581,10 +703,8 @@ static void printeng_notify_work(struct work_struct *work)
 	bool meters;
 	u64 gen, delay;
 
+	meters = test_and_clear_bit(PRINTENG_KICK_METERS, &pe->kick);
 	spin_lock_irqsave(&pe->lock, flags);
-	pe->notify_queued = false;
-	meters = pe->meters_dirty;
-	pe->meters_dirty = false;
 	dirty = pe->supply_dirty;
 	pe->supply_dirty = 0;
 	spin_unlock_irqrestore(&pe->lock, flags);
@@ -601,9 +721,13 @@ static void printeng_notify_work(struct work_struct *work)
 						    READ_ONCE(pe->meters_sent_ns),
 						    (u64)READ_ONCE(meter_event_ms) *
 						    NSEC_PER_MSEC);
-		/* No-op when already pending: that event will carry this. */
+		/*
+		 * No-op when already pending: that event will carry this.
+		 * Rounded up, so events are never closer than the interval.
+		 */
+		delay = DIV_ROUND_UP_ULL(delay, NSEC_PER_USEC);
 		queue_delayed_work(system_wq, &pe->meters_work,
-				   nsecs_to_jiffies(delay));
+				   usecs_to_jiffies(delay));
 	}
 }
 
@@ -652,6 +776,8 @@ static void printeng_release(struct device *dev)
 	struct printeng_device *pe = to_printeng_device(dev);
 
 	printeng_sysfs_supplies_free(pe);
+	free_percpu(pe->seen);
+	free_percpu(pe->pcpu);
 	ida_free(&printeng_ida, pe->id);
 	kfree(pe);
 }
@@ -709,14 +835,15 @@ static void printeng_init_values(struct printeng_device *pe,
 	strscpy(pe->controller_fw, desc->controller_fw ?: "",
 		sizeof(pe->controller_fw));
 
-	pe->val.generation = 1;
 	for (i = 0; desc->initial && i < __PRINTENG_METER_COUNT; i++)
 		if (pe->meter_mask & BIT_ULL(i))
-			pe->val.meters[i] = desc->initial[i];
+			pe->base.meters[i] = desc->initial[i];
+	for (i = 0; i < __PRINTENG_METER_COUNT; i++)
+		pe->pcpu_cap[i] = printeng_cap(pe->base.meters[i]);
 
 	for (i = 0; i < pe->num_supplies; i++) {
 		sd = &desc->supplies[i];
-		s = &pe->val.supplies[i];
+		s = &pe->base.supplies[i];
 		s->type = sd->type;
 		s->unit = sd->unit;
 		s->level = sd->level;
@@ -727,6 +854,8 @@ static void printeng_init_values(struct printeng_device *pe,
 			sizeof(s->description));
 		pe->reported_state[i] = sd->state;
 	}
+	pe->pub = pe->base;
+	pe->pub.generation = 1;
 }
 
 /**
@@ -750,17 +879,26 @@ struct printeng_device *printeng_register(struct device *parent,
 	pe = kzalloc(sizeof(*pe), GFP_KERNEL);
 	if (!pe)
 		return ERR_PTR(-ENOMEM);
+	pe->pcpu = alloc_percpu(struct printeng_pcpu);
+	pe->seen = alloc_percpu(struct printeng_pcpu);
+	if (!pe->pcpu || !pe->seen) {
+		free_percpu(pe->seen);
+		free_percpu(pe->pcpu);
+		kfree(pe);
+		return ERR_PTR(-ENOMEM);
+	}
 
 	ret = ida_alloc_max(&printeng_ida, PRINTENG_MAX_DEVICES - 1,
 			    GFP_KERNEL);
 	if (ret < 0) {
+		free_percpu(pe->seen);
+		free_percpu(pe->pcpu);
 		kfree(pe);
 		return ERR_PTR(ret);
 	}
 	pe->id = ret;
 
 	spin_lock_init(&pe->lock);
-	seqcount_spinlock_init(&pe->seq, &pe->lock);
 	init_waitqueue_head(&pe->wait);
 	INIT_WORK(&pe->notify_work, printeng_notify_work);
 	INIT_DELAYED_WORK(&pe->meters_work, printeng_meters_work);
@@ -825,8 +963,10 @@ void printeng_unregister(struct printeng_device *pe)
 	mutex_unlock(&printeng_devices_lock);
 
 	spin_lock_irqsave(&pe->lock, flags);
-	pe->registered = false;
+	WRITE_ONCE(pe->registered, false);
 	spin_unlock_irqrestore(&pe->lock, flags);
+	/* Wait for the lock-free updates that saw it registered. */
+	synchronize_rcu();
 
 	/* Nothing queues the works any more. */
 	cancel_work_sync(&pe->notify_work);

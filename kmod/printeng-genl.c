@@ -42,7 +42,7 @@ static size_t printeng_meter_nest_size(void)
 static size_t printeng_supply_nest_size(void)
 {
 	return nla_total_size(0) +			/* PRINTENG_A_SUPPLY */
-	       7 * nla_total_size(sizeof(u32)) +	/* INDEX..REPLACED */
+	       8 * nla_total_size(sizeof(u32)) +	/* INDEX..REPLACED */
 	       nla_total_size(PRINTENG_COLORANT_LEN) +
 	       nla_total_size(PRINTENG_DESCRIPTION_LEN);
 }

@@ -8,7 +8,7 @@
 
 #include <linux/cdev.h>
 #include <linux/device.h>
-#include <linux/seqlock.h>
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -19,14 +19,37 @@
 
 /**
  * struct printeng_values - everything a snapshot holds that can change
- * @generation: bumped by one on every accepted update
+ * @generation: grows on every published change
+ * @changes: updates counted into this copy (see printeng_changes())
  * @meters: meter values by id
  * @supplies: the supplies table (strings are set once at registration)
  */
 struct printeng_values {
 	u64 generation;
+	u64 changes;
 	u64 meters[PRINTENG_METERS_MAX];
 	struct printeng_supply supplies[PRINTENG_SUPPLIES_MAX];
+};
+
+/**
+ * struct printeng_pcpu - what one CPU added to the meters
+ * @begun: updates begun on this CPU
+ * @done: updates finished on this CPU
+ * @meters: amounts added on this CPU since registration, by meter id
+ *
+ * Written only by its own CPU with this_cpu operations (so an interrupt
+ * that adds on the same CPU nests safely); @begun == @done, read before
+ * and after @meters, tells a reader on another CPU that no update
+ * overlapped its read.
+ */
+struct printeng_pcpu {
+	unsigned long begun;
+	unsigned long done;
+	u64 meters[__PRINTENG_METER_COUNT];
+};
+
+enum printeng_kick_bits {
+	PRINTENG_KICK_METERS,	/* a meter changed since notify_work ran */
 };
 
 /**
@@ -40,23 +63,34 @@ struct printeng_values {
  * @controller_fw: controller firmware version, constant after registration
  * @meter_mask: meters present, constant after registration
  * @num_supplies: entries in the supplies table, constant after registration
- * @lock: serialises every writer of @seq, @val, @registered, @refused,
- *	  @notify_queued, @meters_dirty, @supply_dirty, @reported_state and
- *	  @reported_replaced.  Taken with interrupts disabled: meters are
- *	  added from hard IRQ.
- * @seq: lets readers take a consistent copy of @val without @lock
- * @val: current values, written under @lock inside @seq
- * @registered: false once printeng_unregister() started; file operations
- *		and the in-kernel API then fail with -ENODEV
+ * @registered: false once printeng_unregister() started; the update API
+ *		and file operations then fail with -ENODEV.  The update API
+ *		reads it with preemption disabled, so synchronize_rcu() in
+ *		unregister waits for every update that saw it true.
+ * @pcpu: the per-CPU part of the meters: the hot path touches nothing else
+ * @seen: readers' latest consistent copy of each CPU's @pcpu, under @lock;
+ *	  a copy replaces the one here only if it counts more updates, so
+ *	  what readers publish never goes back even when they race
+ * @pcpu_cap: per meter, the most one CPU may add before an update is
+ *	      refused, so that the sum of all CPUs can never wrap.  Written
+ *	      under @lock by printeng_meters_set(), read locklessly.
+ * @kick: enum printeng_kick_bits, atomic bit operations
+ * @lock: protects @seen, @base, @pub, @refused, @supply_dirty,
+ *	  @reported_state and @reported_replaced.  Taken with interrupts
+ *	  disabled (supplies may be set from hard IRQ), and never held while
+ *	  waiting for an update under way on another CPU: an interrupt that
+ *	  needs it may be what that update waits for.
+ * @base: meter values not in @pcpu (starting values, absolute sets), the
+ *	  supplies, and @base.changes, the number of updates made here
+ * @pub: the last published values: a reader that finds no new update
+ *	 gets exactly these, with the same generation
  * @refused: number of updates refused because a meter would go backwards
  *	     or wrap
- * @notify_queued: @notify_work is queued and not yet running
- * @meters_dirty: a meter changed since @notify_work last ran
  * @supply_dirty: bitmap of supplies whose state or replacement count may
  *		  differ from what was last reported
  * @reported_state: per supply, the state last sent in an event
  * @reported_replaced: per supply, the replacement count last sent
- * @wait: readers and pollers of the chrdev wait here for a new generation
+ * @wait: readers and pollers of the chrdev wait here for a change
  * @notify_work: wakes readers, sends supply events and uevents, and
  *		 schedules @meters_work; runs in process context
  * @meters_work: sends the coalesced meters event, at most once per
@@ -78,14 +112,17 @@ struct printeng_device {
 	u64 meter_mask;
 	unsigned int num_supplies;
 
-	/* see @lock above: writers of the values; irqsave */
-	spinlock_t lock;
-	seqcount_spinlock_t seq;
-	struct printeng_values val;
 	bool registered;
+	struct printeng_pcpu __percpu *pcpu;
+	struct printeng_pcpu __percpu *seen;
+	u64 pcpu_cap[__PRINTENG_METER_COUNT];
+	unsigned long kick;
+
+	/* see @lock above; irqsave */
+	spinlock_t lock;
+	struct printeng_values base;
+	struct printeng_values pub;
 	u64 refused;
-	bool notify_queued;
-	bool meters_dirty;
 	unsigned long supply_dirty;
 	u32 reported_state[PRINTENG_SUPPLIES_MAX];
 	u32 reported_replaced[PRINTENG_SUPPLIES_MAX];
@@ -115,7 +152,7 @@ const char *printeng_supply_unit_name(u32 unit);
 const char *printeng_supply_state_name(u32 state);
 void printeng_read_values(struct printeng_device *pe,
 			  struct printeng_values *out);
-u64 printeng_read_generation(struct printeng_device *pe);
+u64 printeng_changes(struct printeng_device *pe);
 void printeng_fill_snapshot(const struct printeng_device *pe,
 			    const struct printeng_values *v,
 			    struct printeng_snapshot *snap);

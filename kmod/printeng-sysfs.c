@@ -40,11 +40,29 @@ static ssize_t controller_fw_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(controller_fw);
 
+/* Read one value of the published state; -ENOMEM if out of memory. */
+static int printeng_sysfs_values(struct device *dev,
+				 struct printeng_values **v)
+{
+	*v = kmalloc(sizeof(**v), GFP_KERNEL);
+	if (!*v)
+		return -ENOMEM;
+	printeng_read_values(to_printeng_device(dev), *v);
+	return 0;
+}
+
 static ssize_t generation_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n",
-			  printeng_read_generation(to_printeng_device(dev)));
+	struct printeng_values *v;
+	ssize_t ret;
+
+	ret = printeng_sysfs_values(dev, &v);
+	if (ret)
+		return ret;
+	ret = sysfs_emit(buf, "%llu\n", v->generation);
+	kfree(v);
+	return ret;
 }
 static DEVICE_ATTR_RO(generation);
 
@@ -80,17 +98,17 @@ static const struct attribute_group printeng_identity_group = {
 static ssize_t printeng_meter_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
-	struct printeng_device *pe = to_printeng_device(dev);
 	unsigned long id = (unsigned long)container_of(attr,
 				struct dev_ext_attribute, attr)->var;
-	unsigned int seq;
-	u64 value;
+	struct printeng_values *v;
+	ssize_t ret;
 
-	do {
-		seq = read_seqcount_begin(&pe->seq);
-		value = pe->val.meters[id];
-	} while (read_seqcount_retry(&pe->seq, seq));
-	return sysfs_emit(buf, "%llu\n", value);
+	ret = printeng_sysfs_values(dev, &v);
+	if (ret)
+		return ret;
+	ret = sysfs_emit(buf, "%llu\n", v->meters[id]);
+	kfree(v);
+	return ret;
 }
 
 #define PRINTENG_METER_ATTR(_name, _id)					\
@@ -180,16 +198,17 @@ struct printeng_supply_dir {
 static ssize_t printeng_supply_show(struct device *dev,
 				    struct device_attribute *attr, char *buf)
 {
-	struct printeng_device *pe = to_printeng_device(dev);
 	struct printeng_supply_file *sa =
 		container_of(attr, struct printeng_supply_file, dattr);
+	struct printeng_values *v;
 	struct printeng_supply s;
-	unsigned int seq;
+	ssize_t ret;
 
-	do {
-		seq = read_seqcount_begin(&pe->seq);
-		s = pe->val.supplies[sa->index];
-	} while (read_seqcount_retry(&pe->seq, seq));
+	ret = printeng_sysfs_values(dev, &v);
+	if (ret)
+		return ret;
+	s = v->supplies[sa->index];
+	kfree(v);
 
 	switch (sa->field) {
 	case PRINTENG_SF_TYPE:

@@ -151,7 +151,7 @@ static void printeng_test_update_api(struct kunit *test)
 {
 	u64 delta[__PRINTENG_METER_COUNT] = {};
 	u64 set[__PRINTENG_METER_COUNT] = {};
-	u64 initial[__PRINTENG_METER_COUNT] = { [0] = U64_MAX - 10 };
+	u64 initial[__PRINTENG_METER_COUNT] = { [0] = U64_MAX - 1000 };
 	struct printeng_values *v;
 	struct printeng_device *pe;
 	u64 sheets, color;
@@ -165,13 +165,16 @@ static void printeng_test_update_api(struct kunit *test)
 	delta[PRINTENG_METER_SHEETS_TOTAL] = 1;
 	KUNIT_EXPECT_EQ(test, printeng_meters_add(pe, delta), 0);
 	printeng_read_values(pe, v);
-	KUNIT_EXPECT_EQ(test, v->meters[0], U64_MAX - 8);
+	KUNIT_EXPECT_EQ(test, v->meters[0], U64_MAX - 998);
 	KUNIT_EXPECT_EQ(test, v->generation, 2ULL);
 
-	/* Wrapping is refused whole: mono must not move either. */
-	delta[PRINTENG_METER_IMPRESSIONS_TOTAL] = 9;
+	/*
+	 * Wrapping is refused whole: mono must not move either.  (Near the
+	 * top of the range each CPU may add only its share of what is left.)
+	 */
+	delta[PRINTENG_METER_IMPRESSIONS_TOTAL] = 999;
 	KUNIT_EXPECT_EQ(test, printeng_meters_add(pe, delta), -EOVERFLOW);
-	KUNIT_EXPECT_EQ(test, printeng_meter_add(pe, 0, 9), -EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, printeng_meter_add(pe, 0, 999), -EOVERFLOW);
 	printeng_read_values(pe, v);
 	KUNIT_EXPECT_EQ(test, v->meters[1], 2ULL);
 	KUNIT_EXPECT_EQ(test, v->generation, 2ULL);

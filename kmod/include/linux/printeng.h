@@ -88,8 +88,10 @@ int printeng_supply_replaced(struct printeng_device *pe, unsigned int index,
 int printeng_id(const struct printeng_device *pe);
 
 /*
- * All of the above except register/unregister may be called from any
- * context, including hard IRQ.  They return 0, -EINVAL for a bad id or
+ * printeng_meter(s)_add(), printeng_supply_set(), printeng_supply_replaced()
+ * and printeng_id() may be called from any context, including hard IRQ;
+ * the adds are lock-free.  printeng_meters_set() not from interrupt
+ * context; register/unregister from process context.  They return 0, -EINVAL for a bad id or
  * index, -EOVERFLOW or -ERANGE when the update would make a meter wrap or
  * go backwards (nothing is applied), or -ENODEV once unregistered.
  */
