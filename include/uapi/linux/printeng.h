@@ -117,7 +117,8 @@ struct printeng_supply {
  * struct printeng_snapshot - all meters and supplies, consistent
  * @size: in (ioctl): sizeof the caller's struct; out: bytes filled
  * @num_supplies: valid entries in @supplies
- * @generation: grows by one or more on every change; never decreases
+ * @generation: grows whenever anything changed since the previous
+ *	snapshot; never decreases; equal generations hold equal values
  * @mono_ns: CLOCK_MONOTONIC time the snapshot was taken, in ns
  * @real_ns: CLOCK_REALTIME time the snapshot was taken, in ns
  * @meter_mask: bit N set when meter id N exists on this device
