@@ -552,18 +552,10 @@ static void printeng_supply_changed(struct printeng_device *pe,
 	queue_work(system_wq, &pe->notify_work);
 }
 
-/**
- * printeng_supply_set() - report a supply's level and state
- * @pe: the device
- * @index: index in the supplies table
- * @level: new level, or a PRINTENG_LEVEL_* value
- * @state: enum printeng_supply_state
- *
- * Any context.  A change of state sends an event and a uevent (from
- * process context, shortly after).  Return: 0, -EINVAL or -ENODEV.
- */
-int printeng_supply_set(struct printeng_device *pe, unsigned int index,
-			s32 level, u32 state)
+/* Set a supply (counting a replacement if @replaced).  Any context. */
+static int printeng_supply_update(struct printeng_device *pe,
+				  unsigned int index, s32 level, u32 state,
+				  bool replaced)
 {
 	struct printeng_supply *s;
 	unsigned long flags;
@@ -578,13 +570,30 @@ int printeng_supply_set(struct printeng_device *pe, unsigned int index,
 		ret = -ENODEV;
 	} else if (!printeng_level_valid(level, s->max_capacity)) {
 		ret = -EINVAL;
-	} else if (s->level != level || s->state != state) {
+	} else if (replaced || s->level != level || s->state != state) {
 		s->level = level;
 		s->state = state;
+		s->replaced += replaced;
 		printeng_supply_changed(pe, index);
 	}
 	spin_unlock_irqrestore(&pe->lock, flags);
 	return ret;
+}
+
+/**
+ * printeng_supply_set() - report a supply's level and state
+ * @pe: the device
+ * @index: index in the supplies table
+ * @level: new level, or a PRINTENG_LEVEL_* value
+ * @state: enum printeng_supply_state
+ *
+ * Any context.  A change of state sends an event and a uevent (from
+ * process context, shortly after).  Return: 0, -EINVAL or -ENODEV.
+ */
+int printeng_supply_set(struct printeng_device *pe, unsigned int index,
+			s32 level, u32 state)
+{
+	return printeng_supply_update(pe, index, level, state, false);
 }
 EXPORT_SYMBOL_NS_GPL(printeng_supply_set, PRINTENG_NS);
 
@@ -600,27 +609,8 @@ EXPORT_SYMBOL_NS_GPL(printeng_supply_set, PRINTENG_NS);
 int printeng_supply_replaced(struct printeng_device *pe, unsigned int index,
 			     s32 level)
 {
-	struct printeng_supply *s;
-	unsigned long flags;
-	int ret = 0;
-
-	if (index >= pe->num_supplies)
-		return -EINVAL;
-
-	spin_lock_irqsave(&pe->lock, flags);
-	s = &pe->base.supplies[index];
-	if (unlikely(!pe->registered)) {
-		ret = -ENODEV;
-	} else if (!printeng_level_valid(level, s->max_capacity)) {
-		ret = -EINVAL;
-	} else {
-		s->level = level;
-		s->state = PRINTENG_STATE_OK;
-		s->replaced++;
-		printeng_supply_changed(pe, index);
-	}
-	spin_unlock_irqrestore(&pe->lock, flags);
-	return ret;
+	return printeng_supply_update(pe, index, level, PRINTENG_STATE_OK,
+				      true);
 }
 EXPORT_SYMBOL_NS_GPL(printeng_supply_replaced, PRINTENG_NS);
 
