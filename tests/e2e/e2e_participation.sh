@@ -1,6 +1,7 @@
 #!/bin/sh
 # e2e: participation off stops all traffic at once: the transfer in
-# flight is cancelled, no poll, no report, poll-now is refused; the
+# flight is cancelled and no connection to the server stays open (idle
+# kept-alive ones included), no poll, no report, poll-now is refused; the
 # spool is kept (and wiped only by `esolctl spool clear`); the setting
 # is saved to the config file; turning it on sends what was kept.
 . "$(dirname "$0")/lib.sh"
@@ -20,6 +21,7 @@ wait_for 10 sh -c "[ \"\$('$ESOLCTL' -s '$T/ctl.sock' --json status | jq -r .tra
 ctl set enabled false
 [ "$(status_field enabled)" = "false" ] || fail "still enabled"
 [ "$(status_field transfer)" = "null" ] || fail "transfer not cancelled"
+no_conns || fail "esold still holds a connection to the server: $(ss -tnp | grep ":$PORT")"
 [ "$(status_field next_poll)" = "null" ] || fail "a poll is still scheduled"
 grep -Eq '^enabled *= *false' "$T/esold.conf" || fail "not saved: $(cat "$T/esold.conf")"
 server_fault ""
@@ -43,6 +45,14 @@ m=$(grep "POST /v1/" "$T/server.log" | grep -vc stalling)
 ctl set enabled true
 wait_for 20 reads_are 1 || fail "kept read not sent after enabling: $(ctl status)"
 wait_for 10 spool_is 0
+
+# Off again with nothing in flight: the idle kept-alive connection is
+# closed at once too.
+wait_for 10 idle
+[ "$(esold_conns)" -ge 1 ] || fail "no kept-alive connection to test with"
+ctl set enabled false
+no_conns || fail "idle connection left open while off: $(ss -tnp | grep ":$PORT")"
+ctl set enabled true
 
 # spool clear wipes what is waiting.
 server_fault "drop"

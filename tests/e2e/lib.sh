@@ -250,6 +250,12 @@ stop_esold() {
 	[ "$rc" -eq 0 ] || fail "esold exited $rc"
 }
 
+# esold_conns: TCP connections esold holds to the server (any state).
+esold_conns() {
+	ss -Htnp state all "( dport = :$PORT )" | grep -c "pid=$ESOLD_PID," || true
+}
+no_conns() { [ "$(esold_conns)" -eq 0 ]; }
+
 kill9_esold() {
 	kill -KILL "$ESOLD_PID"
 	wait "$ESOLD_PID" 2>/dev/null || true

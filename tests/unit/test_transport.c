@@ -4,15 +4,20 @@
  * loopback (libmicrohttpd + GnuTLS) with the project's test PKI
  * (scripts/mkpki.sh): success, Retry-After, HTTP classes, oversize and
  * stalled replies, every certificate failure, pins, TLS 1.1, client
- * certificates, redirects, cancel, idleness; and the error mapping as a
+ * certificates, redirects, cancel (stalled, idle kept-alive connections,
+ * a DNS lookup that never ends), idleness; and the error mapping as a
  * pure function.
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -93,6 +98,69 @@ static void get(const char *path, struct net_result *r)
 	struct net_config c = cfg_for(url);
 
 	request(&c, NET_GET, path, NULL, r, NULL);
+}
+
+
+/*
+ * Connections this process holds open to port (TCP sockets among its own
+ * fds whose peer port is port, in any state but LISTEN and TIME_WAIT):
+ * the client side only, the in-process server's sockets have it as their
+ * local port.
+ */
+static bool socket_is_ours(unsigned long inode)
+{
+	char want[64], path[300], link[64];
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/fd");
+	bool found = false;
+	ssize_t n;
+
+	ck_assert_ptr_nonnull(d);
+	snprintf(want, sizeof(want), "socket:[%lu]", inode);
+	while (!found && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			found = strcmp(link, want) == 0;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static int client_conns(unsigned port)
+{
+	static const char *const tables[] = { "/proc/self/net/tcp", "/proc/self/net/tcp6" };
+	char line[512];
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		FILE *f = fopen(tables[i], "r");
+
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			char local[64], remote[64];
+			unsigned st, rport;
+			unsigned long inode;
+			const char *colon;
+
+			if (sscanf(line, " %*d: %63s %63s %x %*s %*s %*s %*d %*d %lu",
+				   local, remote, &st, &inode) != 4)
+				continue;	/* the header */
+			colon = strrchr(remote, ':');
+			if (!colon || sscanf(colon + 1, "%x", &rport) != 1 || rport != port)
+				continue;
+			/* 0x06 TIME_WAIT, 0x0A LISTEN; inode 0: no longer a process's */
+			if (st == 0x06 || st == 0x0A || inode == 0)
+				continue;
+			if (socket_is_ours(inode))
+				n++;
+		}
+		fclose(f);
+	}
+	return n;
 }
 
 /* ---- success and HTTP ---- */
@@ -472,6 +540,8 @@ START_TEST(t_cancel)
 	ck_assert(!net_transport_busy(net_sync_transport(s)));
 	ck_assert(!net_transport_cancel(net_sync_transport(s)));
 	ck_assert_uint_eq(net_sync_watched(s), 0);
+	/* the stalled connection is closed, not parked */
+	ck_assert_int_eq(client_conns(srv.port), 0);
 	/* nothing more arrives for the cancelled request */
 	net_sync_run_once(s, 100);
 	ck_assert(!net_sync_done(s));
@@ -481,6 +551,91 @@ START_TEST(t_cancel)
 	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
 	ck_assert_msg(r.status == NET_OK, "%s", r.message);
 	net_sync_free(s);
+}
+END_TEST
+
+/*
+ * Participation off after an exchange: the idle kept-alive connection is
+ * closed too (nothing stays open to the server), and the next request
+ * works on a new connection.
+ */
+START_TEST(t_cancel_closes_idle)
+{
+	struct net_config c = cfg_for(url);
+	struct net_request req = { .method = NET_POST, .path = "/v1/poll", .body = "{}",
+				   .body_len = 2 };
+	struct net_result r;
+	struct net_sync *s;
+	char err[200];
+
+	ck_assert_int_eq(net_sync_new(&c, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_int_eq(client_conns(srv.port), 1);	/* kept alive */
+	ck_assert(!net_transport_cancel(net_sync_transport(s)));	/* nothing in flight */
+	ck_assert_int_eq(client_conns(srv.port), 0);
+	ck_assert_uint_eq(net_sync_watched(s), 0);
+	ck_assert(!net_sync_timer_armed(s));
+
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_int_eq(srv.hits_v1, 2);
+	net_sync_free(s);
+}
+END_TEST
+
+/*
+ * A transfer stuck in its DNS lookup (a name server that never answers,
+ * with a resolver that keeps asking for minutes): cancel returns at once
+ * and leaves nothing watched.  libcurl's threaded resolver joins its
+ * thread on removal unless told not to: without that, cancel (and the
+ * agent's whole loop) would wait for getaddrinfo to give up, longer than
+ * this test's time limit.  Needs root: a private mount namespace for
+ * /etc/resolv.conf and port 53 on a loopback address.
+ */
+START_TEST(t_cancel_during_dns_lookup)
+{
+	static const char conf[] = "nameserver 127.0.0.77\noptions timeout:30 attempts:5\n";
+	struct sockaddr_in dns = { .sin_family = AF_INET, .sin_port = htons(53) };
+	struct net_config c = cfg_for("https://stalled-dns.esol.test");
+	struct net_request req = { .method = NET_POST, .path = "/v1/poll", .body = "{}",
+				   .body_len = 2 };
+	char rc_path[] = "/tmp/test_transport_resolv.XXXXXX";
+	struct net_result r;
+	struct net_sync *s;
+	struct pollfd pfd;
+	char err[200];
+	int fd, ufd;
+
+	/* this process only: its own /etc/resolv.conf */
+	ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
+	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	fd = mkstemp(rc_path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, conf, sizeof(conf) - 1), (ssize_t)sizeof(conf) - 1);
+	close(fd);
+	ck_assert_int_eq(mount(rc_path, "/etc/resolv.conf", NULL, MS_BIND, NULL), 0);
+	unlink(rc_path);
+	/* the name server: takes queries, never answers */
+	ufd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(ufd, 0);
+	inet_pton(AF_INET, "127.0.0.77", &dns.sin_addr);
+	ck_assert_int_eq(bind(ufd, (struct sockaddr *)&dns, sizeof(dns)), 0);
+
+	ck_assert_int_eq(net_sync_new(&c, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_sync_start(s, &req, &r), 0);
+	/* until the resolver has asked (it is then waiting for the answer) */
+	pfd = (struct pollfd){ .fd = ufd, .events = POLLIN };
+	while (poll(&pfd, 1, 0) == 0)
+		ck_assert_int_ge(net_sync_run_once(s, 10), 0);
+	ck_assert(net_transport_busy(net_sync_transport(s)));
+
+	ck_assert(net_transport_cancel(net_sync_transport(s)));
+	ck_assert(!net_transport_busy(net_sync_transport(s)));
+	ck_assert(!net_sync_done(s));
+	ck_assert_uint_eq(net_sync_watched(s), 0);
+	net_sync_free(s);	/* nor does freeing wait */
+	close(ufd);
 }
 END_TEST
 
@@ -705,8 +860,16 @@ static Suite *transport_suite(void)
 	tcase_add_test(tc, t_stall);
 	tcase_add_test(tc, t_pin);
 	tcase_add_test(tc, t_cancel);
+	tcase_add_test(tc, t_cancel_closes_idle);
 	tcase_add_test(tc, t_callback_starts_next);
 	suite_add_tcase(s, tc);
+
+	if (geteuid() == 0) {	/* a mount namespace and port 53 */
+		tc = tcase_create("dns");
+		tcase_set_timeout(tc, 30);
+		tcase_add_test(tc, t_cancel_during_dns_lookup);
+		suite_add_tcase(s, tc);
+	}
 
 	tc = tcase_create("tls");
 	tcase_set_timeout(tc, 60);

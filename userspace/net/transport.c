@@ -485,6 +485,27 @@ static size_t header_cb(char *data, size_t size, size_t n, void *ud)
 	return len;
 }
 
+/*
+ * A multi handle wired to the loop.  It owns the connection cache: its
+ * cleanup closes every connection (TLS sessions and DNS stay in the share).
+ */
+static CURLM *multi_new(struct net_transport *t)
+{
+	CURLM *m = curl_multi_init();
+
+	if (!m)
+		return NULL;
+	if (curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, sock_cb) != CURLM_OK ||
+	    curl_multi_setopt(m, CURLMOPT_SOCKETDATA, t) != CURLM_OK ||
+	    curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, timer_cb) != CURLM_OK ||
+	    curl_multi_setopt(m, CURLMOPT_TIMERDATA, t) != CURLM_OK ||
+	    curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, 2L) != CURLM_OK) {
+		curl_multi_cleanup(m);
+		return NULL;
+	}
+	return m;
+}
+
 #define SET(h, opt, val) do { if (curl_easy_setopt(h, opt, val) != CURLE_OK) goto fail; } while (0)
 
 static int setup_easy(struct net_transport *t, const struct net_config *c,
@@ -495,6 +516,8 @@ static int setup_easy(struct net_transport *t, const struct net_config *c,
 	long lows = c->low_speed_time_s ? c->low_speed_time_s : DEF_LOW_SPEED_S;
 
 	SET(h, CURLOPT_NOSIGNAL, 1L);
+	/* cancel/free must not join a resolver thread stuck in getaddrinfo */
+	SET(h, CURLOPT_QUICK_EXIT, 1L);
 	SET(h, CURLOPT_SHARE, t->share);
 	SET(h, CURLOPT_ERRORBUFFER, t->errbuf);
 	SET(h, CURLOPT_PROTOCOLS_STR, "https");
@@ -622,17 +645,12 @@ int net_transport_new(const struct net_config *c, const struct net_loop_ops *ops
 	t->pac = p->pac;
 
 	t->share = curl_share_init();
-	t->multi = curl_multi_init();
+	t->multi = multi_new(t);
 	t->easy = curl_easy_init();
 	if (!t->share || !t->multi || !t->easy)
 		goto nomem;
 	curl_share_setopt(t->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	curl_share_setopt(t->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-	curl_multi_setopt(t->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
-	curl_multi_setopt(t->multi, CURLMOPT_SOCKETDATA, t);
-	curl_multi_setopt(t->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	curl_multi_setopt(t->multi, CURLMOPT_TIMERDATA, t);
-	curl_multi_setopt(t->multi, CURLMOPT_MAXCONNECTS, 2L);
 	r = setup_easy(t, c, err, len);
 	if (r < 0) {
 		net_transport_free(t);
@@ -934,6 +952,7 @@ static int pac_fetch_start(struct net_transport *t)
 	buf_reset(&t->pac_buf, t->pac_max);
 	t->pac_errbuf[0] = '\0';
 	SET(h, CURLOPT_NOSIGNAL, 1L);
+	SET(h, CURLOPT_QUICK_EXIT, 1L);
 	SET(h, CURLOPT_SHARE, t->share);
 	SET(h, CURLOPT_ERRORBUFFER, t->pac_errbuf);
 	SET(h, CURLOPT_URL, url);
@@ -1148,12 +1167,36 @@ bool net_transport_busy(const struct net_transport *t)
 	return t->state != ST_IDLE;
 }
 
+/*
+ * Close every connection the transport holds, the idle kept-alive ones
+ * too: a fresh multi handle replaces the old one, whose cleanup closes its
+ * connection cache.  Nothing may be added to the multi (request_clear()
+ * first).  Out of memory: the old multi stays, its idle connections too.
+ */
+static void close_connections(struct net_transport *t)
+{
+	CURLM *m = multi_new(t);
+
+	if (!m) {
+		log_warn("transport: out of memory: idle connections stay open");
+		return;
+	}
+	curl_multi_cleanup(t->multi);
+	t->multi = m;
+	/* the old multi's timer, if it armed one, is meaningless now */
+	t->ops.timer(t->ops.loop, -1);
+}
+
 bool net_transport_cancel(struct net_transport *t)
 {
-	if (!t || t->state == ST_IDLE)
+	bool busy;
+
+	if (!t)
 		return false;
+	busy = t->state != ST_IDLE;
 	request_clear(t);
-	return true;
+	close_connections(t);
+	return busy;
 }
 
 void net_transport_flush_proxy_cache(struct net_transport *t)

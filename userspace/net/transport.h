@@ -152,9 +152,13 @@ int net_transport_start(struct net_transport *t, const struct net_request *req,
 			net_done_fn done, void *arg);
 bool net_transport_busy(const struct net_transport *t);
 /*
- * Abort what is in flight (participation turned off): the transfer is
- * stopped, a PAC evaluation killed; the callback is NOT called.  Returns
- * true when something was cancelled.
+ * Stop all traffic (participation turned off): what is in flight is
+ * aborted at once, whatever its stage (a DNS lookup still waiting for an
+ * answer is abandoned, not waited for; a PAC fetch stopped, a PAC
+ * evaluation killed), and every connection the transport holds is
+ * closed, the idle kept-alive ones too.  TLS sessions and the DNS cache
+ * are kept.  The callback is NOT called.  Returns true when a request was
+ * cancelled.
  */
 bool net_transport_cancel(struct net_transport *t);
 
