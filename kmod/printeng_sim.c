@@ -32,6 +32,7 @@
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -439,6 +440,7 @@ static int sim_stress_thread(void *data)
 static enum hrtimer_restart sim_stress_irq(struct hrtimer *t)
 {
 	struct sim_stress *st = container_of(t, struct sim_stress, timer);
+	u64 start = ktime_get_ns(), took;
 
 	if (sim_print(st->eng, 1, st->irq_left & 1, false, false))
 		atomic_inc(&st->errors);
@@ -446,7 +448,13 @@ static enum hrtimer_restart sim_stress_irq(struct hrtimer *t)
 		sim_stress_put(st);
 		return HRTIMER_NORESTART;
 	}
-	hrtimer_forward_now(t, ns_to_ktime(SIM_IRQ_PERIOD_NS));
+	/*
+	 * Leave the CPU at least three times as long as this interrupt took:
+	 * on a slow (emulated) CPU a fixed period would be an interrupt storm.
+	 */
+	took = ktime_get_ns() - start;
+	hrtimer_forward_now(t, ns_to_ktime(max_t(u64, SIM_IRQ_PERIOD_NS,
+						  4 * took)));
 	return HRTIMER_RESTART;
 }
 
