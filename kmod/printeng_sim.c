@@ -452,9 +452,8 @@ static enum hrtimer_restart sim_stress_irq(struct hrtimer *t)
 	 * Leave the CPU at least three times as long as this interrupt took:
 	 * on a slow (emulated) CPU a fixed period would be an interrupt storm.
 	 */
-	took = ktime_get_ns() - start;
-	hrtimer_forward_now(t, ns_to_ktime(max_t(u64, SIM_IRQ_PERIOD_NS,
-						  4 * took)));
+	took = max_t(u64, SIM_IRQ_PERIOD_NS, 4 * (ktime_get_ns() - start));
+	hrtimer_forward_now(t, ns_to_ktime(took));
 	return HRTIMER_RESTART;
 }
 
