@@ -156,6 +156,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
 	snprintf(s->last_ua, sizeof(s->last_ua), "%s", ua ? ua : "");
 
+	if (!strcmp(url, "/v1/poll"))
+		__atomic_add_fetch(&s->hits_poll, 1, __ATOMIC_SEQ_CST);
+	if (!strcmp(url, "/v1/poll") && s->poll_status) {
+		__atomic_add_fetch(&s->hits_v1, 1, __ATOMIC_SEQ_CST);
+		return reply(c, s->poll_status, s->poll_reply ? s->poll_reply : "", NULL, NULL);
+	}
 	if (!strncmp(url, "/v1/", 4)) {
 		__atomic_add_fetch(&s->hits_v1, 1, __ATOMIC_SEQ_CST);
 		snprintf(body, sizeof(body), "{\"ok\":true,\"got\":%zu}", cn->got);
@@ -314,6 +320,12 @@ void tsrv_stop(struct tsrv *s)
 /* ---- PKI ---- */
 
 static char pki_dir[256];
+static bool pki_ours;
+
+bool tsrv_pki_is_ours(void)
+{
+	return pki_ours;
+}
 
 const char *tsrv_pki(void)
 {
@@ -322,6 +334,11 @@ const char *tsrv_pki(void)
 
 	if (pki_dir[0])
 		return pki_dir;
+	if (getenv("ESOL_TEST_PKI") && *getenv("ESOL_TEST_PKI")) {
+		snprintf(pki_dir, sizeof(pki_dir), "%s", getenv("ESOL_TEST_PKI"));
+		return pki_dir;
+	}
+	pki_ours = true;
 	snprintf(pki_dir, sizeof(pki_dir), "/tmp/esol-nettest-pki.XXXXXX");
 	if (!mkdtemp(pki_dir)) {
 		perror("mkdtemp");

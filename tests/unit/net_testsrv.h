@@ -6,6 +6,9 @@
  *
  * Routes:
  *   POST/GET /v1/...      200 {"ok":true,"got":N} (N: request body bytes)
+ *   POST /v1/poll         as /v1/..., or when poll_status is set that
+ *                         status with poll_reply as the body (counted in
+ *                         hits_poll either way)
  *   /busy                 503, Retry-After: 120
  *   /busy-date            503, Retry-After: an HTTP-date 1 h ahead
  *   /ratelimit            429 without Retry-After
@@ -39,9 +42,11 @@ struct tsrv {
 	unsigned port;
 	int stop_pipe[2];
 	const char *pac;		/* served at /wpad.dat */
+	unsigned poll_status;		/* 0: /v1/poll is like any /v1/ path */
+	const char *poll_reply;		/* its body ("" if NULL) */
 	char *pem[3];			/* cert, key, client CA: live as long as d */
 	/* counters (updated by server threads) */
-	volatile int hits_total, hits_v1, hits_wpad, hits_stall;
+	volatile int hits_total, hits_v1, hits_wpad, hits_stall, hits_poll;
 	volatile size_t last_body_len;
 	char last_ua[128];
 };
@@ -50,8 +55,14 @@ struct tsrv {
 int tsrv_start(struct tsrv *s, const struct tsrv_opts *o);
 void tsrv_stop(struct tsrv *s);
 
-/* Make the test PKI in a fresh temporary directory (once per process). */
+/*
+ * Make the test PKI in a fresh temporary directory (once per process), or
+ * use the one $ESOL_TEST_PKI names (made beforehand by scripts/mkpki.sh:
+ * where there is no openssl, e.g. in a test VM).  tsrv_pki_is_ours() says
+ * whether it was made here (and is the caller's to remove).
+ */
 const char *tsrv_pki(void);
+bool tsrv_pki_is_ours(void);
 /* "<pki>/<name>" in a static buffer (one of a few rotating). */
 const char *tsrv_pki_file(const char *name);
 

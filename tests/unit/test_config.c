@@ -4,7 +4,8 @@
  * file), on real files: every key, defaults, one error message per kind of
  * mistake naming the line and the key, the running config kept on error,
  * atomic save and load round trip, "set" that writes only on a real change,
- * and the credentials file's permission checks.
+ * the credentials file's permission checks, and the example esold.conf
+ * shipped with the init files.
  */
 #include <check.h>
 #include <errno.h>
@@ -639,6 +640,70 @@ START_TEST(test_creds_bad_format)
 }
 END_TEST
 
+/*
+ * "section.key" of every "key = value" line of an INI file, in order,
+ * joined with ','; comments and blank lines skipped.
+ */
+static void keys_of(const char *file, char *out, size_t n)
+{
+	char line[256], sect[64] = "";
+	FILE *f = fopen(file, "r");
+
+	ck_assert_msg(f != NULL, "%s: %m", file);
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line + strspn(line, " \t"), *eq;
+		size_t k;
+
+		if (*p == '#' || *p == ';' || *p == '\n' || *p == '\0')
+			continue;
+		if (*p == '[') {
+			ck_assert_int_eq(sscanf(p, "[%63[^]]]", sect), 1);
+			continue;
+		}
+		eq = strchr(p, '=');
+		ck_assert_ptr_nonnull(eq);
+		for (k = (size_t)(eq - p); k && (p[k - 1] == ' ' || p[k - 1] == '\t'); k--)
+			;
+		ck_assert_uint_lt(strlen(out) + strlen(sect) + k + 3, n);
+		if (out[0])
+			strcat(out, ",");
+		strcat(out, sect);
+		strcat(out, ".");
+		strncat(out, p, k);
+	}
+	fclose(f);
+}
+
+/*
+ * The example shipped in userspace/agent/init/esold.conf loads and
+ * validates, sets every key there is (the list is the one config_save
+ * writes, i.e. the code's own), in the canonical order, and its values
+ * are the defaults (but for the control group the init files create).
+ */
+START_TEST(test_shipped_example)
+{
+	const char *src = getenv("ESOL_SRCDIR");
+	char example[512], err[512] = "", want[2048], got[2048];
+	struct esol_config c, def;
+
+	snprintf(example, sizeof(example), "%s/userspace/agent/init/esold.conf",
+		 src ? src : ".");
+	ck_assert_msg(config_load(example, &c, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(config_validate(&c, err, sizeof(err)) == 0, "%s", err);
+
+	config_defaults(&def);
+	ck_assert_int_eq(config_save_atomic(path, &def), 0);
+	keys_of(path, want, sizeof(want));
+	keys_of(example, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+
+	snprintf(def.control_group, sizeof(def.control_group), "esoladm");
+	ck_assert(config_equal(&c, &def));
+	config_free(&c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("config");
@@ -657,6 +722,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_set_refuses_broken_file);
 	tcase_add_test(tc, test_get_and_names);
 	tcase_add_test(tc, test_validate_direct);
+	tcase_add_test(tc, test_shipped_example);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("creds");

@@ -4,7 +4,8 @@
  * and schedtimer (its timerfd), against a fake clock: DST days in
  * Europe/Paris and America/New_York, poll times in the skipped and the
  * repeated hour, clock steps both ways, a device off for days, the
- * per-device spread.  Zone rules come from the system's tz database.
+ * per-device spread; the name of the system's zone (tz_local_name) from
+ * $TZ or a fake /etc.  Zone rules come from the system's tz database.
  */
 #include <check.h>
 #include <errno.h>
@@ -682,6 +683,120 @@ START_TEST(test_schedtimer_clock_set)
 }
 END_TEST
 
+/* ---- the system's zone name ---- */
+
+static char etc[64];
+
+static void etc_setup(void)
+{
+	strcpy(etc, "/tmp/test_tzname.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(etc));
+	unsetenv("TZ");
+}
+
+static void etc_teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", etc);
+	ck_assert_int_eq(system(cmd), 0);
+	unsetenv("TZ");
+}
+
+static void etc_link(const char *target)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "%s/localtime", etc);
+	unlink(p);
+	ck_assert_int_eq(symlink(target, p), 0);
+}
+
+static void etc_put(const char *name, const char *text)
+{
+	char p[128];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", etc, name);
+	unlink(p);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static const char *name_of(int want_rc)
+{
+	static char buf[TZ_NAME_MAX + 1];
+
+	ck_assert_int_eq(tz_local_name(etc, buf, sizeof(buf)), want_rc);
+	return buf;
+}
+
+START_TEST(test_tz_local_name_from_etc)
+{
+	/* no /etc/localtime: glibc's UTC */
+	ck_assert_str_eq(name_of(0), "UTC");
+	/* the symlink, absolute or relative, posix/ and right/ trees */
+	etc_link("/usr/share/zoneinfo/Europe/Paris");
+	ck_assert_str_eq(name_of(0), "Europe/Paris");
+	etc_link("../usr/share/zoneinfo/America/New_York");
+	ck_assert_str_eq(name_of(0), "America/New_York");
+	etc_link("/usr/share/zoneinfo/posix/Asia/Tokyo");
+	ck_assert_str_eq(name_of(0), "Asia/Tokyo");
+	etc_link("/usr/share/zoneinfo/right/Europe/Berlin");
+	ck_assert_str_eq(name_of(0), "Europe/Berlin");
+	/* a link to no zone, then a copy: /etc/timezone names it */
+	etc_link("/usr/share/zoneinfo/No/Such_Zone");
+	etc_put("timezone", "Australia/Sydney\n");
+	ck_assert_str_eq(name_of(0), "Australia/Sydney");
+	etc_put("localtime", "TZif copy");
+	ck_assert_str_eq(name_of(0), "Australia/Sydney");
+	/* /etc/timezone that names no zone: the current offset's fixed zone */
+	etc_put("timezone", "../../etc/shadow\n");
+	{
+		/* (the process's zone is the machine's: its offset is not known here) */
+		const char *n = name_of(-ENOENT);
+
+		ck_assert_msg(strncmp(n, "Etc/GMT", 7) == 0 || strcmp(n, "Factory") == 0, "%s", n);
+	}
+}
+END_TEST
+
+START_TEST(test_tz_local_name_from_env)
+{
+	etc_link("/usr/share/zoneinfo/Europe/Paris");
+	/* $TZ wins over /etc/localtime, as for glibc */
+	setenv("TZ", ":Europe/Lisbon", 1);
+	ck_assert_str_eq(name_of(0), "Europe/Lisbon");
+	setenv("TZ", "America/Chicago", 1);
+	ck_assert_str_eq(name_of(0), "America/Chicago");
+	setenv("TZ", ":/usr/share/zoneinfo/Asia/Kolkata", 1);
+	ck_assert_str_eq(name_of(0), "Asia/Kolkata");
+	setenv("TZ", "", 1);
+	ck_assert_str_eq(name_of(0), "UTC");
+	/* POSIX rules: no name; the offset in force, whole hours or not */
+	setenv("TZ", "XXX-3", 1);
+	tzset();
+	ck_assert_str_eq(name_of(-ENOENT), "Etc/GMT-3");
+	setenv("TZ", "YYY+7", 1);
+	tzset();
+	ck_assert_str_eq(name_of(-ENOENT), "Etc/GMT+7");
+	setenv("TZ", "IST-5:30", 1);
+	tzset();
+	ck_assert_str_eq(name_of(-ENOENT), "Factory");
+	/* a name that is not a zone, or hostile */
+	setenv("TZ", "Mars/Olympus_Mons", 1);
+	tzset();
+	ck_assert_int_eq(tz_local_name(etc, (char[TZ_NAME_MAX + 1]){ 0 }, TZ_NAME_MAX + 1),
+			 -ENOENT);
+	setenv("TZ", ":../../../etc/passwd", 1);
+	ck_assert_int_eq(tz_local_name(etc, (char[TZ_NAME_MAX + 1]){ 0 }, TZ_NAME_MAX + 1),
+			 -ENOENT);
+	ck_assert_int_eq(tz_local_name(etc, (char[4]){ 0 }, 4), -EINVAL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("schedule");
@@ -694,6 +809,12 @@ static Suite *suite(void)
 			    sizeof(l2u_cases) / sizeof(l2u_cases[0]));
 	tcase_add_test(tc, test_tz_bad_fields);
 	tcase_add_test(tc, test_tz_does_not_leak);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tz_local_name");
+	tcase_add_checked_fixture(tc, etc_setup, etc_teardown);
+	tcase_add_test(tc, test_tz_local_name_from_etc);
+	tcase_add_test(tc, test_tz_local_name_from_env);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("schedule");

@@ -904,7 +904,7 @@ int main(void)
 		char cmd[300];
 
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tsrv_pki());
-		if (system(cmd) != 0)
+		if (tsrv_pki_is_ours() && system(cmd) != 0)
 			fprintf(stderr, "cannot remove the test PKI\n");
 	}
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;

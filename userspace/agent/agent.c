@@ -40,6 +40,10 @@ bool agent_enabled(const struct agent *a)
 	return agent_cfg_enabled(a->cfg);
 }
 
+/* While the engine's serial is unknown, it is read again after 1 s, 2 s, ... 10 min. */
+#define IDENTITY_RETRY_MIN_MS	1000u
+#define IDENTITY_RETRY_MAX_MS	(10u * 60 * 1000)
+
 static uint64_t mono_ms(void)
 {
 	struct timespec ts;
@@ -118,6 +122,24 @@ static int pe_open(struct agent *a)
 	return 0;
 }
 
+/*
+ * The serial number spreads the daily poll over the fleet, so the
+ * schedule waits for it: a first (or different) one recomputes it.
+ */
+static void note_identity(struct agent *a, const char *serial)
+{
+	if (strcmp(a->dev_serial, serial) == 0)
+		return;
+	if (a->dev_serial[0])
+		log_notice("print engine serial changed from %s to %s", a->dev_serial,
+			   serial[0] ? serial : "(none)");
+	else
+		log_info("print engine serial %s: the poll schedule can be made", serial);
+	snprintf(a->dev_serial, sizeof(a->dev_serial), "%s", serial);
+	if (a->started)
+		agent_schedule_poll(a);
+}
+
 int agent_snapshot(struct agent *a, struct printeng_snap *snap)
 {
 	int r = pe_open(a);
@@ -138,7 +160,7 @@ int agent_snapshot(struct agent *a, struct printeng_snap *snap)
 		log_err("print engine: %s", *why ? why : strerror(-r));
 		return r;
 	}
-	snprintf(a->dev_serial, sizeof(a->dev_serial), "%s", snap->serial);
+	note_identity(a, snap->serial);
 	agent_note_snapshot(a, snap);
 	return 0;
 }
@@ -222,9 +244,39 @@ static void agent_poll_timer_check(struct agent *a)
 	agent_schedule_poll(a);
 }
 
+/* No identity yet: no schedule; read the engine again a little later. */
+static void identity_wait(struct agent *a)
+{
+	if (a->t_identity.armed)
+		return;
+	if (!a->identity_retry_ms)
+		log_notice("the print engine's serial number is not known yet: "
+			   "no poll until it is");
+	a->identity_retry_ms = a->identity_retry_ms ?
+		(a->identity_retry_ms >= IDENTITY_RETRY_MAX_MS / 2 ? IDENTITY_RETRY_MAX_MS :
+		 a->identity_retry_ms * 2) : IDENTITY_RETRY_MIN_MS;
+	loop_timer_after_ms(&a->t_identity, a->identity_retry_ms);
+}
+
+static void identity_timer_fired(struct loop_timer *t, bool cancelled)
+{
+	struct agent *a = t->arg;
+	struct printeng_snap snap;
+
+	(void)cancelled;
+	if (!agent_enabled(a))
+		return;
+	/* A serial found reschedules (note_identity) and stops the retries. */
+	if (agent_snapshot(a, &snap) == 0)
+		agent_supplies_update(a);
+	if (!a->dev_serial[0])
+		identity_wait(a);
+}
+
 /*
  * Arm the poll timer at the schedule's next poll: the next slot, or a
- * short per-device catch-up delay when today's slot was missed.
+ * short per-device catch-up delay when today's slot was missed.  Nothing
+ * is armed before the engine's serial is known (it sets the spread).
  */
 void agent_schedule_poll(struct agent *a)
 {
@@ -235,9 +287,18 @@ void agent_schedule_poll(struct agent *a)
 
 	if (!agent_enabled(a)) {
 		loop_timer_disarm(&a->t_poll);
+		loop_timer_disarm(&a->t_identity);
 		a->next_poll = 0;
 		return;
 	}
+	if (!a->dev_serial[0]) {
+		loop_timer_disarm(&a->t_poll);
+		a->next_poll = 0;
+		identity_wait(a);
+		return;
+	}
+	loop_timer_disarm(&a->t_identity);
+	a->identity_retry_ms = 0;
 	r = agent_cfg_schedule(a->cfg, a->dev_serial, now, a->st.last_poll, &due, &next);
 	if (r < 0) {
 		log_err("cannot compute the poll schedule: %s", strerror(-r));
@@ -304,6 +365,7 @@ void agent_apply_enabled(struct agent *a)
 		loop_timer_disarm(&a->t_poll);
 		loop_timer_disarm(&a->t_retry);
 		loop_timer_disarm(&a->t_supplies);
+		loop_timer_disarm(&a->t_identity);
 		a->in_backoff = false;
 		a->poll_due = false;
 		a->next_poll = 0;
@@ -479,10 +541,10 @@ int agent_new(const struct agent_opts *o, struct agent **out)
 		if (r == 0)
 			r = printeng_snapshot(a->dev, &snap);
 		if (r == 0) {
-			snprintf(a->dev_serial, sizeof(a->dev_serial), "%s", snap.serial);
+			note_identity(a, snap.serial);
 			agent_note_snapshot(a, &snap);
 		} else {
-			/* Not fatal: the engine may appear later; each use retries. */
+			/* Not fatal: the engine may appear later (agent_schedule_poll waits). */
 			log_warn("print engine not available yet: %s",
 				 printeng_ctx_error(a->pe));
 		}
@@ -492,6 +554,8 @@ int agent_new(const struct agent_opts *o, struct agent **out)
 	    (r = loop_timer_init(&a->loop, &a->t_retry, CLOCK_BOOTTIME, exchange_retry_fired, a)) ||
 	    (r = loop_timer_init(&a->loop, &a->t_supplies, CLOCK_BOOTTIME,
 				 supplies_timer_fired, a)) ||
+	    (r = loop_timer_init(&a->loop, &a->t_identity, CLOCK_BOOTTIME,
+				 identity_timer_fired, a)) ||
 	    (r = loop_timer_init(&a->loop, &a->t_watchdog, CLOCK_MONOTONIC,
 				 watchdog_fired, a))) {
 		log_err("timers: %s", strerror(-r));
@@ -514,6 +578,7 @@ int agent_new(const struct agent_opts *o, struct agent **out)
 		a->watchdog_usec = usec;
 		loop_timer_after_ms(&a->t_watchdog, usec / 2000);
 	}
+	a->started = true;
 	if (agent_enabled(a)) {
 		/* Whatever the spool holds goes out first. */
 		agent_schedule_poll(a);
@@ -548,6 +613,7 @@ void agent_free(struct agent *a)
 	loop_timer_close(&a->t_poll);
 	loop_timer_close(&a->t_retry);
 	loop_timer_close(&a->t_supplies);
+	loop_timer_close(&a->t_identity);
 	loop_timer_close(&a->t_watchdog);
 	if (a->sigfd >= 0) {
 		loop_watch_del(&a->sigw);

@@ -10,6 +10,7 @@
 #include "core/creds.h"
 #include "core/schedule.h"
 #include "core/spool.h"
+#include "core/tz.h"
 
 /* Where the transmission log goes when the config names none. */
 #define TXLOG_DEFAULT_NAME	"txlog.jsonl"
@@ -206,9 +207,13 @@ void agent_cfg_poll_time(const struct agent_cfg *ac, char buf[6])
 	buf[5] = '\0';
 }
 
-const char *agent_cfg_timezone(const struct agent_cfg *ac)
+const char *agent_cfg_timezone(const struct agent_cfg *ac, char buf[TZ_NAME_MAX + 1])
 {
-	return ac->c.time_zone;
+	if (ac->c.time_zone[0])
+		return ac->c.time_zone;
+	/* Unset: the system's zone, which the schedule then follows. */
+	tz_local_name(NULL, buf, TZ_NAME_MAX + 1);
+	return buf;
 }
 
 const char *agent_cfg_proxy_mode(const struct agent_cfg *ac)
@@ -223,9 +228,11 @@ int agent_cfg_schedule(const struct agent_cfg *ac, const char *device_id,
 	time_t t;
 	int r;
 
+	/* The spread is the device's own: no schedule before its identity. */
+	if (!device_id || !*device_id)
+		return -EAGAIN;
 	r = schedule_init(&s, ac->c.time_zone, ac->c.poll_time.hour, ac->c.poll_time.minute,
-			  ac->c.spread_minutes,
-			  device_id && *device_id ? device_id : "unknown-device");
+			  ac->c.spread_minutes, device_id);
 	if (r < 0)
 		return r;
 	r = schedule_due(&s, (time_t)now, (time_t)last_poll, due);
@@ -240,16 +247,16 @@ int agent_cfg_schedule(const struct agent_cfg *ac, const char *device_id,
 
 void agent_cfg_proto(const struct agent_cfg *ac, struct proto_config *out)
 {
+	char zone[TZ_NAME_MAX + 1];
+	const char *tz = agent_cfg_timezone(ac, zone);
+
 	memset(out, 0, sizeof(*out));
-	{
 	out->enabled = ac->c.enabled;
 	out->poll_hour = (uint8_t)ac->c.poll_time.hour;
 	out->poll_minute = (uint8_t)ac->c.poll_time.minute;
-	const char *tz = ac->c.time_zone[0] ? ac->c.time_zone : "UTC";
-
-	if (strlen(tz) < sizeof(out->timezone))
-		strcpy(out->timezone, tz);
-	}
+	/* tz_check() allows one byte more than the protocol: no zone is that long */
+	snprintf(out->timezone, sizeof(out->timezone), "%s",
+		 strlen(tz) < sizeof(out->timezone) ? tz : "Factory");
 	out->spread_minutes = ac->c.spread_minutes;
 	switch (ac->c.proxy_mode) {
 	case ESOL_PROXY_MANUAL:

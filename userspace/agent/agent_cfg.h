@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/tz.h"
 #include "net/transport.h"
 #include "proto/proto.h"
 
@@ -44,15 +45,21 @@ uint64_t agent_cfg_txlog_max(const struct agent_cfg *c);
 const char *agent_cfg_control_socket(const struct agent_cfg *c);
 const char *agent_cfg_control_group(const struct agent_cfg *c);	/* "" none */
 int agent_cfg_log_level(const struct agent_cfg *c);
-/* The poll time as "HH:MM" and the time zone, for status. */
+/* The poll time as "HH:MM", for status. */
 void agent_cfg_poll_time(const struct agent_cfg *c, char buf[6]);
-const char *agent_cfg_timezone(const struct agent_cfg *c);
+/*
+ * The zone of the poll time: the configured one, or when none is set the
+ * system's local zone (tz_local_name(), written into buf), which is the
+ * zone the schedule then follows.
+ */
+const char *agent_cfg_timezone(const struct agent_cfg *c, char buf[TZ_NAME_MAX + 1]);
 const char *agent_cfg_proxy_mode(const struct agent_cfg *c);
 
 /*
  * The daily poll (core/schedule): is one due at now, given the last poll
- * attempt (0: never), and when is the next (> now).  device_id spreads
- * the fleet ("" before the engine was read).  0 or -errno.
+ * attempt (0: never), and when is the next (> now).  device_id (the
+ * serial number) spreads the fleet: -EAGAIN while it is not known (NULL
+ * or ""), as no schedule may be made without it.  0 or -errno.
  */
 int agent_cfg_schedule(const struct agent_cfg *c, const char *device_id,
 		       int64_t now, int64_t last_poll, bool *due, int64_t *next);

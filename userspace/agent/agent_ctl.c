@@ -49,7 +49,7 @@ static const char *job_name(enum job_kind k)
 
 static json_t *status(struct agent *a)
 {
-	char pt[6];
+	char pt[6], zone[TZ_NAME_MAX + 1];
 
 	agent_cfg_poll_time(a->cfg, pt);
 	return json_pack("{s:b,s:s,s:s,s:s,s:o,s:o,s:o,s:o,"
@@ -61,10 +61,10 @@ static json_t *status(struct agent *a)
 			 "enabled", agent_enabled(a),
 			 "server", agent_cfg_server_url(a->cfg),
 			 "poll_time", pt,
-			 "timezone", agent_cfg_timezone(a->cfg),
+			 "timezone", agent_cfg_timezone(a->cfg, zone),
 			 "next_poll", time_or_null(a->next_poll),
 			 "last_poll", time_or_null(a->st.last_poll_ok),
-			 "last_poll_attempt", time_or_null(a->last_poll_try),
+			 "last_poll_attempt", time_or_null(a->st.last_poll),
 			 "last_poll_result", str_or_null(a->last_poll_result),
 			 "supplies",
 			 "enabled", a->sup.enabled,

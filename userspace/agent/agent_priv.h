@@ -47,6 +47,9 @@ struct agent {
 	struct loop_timer t_poll;	/* CLOCK_REALTIME, abs, cancel-on-set */
 	struct loop_timer t_retry;	/* CLOCK_BOOTTIME: back-off */
 	struct loop_timer t_supplies;	/* CLOCK_BOOTTIME: supplies due */
+	struct loop_timer t_identity;	/* CLOCK_BOOTTIME: read the engine's serial again */
+	uint32_t identity_retry_ms;	/* the last wait for it, 0: not waiting */
+	bool started;			/* agent_new() done: timers may be armed */
 	struct control ctl;
 	bool ctl_open;
 
@@ -55,7 +58,7 @@ struct agent {
 	struct printeng_dev *dev;
 	struct printeng_nl *nl;
 	struct loop_watch nlw;
-	char dev_serial[PRINTENG_SERIAL_LEN];	/* for the schedule's spread */
+	char dev_serial[PRINTENG_SERIAL_LEN];	/* the identity; "" unknown: no poll */
 
 	/* persistent state and the assistants */
 	struct agent_state st;		/* as running */

@@ -365,10 +365,11 @@ static void transfer_done(void *arg, const struct net_result *r)
 		agent_set_error(a, "%s: %s", job_path(a->job.kind), what);
 		txlog_note(a, r, what);
 		if (a->job.kind == JOB_POLL) {
-			a->last_poll_try = time(NULL);
 			snprintf(a->last_poll_result, sizeof(a->last_poll_result), "%.*s",
 				 (int)sizeof(a->last_poll_result) - 1, what);
 			log_warn("poll failed: %s", what);
+			/* Tried again after the back-off; the schedule counts it done. */
+			a->poll_due = true;
 			backoff(a, r);
 		} else if (r->status == NET_E_HTTP_CLIENT) {
 			/* Refused as it is: retrying now cannot help.  Kept. */
@@ -487,6 +488,14 @@ static void start_poll(struct agent *a)
 		job_clear(&a->job);
 		return;
 	}
+	/*
+	 * Every attempt is the day's poll for the schedule (saved at once): a
+	 * failed one is the back-off's to retry, and after a restart the
+	 * schedule does not poll again that day, so a day of failures is
+	 * never retried as a burst.
+	 */
+	a->st.last_poll = a->last_poll_try;
+	agent_save_state(a);
 	log_info("polling %s", agent_cfg_server_url(a->cfg));
 	start(a);
 }

@@ -67,3 +67,15 @@ $(B)/tests/unit/test_agent_meter: $(B)/tests/unit/test_agent_meter.o $(AGENT_LIB
 	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) $(CHECK_LDLIBS)
 
 UNIT_TESTS += $(B)/tests/unit/test_agent_meter
+
+# The whole agent (agent_new, its loop and timers, the transport) against
+# the network tests' HTTPS server and a fake sysfs tree: when it polls.
+CFLAGS_tests_unit_test_agent_sched := $(shell $(PKG_CONFIG) --cflags libcurl jansson libnl-genl-3.0)
+$(B)/tests/unit/test_agent_sched: $(B)/tests/unit/test_agent_sched.o \
+		$(B)/tests/unit/net_testsrv.o $(B)/tests/unit/fixtures/sysfs/pe_tree.o \
+		$(ESOLD_ARCHIVES)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ESOLD_LDLIBS) \
+		$(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls check)
+
+UNIT_TESTS += $(B)/tests/unit/test_agent_sched

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/tz.h"
@@ -63,6 +64,104 @@ int tz_check(const char *zone)
 	if (n != (ssize_t)sizeof(magic) || memcmp(magic, "TZif", 4) != 0)
 		return -ENOENT;
 	return 0;
+}
+
+/* The zone named by a path into the tz database ("/usr/share/zoneinfo/X"). */
+static bool zone_from_path(const char *path, char *buf, size_t len)
+{
+	const char *p = path, *q;
+
+	while ((q = strstr(p, "zoneinfo/")))
+		p = q + strlen("zoneinfo/");
+	if (p == path)
+		return false;
+	if (strncmp(p, "posix/", 6) == 0 || strncmp(p, "right/", 6) == 0)
+		p += 6;
+	if (tz_check(p) < 0 || strlen(p) >= len)
+		return false;
+	strcpy(buf, p);
+	return true;
+}
+
+/* A zone name or a path into the tz database, as $TZ or a file holds it. */
+static bool zone_from_value(const char *v, char *buf, size_t len)
+{
+	if (*v == ':')
+		v++;
+	if (*v == '/' || *v == '.')
+		return zone_from_path(v, buf, len);
+	if (tz_check(v) < 0 || strlen(v) >= len)
+		return false;
+	strcpy(buf, v);
+	return true;
+}
+
+static bool zone_from_file(const char *path, char *buf, size_t len)
+{
+	char line[TZ_NAME_MAX + 2];
+	FILE *f = fopen(path, "re");
+	bool ok = false;
+
+	if (!f)
+		return false;
+	if (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, " \t\r\n")] = '\0';
+		ok = line[0] && zone_from_value(line, buf, len);
+	}
+	fclose(f);
+	return ok;
+}
+
+/* The fixed-offset zone of the current offset: "Etc/GMT-1" is UTC+1. */
+static int zone_from_offset(char *buf, size_t len)
+{
+	struct tz_local lt;
+	long off = 0;
+	int n;
+
+	tzset();
+	if (tz_time_to_local(time(NULL), &lt, &off) < 0 || off % 3600 != 0 ||
+	    off < -12 * 3600 || off > 14 * 3600)
+		n = snprintf(buf, len, "Factory");
+	else if (off == 0)
+		n = snprintf(buf, len, "Etc/GMT");
+	else
+		n = snprintf(buf, len, "Etc/GMT%+ld", -off / 3600);
+	return n < 0 || (size_t)n >= len ? -EINVAL : -ENOENT;
+}
+
+int tz_local_name(const char *etc, char *buf, size_t len)
+{
+	const char *tz = getenv("TZ");
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	if (!buf || len < sizeof("Etc/GMT-14"))
+		return -EINVAL;
+	if (!etc)
+		etc = "/etc";
+	if (tz) {
+		/* glibc: an empty TZ is UTC */
+		if (!*tz || strcmp(tz, ":") == 0) {
+			snprintf(buf, len, "UTC");
+			return 0;
+		}
+		return zone_from_value(tz, buf, len) ? 0 : zone_from_offset(buf, len);
+	}
+	snprintf(path, sizeof(path), "%s/localtime", etc);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n > 0) {
+		target[n] = '\0';
+		if (zone_from_path(target, buf, len))
+			return 0;
+	} else if (n < 0 && errno == ENOENT) {
+		snprintf(buf, len, "UTC");	/* glibc's default */
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/timezone", etc);
+	if (zone_from_file(path, buf, len))
+		return 0;
+	return zone_from_offset(buf, len);
 }
 
 int tz_enter(struct tz_guard *g, const char *zone)

@@ -44,6 +44,25 @@
  */
 int tz_check(const char *zone);
 
+/*
+ * The name of the zone the process's local time is in, found the way
+ * glibc chooses that zone: $TZ when it is set (":Zone", "Zone" or a path
+ * into the tz database), else the target of the /etc/localtime symlink
+ * below ".../zoneinfo/" ("posix/" and "right/" stripped), else
+ * /etc/timezone (Debian's record of the zone, for an /etc/localtime that
+ * is a copy); each only when it names a zone that passes tz_check().  No
+ * $TZ and no /etc/localtime is UTC, as for glibc.  etc: the directory
+ * holding localtime and timezone (NULL: "/etc"; tests point it elsewhere).
+ *
+ * Returns 0 with the name in buf, or -ENOENT when the zone has no name
+ * that can be told (a POSIX TZ string, an unnamed copy of a zone file):
+ * buf then holds the fixed-offset zone of the current UTC offset,
+ * "Etc/GMT-1" for UTC+1 (the tz database's inverted sign), or "Factory"
+ * (the tz database's "zone not set") when the offset is not whole hours.
+ * -EINVAL if len is too small for any of these (TZ_NAME_MAX + 1 is enough).
+ */
+int tz_local_name(const char *etc, char *buf, size_t len);
+
 /* Saved TZ between tz_enter() and tz_leave(). */
 struct tz_guard {
 	bool switched;		/* TZ was changed by tz_enter() */
