@@ -68,11 +68,12 @@ check-unit:
 check-kmod:
 	scripts/vm-test.sh
 
-# The agent under test is the ASan+UBSan build (build/san/bin/esold); the
-# server, esolctl and the helpers are the plain build.  No kernel module.
+# The agent under test is the ASan+UBSan build (build/san/bin/esold; and
+# test_agent_sched, which e2e_clock_step runs in a QEMU guest); the server,
+# esolctl and the helpers are the plain build.  No kernel module.
 check-e2e:
 	$(MAKE) SAN=0 userspace
-	$(MAKE) SAN=1 build/san/bin/esold
+	$(MAKE) SAN=1 build/san/bin/esold build/san/tests/unit/test_agent_sched
 	ESOLD=build/san/bin/esold scripts/run-e2e.sh $(E2E_TESTS)
 
 check:
