@@ -178,6 +178,7 @@ START_TEST(t_success)
 	ck_assert_uint_eq(r.body_len, strlen(r.body));
 	ck_assert_uint_gt(r.bytes_sent, 20);
 	ck_assert_uint_gt(r.bytes_received, r.body_len);
+
 	ck_assert_str_eq(r.proxy_used, "DIRECT");
 	ck_assert_int_eq(r.proxy_source, NET_PSRC_NONE);
 	ck_assert_uint_eq(r.n_attempts, 1);
@@ -201,6 +202,24 @@ START_TEST(t_success)
 	ck_assert(!net_transport_busy(net_sync_transport(s)));
 	net_sync_free(s);
 	ck_assert_int_eq(srv.hits_v1, 2);
+}
+END_TEST
+
+/* What the transmission log shows: the body counted once (headers < 1 KiB). */
+START_TEST(t_bytes_counted_once)
+{
+	static char big[10001];
+	struct net_config c = cfg_for(url);
+	struct net_result r;
+
+	memset(big, 'x', sizeof(big) - 1);
+	request(&c, NET_POST, "/v1/poll", big, &r, NULL);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_str_eq(r.body, "{\"ok\":true,\"got\":10000}");
+	ck_assert_uint_ge(r.bytes_sent, 10000);
+	ck_assert_uint_lt(r.bytes_sent, 10000 + 1024);
+	ck_assert_uint_gt(r.bytes_received, r.body_len);
+	ck_assert_uint_lt(r.bytes_received, 1024);
 }
 END_TEST
 
@@ -853,6 +872,7 @@ static Suite *transport_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup_good, teardown);
 	tcase_add_test(tc, t_success);
+	tcase_add_test(tc, t_bytes_counted_once);
 	tcase_add_test(tc, t_retry_after);
 	tcase_add_test(tc, t_http_classes);
 	tcase_add_test(tc, t_redirect_not_followed);
