@@ -11,3 +11,4 @@ bench-kmod: kmod
 
 bench: bench-kmod $(BENCH_GUEST)
 	scripts/bench.sh
+-include bench/idle.mk
