@@ -165,10 +165,11 @@ p_ctl=$(calls "$T/esolctl-poll.strace")
 rec=$(tail -n 1 "$T/state/txlog")
 http_out=$(echo "$rec" | jq -r '.bytes_sent // .sent_bytes // empty' 2>/dev/null || true)
 http_in=$(echo "$rec" | jq -r '.bytes_received // .received_bytes // empty' 2>/dev/null || true)
-set -- $(awk 'NR == FNR { o[$1] = $2; i[$1] = $3; s[$1] = $4; next }
-	      { po += $2 - o[$1]; pi += $3 - i[$1]; ps += $4 - s[$1] }
-	      END { printf "%d %d %d\n", po, pi, ps }' "$T/conns.before" "$T/conns.after")
-tcp_out=$1; tcp_in=$2; segs=$3
+read -r tcp_out tcp_in segs <<EOF
+$(awk 'NR == FNR { o[$1] = $2; i[$1] = $3; s[$1] = $4; next }
+       { po += $2 - o[$1]; pi += $3 - i[$1]; ps += $4 - s[$1] }
+       END { printf "%d %d %d\n", po, pi, ps }' "$T/conns.before" "$T/conns.after")
+EOF
 ip_bytes=$((tcp_out + tcp_in + 52 * segs))
 reused=$(awk 'NR == FNR { b[$1] = 1; next } ($1 in b) { r = 1 } END { print r ? "resumed connection (kept alive)" : "new connection (TLS resumed or full)" }' \
 	"$T/conns.before" "$T/conns.after")

@@ -10,7 +10,7 @@
 # test leaves fails that test (tests/e2e/lib.sh checks on exit).
 # Usage: run-e2e.sh TEST_SCRIPT...
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ESOLD=${ESOLD:-build/san/bin/esold}
 case "$ESOLD" in /*) ;; *) ESOLD="$PWD/$ESOLD" ;; esac
 export ESOLD
