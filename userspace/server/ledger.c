@@ -460,6 +460,37 @@ static int find_canon(struct ledger *l, const char *sql, const char *device_id,
 	return r;
 }
 
+/*
+ * Open the transaction that stores a message kept once per (device, id).
+ * Returns 1 when the id is stored already (*res: duplicate or conflict;
+ * the transaction is committed), 0 to go on and insert (transaction open,
+ * the device known), or <0 on error (rolled back).
+ */
+static int store_once_begin(struct ledger *l, const char *find_sql,
+			    const char *device_id, const char *id,
+			    const char *canon, int64_t now,
+			    const struct ledger_defaults *def,
+			    enum ledger_store_result *res)
+{
+	bool same = false;
+	int r;
+
+	r = ledger_begin(l);
+	if (r)
+		return r;
+	r = find_canon(l, find_sql, device_id, id, canon, &same);
+	if (r == 1) {
+		*res = same ? LEDGER_DUPLICATE : LEDGER_CONFLICT;
+		r = ledger_commit(l);
+		return r ? r : 1;
+	}
+	if (r == 0)
+		r = ledger_ensure_device(l, device_id, now, def);
+	if (r)
+		ledger_rollback(l);
+	return r;
+}
+
 int ledger_store_read(struct ledger *l, const struct proto_meter_read *rd, int64_t now,
 		      const struct ledger_defaults *def, enum ledger_store_result *res)
 {
@@ -468,7 +499,7 @@ int ledger_store_read(struct ledger *l, const struct proto_meter_read *rd, int64
 	char cycle[CYCLE_LABEL_LEN + 1];
 	char gen[24], mv[PROTO_METER_COUNT][24];
 	const char *mp[PROTO_METER_COUNT];
-	bool same = false, known = false;
+	bool known = false;
 	struct ledger_device dev;
 	struct proto_error perr;
 	int r;
@@ -477,21 +508,12 @@ int ledger_store_read(struct ledger *l, const struct proto_meter_read *rd, int64
 		snprintf(l->err, sizeof(l->err), "read: %s", perr.message);
 		return -EINVAL;
 	}
-	r = ledger_begin(l);
-	if (r)
-		goto out;
-	r = find_canon(l, "SELECT canon FROM reads WHERE device_id=? AND read_id=?",
-		       rd->device_id, rd->read_id, canon, &same);
-	if (r < 0)
-		goto bad;
-	if (r == 1) {
-		*res = same ? LEDGER_DUPLICATE : LEDGER_CONFLICT;
-		r = ledger_commit(l);
+	r = store_once_begin(l, "SELECT canon FROM reads WHERE device_id=? AND read_id=?",
+			     rd->device_id, rd->read_id, canon, now, def, res);
+	if (r) {
+		r = r == 1 ? 0 : r;
 		goto out;
 	}
-	r = ledger_ensure_device(l, rd->device_id, now, def);
-	if (r)
-		goto bad;
 	r = ledger_get_device(l, rd->device_id, &dev);
 	if (r)
 		goto bad;
@@ -563,7 +585,6 @@ int ledger_store_supplies(struct ledger *l, const struct proto_supplies_report *
 	char *canon = NULL;
 	size_t clen;
 	char gen[24];
-	bool same = false;
 	struct proto_error perr;
 	int r;
 
@@ -571,21 +592,12 @@ int ledger_store_supplies(struct ledger *l, const struct proto_supplies_report *
 		snprintf(l->err, sizeof(l->err), "report: %s", perr.message);
 		return -EINVAL;
 	}
-	r = ledger_begin(l);
-	if (r)
-		goto out;
-	r = find_canon(l, "SELECT canon FROM supplies_reports WHERE device_id=? AND report_id=?",
-		       rp->device_id, rp->report_id, canon, &same);
-	if (r < 0)
-		goto bad;
-	if (r == 1) {
-		*res = same ? LEDGER_DUPLICATE : LEDGER_CONFLICT;
-		r = ledger_commit(l);
+	r = store_once_begin(l, "SELECT canon FROM supplies_reports WHERE device_id=? AND report_id=?",
+			     rp->device_id, rp->report_id, canon, now, def, res);
+	if (r) {
+		r = r == 1 ? 0 : r;
 		goto out;
 	}
-	r = ledger_ensure_device(l, rp->device_id, now, def);
-	if (r)
-		goto bad;
 	snprintf(gen, sizeof(gen), "%" PRIu64, rp->generation);
 	r = EXEC(l, "insert report",
 		 "INSERT INTO supplies_reports(device_id, report_id, trigger, generation,"
