@@ -121,29 +121,20 @@ const char *printeng_supply_state_name(u32 state)
 /* The checks below are pure so that KUnit can test them directly. */
 
 /**
- * printeng_check_add() - may @delta be added to @cur?
- * @cur: current values by meter id
- * @mask: meters present
- * @delta: amounts to add by meter id
+ * printeng_room() - may one CPU's share of a meter grow by @delta?
+ * @cap: the most one CPU may add to this meter (pe->pcpu_cap)
+ * @have: what this CPU added so far
+ * @delta: the amount to add
  *
- * Return: 0, -EINVAL when @delta touches a meter not in @mask, or
- * -EOVERFLOW when a meter would wrap (and so go backwards).
+ * The caps of all CPUs add up to less than what is left below 2^64, so an
+ * add this allows can never make the meter wrap (and so go backwards).
+ * @have may exceed @cap when an absolute set lowered the cap.
  */
-int printeng_check_add(const u64 *cur, u64 mask, const u64 *delta)
+bool printeng_room(u64 cap, u64 have, u64 delta)
 {
-	unsigned int i;
-
-	for (i = 0; i < __PRINTENG_METER_COUNT; i++) {
-		if (!delta[i])
-			continue;
-		if (!(mask & BIT_ULL(i)))
-			return -EINVAL;
-		if (cur[i] + delta[i] < cur[i])
-			return -EOVERFLOW;
-	}
-	return 0;
+	return have <= cap && delta <= cap - have;
 }
-EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(printeng_check_add);
+EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(printeng_room);
 
 /**
  * printeng_check_set() - may the meters in @mask be set to @value?
@@ -384,15 +375,6 @@ static void printeng_refuse(struct printeng_device *pe, int err)
 			 err);
 }
 
-/* May this CPU's share @have of meter @id grow by @delta? */
-static bool printeng_room(struct printeng_device *pe, unsigned int id,
-			  u64 have, u64 delta)
-{
-	u64 cap = READ_ONCE(pe->pcpu_cap[id]);
-
-	return have <= cap && delta <= cap - have;
-}
-
 /**
  * printeng_meters_add() - add printed work to several meters at once
  * @pe: the device
@@ -422,7 +404,8 @@ int printeng_meters_add(struct printeng_device *pe,
 			ret = -EINVAL;
 			goto out;
 		}
-		if (unlikely(!printeng_room(pe, i, p->meters[i], delta[i])))
+		if (unlikely(!printeng_room(READ_ONCE(pe->pcpu_cap[i]),
+					    p->meters[i], delta[i])))
 			ret = -EOVERFLOW;
 	}
 	if (unlikely(ret))
@@ -465,7 +448,8 @@ int printeng_meter_add(struct printeng_device *pe, unsigned int id, u64 delta)
 	p = get_cpu_ptr(pe->pcpu);
 	if (unlikely(!READ_ONCE(pe->registered))) {
 		ret = -ENODEV;
-	} else if (unlikely(!printeng_room(pe, id, p->meters[id], delta))) {
+	} else if (unlikely(!printeng_room(READ_ONCE(pe->pcpu_cap[id]),
+					   p->meters[id], delta))) {
 		ret = -EOVERFLOW;
 	} else {
 		this_cpu_inc(pe->pcpu->begun);

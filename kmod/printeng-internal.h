@@ -158,7 +158,7 @@ void printeng_fill_snapshot(const struct printeng_device *pe,
 			    struct printeng_snapshot *snap);
 void printeng_fill_info(const struct printeng_device *pe,
 			struct printeng_info *info);
-int printeng_check_add(const u64 *cur, u64 mask, const u64 *delta);
+bool printeng_room(u64 cap, u64 have, u64 delta);
 int printeng_check_set(const u64 *cur, u64 mask, const u64 *value);
 bool printeng_supply_needs_event(u32 reported_state, u32 reported_replaced,
 				 const struct printeng_supply *now);

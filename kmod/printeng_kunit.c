@@ -10,24 +10,17 @@
 
 #include "printeng-internal.h"
 
-#define ALL_METERS	GENMASK_ULL(__PRINTENG_METER_COUNT - 1, 0)
-
-static void printeng_test_check_add(struct kunit *test)
+static void printeng_test_room(struct kunit *test)
 {
-	u64 cur[__PRINTENG_METER_COUNT] = { [0] = 10, [1] = U64_MAX - 1 };
-	u64 delta[__PRINTENG_METER_COUNT] = {};
-
-	delta[0] = 5;
-	KUNIT_EXPECT_EQ(test, printeng_check_add(cur, ALL_METERS, delta), 0);
-	delta[1] = 1;
-	KUNIT_EXPECT_EQ(test, printeng_check_add(cur, ALL_METERS, delta), 0);
-	delta[1] = 2;	/* would wrap, so go backwards */
-	KUNIT_EXPECT_EQ(test, printeng_check_add(cur, ALL_METERS, delta),
-			-EOVERFLOW);
-	delta[1] = 0;
-	delta[2] = 1;	/* a meter the device does not have */
-	KUNIT_EXPECT_EQ(test, printeng_check_add(cur, BIT_ULL(0), delta),
-			-EINVAL);
+	KUNIT_EXPECT_TRUE(test, printeng_room(100, 10, 5));
+	KUNIT_EXPECT_TRUE(test, printeng_room(100, 10, 90));	/* exactly fits */
+	KUNIT_EXPECT_FALSE(test, printeng_room(100, 10, 91));
+	/* A delta that would wrap the share itself is refused too. */
+	KUNIT_EXPECT_FALSE(test, printeng_room(100, 10, U64_MAX - 5));
+	/* A set lowered the cap below what this CPU already added. */
+	KUNIT_EXPECT_FALSE(test, printeng_room(100, 150, 0));
+	KUNIT_EXPECT_FALSE(test, printeng_room(100, 150, 1));
+	KUNIT_EXPECT_TRUE(test, printeng_room(U64_MAX / 8, 0, U64_MAX / 8));
 }
 
 static void printeng_test_check_set(struct kunit *test)
@@ -190,6 +183,9 @@ static void printeng_test_update_api(struct kunit *test)
 	/* ...nor touch a meter the device lacks. */
 	KUNIT_EXPECT_EQ(test, printeng_meters_set(pe, color, set), -EINVAL);
 	KUNIT_EXPECT_EQ(test, printeng_meter_add(pe, 2, 1), -EINVAL);
+	memset(delta, 0, sizeof(delta));
+	delta[PRINTENG_METER_IMPRESSIONS_COLOR] = 1;
+	KUNIT_EXPECT_EQ(test, printeng_meters_add(pe, delta), -EINVAL);
 	KUNIT_EXPECT_EQ(test, printeng_meter_add(pe, 64, 1), -EINVAL);
 
 	/* Supplies: bounds, specials, state. */
@@ -236,7 +232,7 @@ static void printeng_test_bad_desc(struct kunit *test)
 }
 
 static struct kunit_case printeng_test_cases[] = {
-	KUNIT_CASE(printeng_test_check_add),
+	KUNIT_CASE(printeng_test_room),
 	KUNIT_CASE(printeng_test_check_set),
 	KUNIT_CASE(printeng_test_supply_event),
 	KUNIT_CASE(printeng_test_meters_delay),
