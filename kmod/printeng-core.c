@@ -4,17 +4,23 @@
  * the deferred notifications (reader wake-ups, supply events, uevents,
  * coalesced meter events).
  *
- * The hot path, printeng_meter(s)_add(), takes no lock and makes no
- * atomic read-modify-write: it adds to this CPU's share of the meters
- * (struct printeng_pcpu) between two this_cpu counters, begun and done.
- * A reader copies every CPU's share (retrying a CPU whose begun and done
- * differ: an update was under way), keeps each copy that is newer than
- * the last one seen, then under pe->lock adds them to the base values and
- * publishes the result with a new generation only if some update was
- * counted since the last publication.  So a reader never sees half of an update,
- * the generation never decreases, and two readers at one generation see
- * the same values.  Everything else (supplies, absolute meter values) is
- * rare and updates the base under pe->lock.
+ * The hot path takes no lock and makes no atomic read-modify-write: it
+ * adds to this CPU's share of the meters (struct printeng_pcpu) with
+ * this_cpu operations.  printeng_meter_add(), inline in the header, adds
+ * to one meter and then counts the update in ->done; printeng_meters_add()
+ * changes several meters and brackets them with ->busy.  A reader copies
+ * every CPU's share, retrying a CPU whose ->busy was set or whose ->done
+ * moved during the copy.  Such a copy holds each update whole or not at
+ * all: between two reads of ->done that agree, a CPU can have started at
+ * most one single-meter add (the next one counts itself before another
+ * starts), and one write is seen whole or not.  The reader keeps each
+ * copy that counts more updates than the last one seen, then under
+ * pe->lock adds them to the base values and publishes the result with a
+ * new generation only if some update was counted since the last
+ * publication.  So a reader never sees half of an update, the generation
+ * never decreases, and two readers at one generation see the same values.
+ * Everything else (supplies, absolute meter values) is rare and updates
+ * the base under pe->lock.
  *
  * The update API never sleeps and never allocates; it only queues
  * pe->notify_work, which does everything that may sleep.
@@ -41,8 +47,6 @@
 #include "printeng-internal.h"
 
 #define PRINTENG_METER_VALID_MASK	GENMASK_ULL(__PRINTENG_METER_COUNT - 1, 0)
-/* Lockless snapshot attempts before a reader takes pe->lock instead. */
-#define PRINTENG_READ_TRIES		4
 
 /* Internals that the KUnit suite (printeng_kunit.ko) tests directly. */
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -120,21 +124,9 @@ const char *printeng_supply_state_name(u32 state)
 
 /* The checks below are pure so that KUnit can test them directly. */
 
-/**
- * printeng_room() - may one CPU's share of a meter grow by @delta?
- * @cap: the most one CPU may add to this meter (pe->pcpu_cap)
- * @have: what this CPU added so far
- * @delta: the amount to add
- *
- * The caps of all CPUs add up to less than what is left below 2^64, so an
- * add this allows can never make the meter wrap (and so go backwards).
- * @have may exceed @cap when an absolute set lowered the cap.
- */
-bool printeng_room(u64 cap, u64 have, u64 delta)
-{
-	return have <= cap && delta <= cap - have;
-}
-EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(printeng_room);
+/* The inline hot path finds its part of the device at its start. */
+static_assert(offsetof(struct printeng_device, fast) == 0);
+static_assert(__PRINTENG_METER_COUNT <= PRINTENG_FAST_KICKED);
 
 /**
  * printeng_check_set() - may the meters in @mask be set to @value?
@@ -239,11 +231,13 @@ static void printeng_read_pcpu(const struct printeng_pcpu *p,
 
 	for (;;) {
 		out->done = READ_ONCE(p->done);
-		smp_rmb();	/* pairs with the writer's second smp_wmb() */
+		smp_rmb();	/* pairs with the smp_wmb() before ->done++ */
 		for (i = 0; i < __PRINTENG_METER_COUNT; i++)
 			out->meters[i] = READ_ONCE(p->meters[i]);
-		smp_rmb();	/* pairs with the writer's first smp_wmb() */
-		if (READ_ONCE(p->begun) == out->done)
+		smp_rmb();	/* pairs with the smp_wmb() after ->busy++ */
+		out->busy = READ_ONCE(p->busy);
+		smp_rmb();	/* pairs with the smp_wmb() before ->busy-- */
+		if (!out->busy && READ_ONCE(p->done) == out->done)
 			return;
 		cpu_relax();
 	}
@@ -261,7 +255,7 @@ static void printeng_gather(struct printeng_device *pe)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		printeng_read_pcpu(per_cpu_ptr(pe->pcpu, cpu), &copy);
+		printeng_read_pcpu(per_cpu_ptr(pe->fast.pcpu, cpu), &copy);
 		spin_lock_irqsave(&pe->lock, flags);
 		seen = per_cpu_ptr(pe->seen, cpu);
 		if (copy.done > seen->done)
@@ -341,7 +335,7 @@ u64 printeng_changes(struct printeng_device *pe)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		changes += READ_ONCE(per_cpu_ptr(pe->pcpu, cpu)->done);
+		changes += READ_ONCE(per_cpu_ptr(pe->fast.pcpu, cpu)->done);
 	return changes;
 }
 
@@ -352,13 +346,19 @@ static u64 printeng_cap(u64 base)
 	return (U64_MAX - base) / (4 * nr_cpu_ids);
 }
 
-/* A meter changed: make sure notify_work will run.  Any context. */
-static void printeng_kick_meters(struct printeng_device *pe)
+/*
+ * A meter changed and notify_work may not know: queue it.  Any context.
+ * The adds call it with preemption disabled (so printeng_unregister()
+ * waits for the queue_work()) and only when they saw PRINTENG_FAST_KICKED
+ * clear; a caller outside such a section calls it unconditionally, since
+ * its atomic test_and_set_bit() orders the change before the bit.
+ */
+void __printeng_kick_meters(struct printeng_device *pe)
 {
-	if (!test_bit(PRINTENG_KICK_METERS, &pe->kick) &&
-	    !test_and_set_bit(PRINTENG_KICK_METERS, &pe->kick))
+	if (!test_and_set_bit(PRINTENG_FAST_KICKED, &pe->fast.state))
 		queue_work(system_wq, &pe->notify_work);
 }
+EXPORT_SYMBOL_NS_GPL(__printeng_kick_meters, PRINTENG_NS);
 
 /* An update would make a meter wrap: count it; log the first one. */
 static void printeng_refuse(struct printeng_device *pe, int err)
@@ -392,7 +392,7 @@ int printeng_meters_add(struct printeng_device *pe,
 	unsigned int i;
 	int ret = 0;
 
-	p = get_cpu_ptr(pe->pcpu);
+	p = get_cpu_ptr(pe->fast.pcpu);
 	if (unlikely(!READ_ONCE(pe->registered))) {
 		ret = -ENODEV;
 		goto out;
@@ -404,67 +404,48 @@ int printeng_meters_add(struct printeng_device *pe,
 			ret = -EINVAL;
 			goto out;
 		}
-		if (unlikely(!printeng_room(READ_ONCE(pe->pcpu_cap[i]),
+		if (unlikely(!printeng_room(READ_ONCE(pe->fast.pcpu_cap[i]),
 					    p->meters[i], delta[i])))
 			ret = -EOVERFLOW;
 	}
 	if (unlikely(ret))
 		goto out;
 
-	this_cpu_inc(pe->pcpu->begun);
-	smp_wmb();	/* begun before the meters, for readers */
+	this_cpu_inc(pe->fast.pcpu->busy);
+	smp_wmb();	/* busy before the meters, for readers */
 	for (i = 0; i < __PRINTENG_METER_COUNT; i++)
 		if (delta[i])
-			this_cpu_add(pe->pcpu->meters[i], delta[i]);
+			this_cpu_add(pe->fast.pcpu->meters[i], delta[i]);
 	smp_wmb();	/* the meters before done */
-	this_cpu_inc(pe->pcpu->done);
-	printeng_kick_meters(pe);
+	this_cpu_inc(pe->fast.pcpu->done);
+	smp_wmb();	/* done before busy, for readers */
+	this_cpu_dec(pe->fast.pcpu->busy);
+	/* preemption is off: see printeng_notify_work() */
+	if (!test_bit(PRINTENG_FAST_KICKED, &pe->fast.state))
+		__printeng_kick_meters(pe);
 out:
-	put_cpu_ptr(pe->pcpu);
+	put_cpu_ptr(pe->fast.pcpu);
 	if (unlikely(ret == -EOVERFLOW))
 		printeng_refuse(pe, ret);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(printeng_meters_add, PRINTENG_NS);
 
-/**
- * printeng_meter_add() - add to one meter (the hot path)
- * @pe: the device
- * @id: enum printeng_meter_id
- * @delta: amount to add
- *
- * Any context; lock-free.  Return: 0, -EINVAL, -EOVERFLOW (not applied)
- * or -ENODEV.
+/*
+ * printeng_meter_add() (inline) did not add: say why, and count a refusal.
+ * Any context.
  */
-int printeng_meter_add(struct printeng_device *pe, unsigned int id, u64 delta)
+int __printeng_meter_add_refused(struct printeng_device *pe, unsigned int id,
+				 u64 delta)
 {
-	struct printeng_pcpu *p;
-	int ret = 0;
-
-	if (unlikely(id >= __PRINTENG_METER_COUNT ||
-		     !(pe->meter_mask & BIT_ULL(id))))
+	if (id >= __PRINTENG_METER_COUNT || !(pe->meter_mask & BIT_ULL(id)))
 		return -EINVAL;
-
-	p = get_cpu_ptr(pe->pcpu);
-	if (unlikely(!READ_ONCE(pe->registered))) {
-		ret = -ENODEV;
-	} else if (unlikely(!printeng_room(READ_ONCE(pe->pcpu_cap[id]),
-					   p->meters[id], delta))) {
-		ret = -EOVERFLOW;
-	} else {
-		this_cpu_inc(pe->pcpu->begun);
-		smp_wmb();	/* begun before the meter, for readers */
-		this_cpu_add(pe->pcpu->meters[id], delta);
-		smp_wmb();	/* the meter before done */
-		this_cpu_inc(pe->pcpu->done);
-		printeng_kick_meters(pe);
-	}
-	put_cpu_ptr(pe->pcpu);
-	if (unlikely(ret == -EOVERFLOW))
-		printeng_refuse(pe, ret);
-	return ret;
+	if (!READ_ONCE(pe->registered))
+		return -ENODEV;
+	printeng_refuse(pe, -EOVERFLOW);
+	return -EOVERFLOW;
 }
-EXPORT_SYMBOL_NS_GPL(printeng_meter_add, PRINTENG_NS);
+EXPORT_SYMBOL_NS_GPL(__printeng_meter_add_refused, PRINTENG_NS);
 
 /**
  * printeng_meters_set() - set meters to absolute values
@@ -506,7 +487,7 @@ int printeng_meters_set(struct printeng_device *pe, u64 mask,
 			if (!(mask & BIT_ULL(i)))
 				continue;
 			pe->base.meters[i] = value[i] - sum[i];
-			WRITE_ONCE(pe->pcpu_cap[i], printeng_cap(value[i]));
+			WRITE_ONCE(pe->fast.pcpu_cap[i], printeng_cap(value[i]));
 		}
 		WRITE_ONCE(pe->base.changes, pe->base.changes + 1);
 	}
@@ -515,7 +496,7 @@ int printeng_meters_set(struct printeng_device *pe, u64 mask,
 	if (ret)
 		printeng_refuse(pe, ret);
 	else
-		printeng_kick_meters(pe);
+		__printeng_kick_meters(pe);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(printeng_meters_set, PRINTENG_NS);
@@ -677,7 +658,16 @@ static void printeng_notify_work(struct work_struct *work)
 	bool meters;
 	u64 gen, delay;
 
-	meters = test_and_clear_bit(PRINTENG_KICK_METERS, &pe->kick);
+	meters = test_and_clear_bit(PRINTENG_FAST_KICKED, &pe->fast.state);
+	/*
+	 * An add tests PRINTENG_FAST_KICKED with no barrier after its change,
+	 * so one that saw the bit still set may not have made its change
+	 * visible yet.  It runs with preemption disabled: after a grace
+	 * period, every add that saw the bit set is done and visible, and
+	 * every later one saw it clear and queues this work again.
+	 */
+	if (meters)
+		synchronize_rcu();
 	spin_lock_irqsave(&pe->lock, flags);
 	dirty = pe->supply_dirty;
 	pe->supply_dirty = 0;
@@ -751,7 +741,7 @@ static void printeng_release(struct device *dev)
 
 	printeng_sysfs_supplies_free(pe);
 	free_percpu(pe->seen);
-	free_percpu(pe->pcpu);
+	free_percpu(pe->fast.pcpu);
 	ida_free(&printeng_ida, pe->id);
 	kfree(pe);
 }
@@ -813,7 +803,7 @@ static void printeng_init_values(struct printeng_device *pe,
 		if (pe->meter_mask & BIT_ULL(i))
 			pe->base.meters[i] = desc->initial[i];
 	for (i = 0; i < __PRINTENG_METER_COUNT; i++)
-		pe->pcpu_cap[i] = printeng_cap(pe->base.meters[i]);
+		pe->fast.pcpu_cap[i] = printeng_cap(pe->base.meters[i]);
 
 	for (i = 0; i < pe->num_supplies; i++) {
 		sd = &desc->supplies[i];
@@ -853,11 +843,11 @@ struct printeng_device *printeng_register(struct device *parent,
 	pe = kzalloc(sizeof(*pe), GFP_KERNEL);
 	if (!pe)
 		return ERR_PTR(-ENOMEM);
-	pe->pcpu = alloc_percpu(struct printeng_pcpu);
+	pe->fast.pcpu = alloc_percpu(struct printeng_pcpu);
 	pe->seen = alloc_percpu(struct printeng_pcpu);
-	if (!pe->pcpu || !pe->seen) {
+	if (!pe->fast.pcpu || !pe->seen) {
 		free_percpu(pe->seen);
-		free_percpu(pe->pcpu);
+		free_percpu(pe->fast.pcpu);
 		kfree(pe);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -866,7 +856,7 @@ struct printeng_device *printeng_register(struct device *parent,
 			    GFP_KERNEL);
 	if (ret < 0) {
 		free_percpu(pe->seen);
-		free_percpu(pe->pcpu);
+		free_percpu(pe->fast.pcpu);
 		kfree(pe);
 		return ERR_PTR(ret);
 	}
@@ -894,6 +884,7 @@ struct printeng_device *printeng_register(struct device *parent,
 
 	printeng_chrdev_setup(pe);
 	pe->registered = true;
+	pe->fast.state = pe->meter_mask;
 
 	mutex_lock(&printeng_devices_lock);
 	ret = xa_insert(&printeng_devices, pe->id, pe, GFP_KERNEL);
@@ -928,6 +919,7 @@ EXPORT_SYMBOL_NS_GPL(printeng_register, PRINTENG_NS);
 void printeng_unregister(struct printeng_device *pe)
 {
 	unsigned long flags;
+	unsigned int i;
 
 	if (IS_ERR_OR_NULL(pe))
 		return;
@@ -938,6 +930,8 @@ void printeng_unregister(struct printeng_device *pe)
 
 	spin_lock_irqsave(&pe->lock, flags);
 	WRITE_ONCE(pe->registered, false);
+	for (i = 0; i < __PRINTENG_METER_COUNT; i++)
+		clear_bit(i, &pe->fast.state);
 	spin_unlock_irqrestore(&pe->lock, flags);
 	/* Wait for the lock-free updates that saw it registered. */
 	synchronize_rcu();

@@ -32,28 +32,8 @@ struct printeng_values {
 };
 
 /**
- * struct printeng_pcpu - what one CPU added to the meters
- * @begun: updates begun on this CPU
- * @done: updates finished on this CPU
- * @meters: amounts added on this CPU since registration, by meter id
- *
- * Written only by its own CPU with this_cpu operations (so an interrupt
- * that adds on the same CPU nests safely); @begun == @done, read before
- * and after @meters, tells a reader on another CPU that no update
- * overlapped its read.
- */
-struct printeng_pcpu {
-	unsigned long begun;
-	unsigned long done;
-	u64 meters[__PRINTENG_METER_COUNT];
-};
-
-enum printeng_kick_bits {
-	PRINTENG_KICK_METERS,	/* a meter changed since notify_work ran */
-};
-
-/**
  * struct printeng_device - one registered print engine
+ * @fast: what the inline printeng_meter_add() uses; first member
  * @dev: the class device; its release frees this structure
  * @cdev: the character device /dev/printeng<N>
  * @id: N of printeng<N>, from printeng_ida
@@ -63,19 +43,17 @@ enum printeng_kick_bits {
  * @controller_fw: controller firmware version, constant after registration
  * @meter_mask: meters present, constant after registration
  * @num_supplies: entries in the supplies table, constant after registration
- * @registered: false once printeng_unregister() started; the update API
- *		and file operations then fail with -ENODEV.  The update API
- *		reads it with preemption disabled, so synchronize_rcu() in
- *		unregister waits for every update that saw it true.
- * @pcpu: the per-CPU part of the meters: the hot path touches nothing else
- * @seen: readers' latest consistent copy of each CPU's @pcpu, under @lock;
- *	  a copy replaces the one here only if it counts more updates, so
- *	  what readers publish never goes back even when they race
- * @pcpu_cap: per meter, the most one CPU may add before an update is
- *	      refused, so that the sum of all CPUs can never wrap.  Written
- *	      under @lock by printeng_meters_set(), read locklessly.
- * @kick: enum printeng_kick_bits, atomic bit operations
- * @lock: protects @seen, @base, @pub, @refused, @supply_dirty,
+ * @registered: false once printeng_unregister() started, as are the meter
+ *		bits of @fast.state; the update API and file operations
+ *		then fail with -ENODEV.  The update API reads them with
+ *		preemption disabled, so synchronize_rcu() in unregister waits
+ *		for every update that saw the device registered.
+ * @seen: readers' latest consistent copy of each CPU's @fast.pcpu, under
+ *	  @lock; a copy replaces the one here only if it counts more
+ *	  updates, so what readers publish never goes back even when they
+ *	  race
+ * @lock: protects @seen, @fast.pcpu_cap (written under it, read
+ *	  locklessly), @base, @pub, @refused, @supply_dirty,
  *	  @reported_state and @reported_replaced.  Taken with interrupts
  *	  disabled (supplies may be set from hard IRQ), and never held while
  *	  waiting for an update under way on another CPU: an interrupt that
@@ -101,6 +79,7 @@ enum printeng_kick_bits {
  * @supply_attrs: backing store of @supply_groups
  */
 struct printeng_device {
+	struct printeng_fast fast;
 	struct device dev;
 	struct cdev cdev;
 	int id;
@@ -113,10 +92,7 @@ struct printeng_device {
 	unsigned int num_supplies;
 
 	bool registered;
-	struct printeng_pcpu __percpu *pcpu;
 	struct printeng_pcpu __percpu *seen;
-	u64 pcpu_cap[__PRINTENG_METER_COUNT];
-	unsigned long kick;
 
 	/* see @lock above; irqsave */
 	spinlock_t lock;
@@ -158,7 +134,6 @@ void printeng_fill_snapshot(const struct printeng_device *pe,
 			    struct printeng_snapshot *snap);
 void printeng_fill_info(const struct printeng_device *pe,
 			struct printeng_info *info);
-bool printeng_room(u64 cap, u64 have, u64 delta);
 int printeng_check_set(const u64 *cur, u64 mask, const u64 *value);
 bool printeng_supply_needs_event(u32 reported_state, u32 reported_replaced,
 				 const struct printeng_supply *now);

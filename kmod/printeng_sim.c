@@ -16,8 +16,11 @@
  *	supply	write "INDEX level L" | "INDEX state STATE" |
  *		      "INDEX replace [L]" | "INDEX missing"
  *	meters	write "METER=VALUE ..." (absolute; refused if any decreases)
- *	stress	write "THREADS SHEETS [IRQ_SHEETS]": print concurrently from
- *		THREADS kthreads and from a hard-IRQ hrtimer; returns when done
+ *	stress	write "THREADS SHEETS [IRQ_SHEETS] [meter=METER]": print
+ *		concurrently from THREADS kthreads and from a hard-IRQ
+ *		hrtimer; returns when done.  With meter=METER, each "sheet"
+ *		is printeng_meter_add(METER, 1) instead, as an engine that
+ *		counts each meter on its own would report
  *	info	read: "printeng<N>"
  *
  * Supplies drain as pages are printed: each has a capacity in impressions;
@@ -405,6 +408,7 @@ static ssize_t sim_meters_write(struct file *file, const char __user *ubuf,
 /* Stress: kthreads and a hard-IRQ hrtimer printing at the same time. */
 struct sim_stress {
 	struct sim_engine *eng;
+	int meter;		/* single-meter adds to this id, or -1 */
 	unsigned int sheets;
 	unsigned int irq_left;
 	atomic_t running;
@@ -419,6 +423,15 @@ static void sim_stress_put(struct sim_stress *st)
 		complete(&st->done);
 }
 
+/* One unit of stress work: a sheet, or one single-meter add. */
+static int sim_stress_one(struct sim_stress *st, bool color, bool duplex,
+			  bool large)
+{
+	if (st->meter >= 0)
+		return printeng_meter_add(st->eng->pe, st->meter, 1);
+	return sim_print(st->eng, 1, color, duplex, large);
+}
+
 static int sim_stress_thread(void *data)
 {
 	struct sim_stress *st = data;
@@ -426,7 +439,7 @@ static int sim_stress_thread(void *data)
 
 	for (i = 0; i < st->sheets; i++) {
 		/* A mix of jobs: mono/colour, simplex/duplex, some large. */
-		if (sim_print(st->eng, 1, i & 1, i & 2, (i % 7) == 0))
+		if (sim_stress_one(st, i & 1, i & 2, (i % 7) == 0))
 			atomic_inc(&st->errors);
 		if (++n == 32) {
 			n = 0;
@@ -442,7 +455,7 @@ static enum hrtimer_restart sim_stress_irq(struct hrtimer *t)
 	struct sim_stress *st = container_of(t, struct sim_stress, timer);
 	u64 start = ktime_get_ns(), took;
 
-	if (sim_print(st->eng, 1, st->irq_left & 1, false, false))
+	if (sim_stress_one(st, st->irq_left & 1, false, false))
 		atomic_inc(&st->errors);
 	if (--st->irq_left == 0) {
 		sim_stress_put(st);
@@ -464,6 +477,7 @@ static ssize_t sim_stress_write(struct file *file, const char __user *ubuf,
 	unsigned int threads = 0, irq_sheets = 0, i;
 	struct task_struct *task;
 	struct sim_stress *st;
+	bool have_irq = false;
 	char *buf, *p, *w;
 	int ret = 0;
 
@@ -482,9 +496,18 @@ static ssize_t sim_stress_write(struct file *file, const char __user *ubuf,
 	w = ret ? NULL : sim_next_word(&p);
 	if (!w || kstrtouint(w, 0, &st->sheets))
 		ret = -EINVAL;
-	w = ret ? NULL : sim_next_word(&p);
-	if (w && kstrtouint(w, 0, &irq_sheets))
-		ret = -EINVAL;
+	st->meter = -1;
+	while (!ret && (w = sim_next_word(&p))) {
+		if (!strncmp(w, "meter=", 6) && st->meter < 0) {
+			st->meter = sim_meter_id(w + 6);
+			if (st->meter < 0 ||
+			    !(eng->desc.meter_mask & BIT_ULL(st->meter)))
+				ret = -EINVAL;
+		} else if (have_irq || kstrtouint(w, 0, &irq_sheets)) {
+			ret = -EINVAL;
+		}
+		have_irq = true;
+	}
 	kfree(buf);
 	if (ret || !threads || threads > SIM_MAX_THREADS) {
 		kfree(st);

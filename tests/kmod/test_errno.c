@@ -367,6 +367,9 @@ static void check_sim_garbage(int idx)
 	};
 	static const char *const stress[] = {
 		"", "0 10", "17 10", "x", "1", "1 x", "1 10 x",
+		"1 10 meter=nosuch", "1 10 meter=", "1 10 5 6",
+		"1 10 meter=impressions_total 5",
+		"1 10 meter=impressions_total meter=impressions_mono",
 	};
 	char longcmd[700];
 	uint64_t g0, g1;

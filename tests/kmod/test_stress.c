@@ -8,7 +8,9 @@
  * 2 * sheets_duplex, impressions_total = sheets_total + sheets_duplex,
  * sheets_total >= sheets_duplex, each supply's state matches its level,
  * nothing decreases, the generation only grows.  At the end the meters
- * equal exactly what was printed.
+ * equal exactly what was printed.  A last round makes only single-meter
+ * adds (printeng_meter_add(), the inline hot path) to impressions_large,
+ * from the kthreads and the timer at once, under the same checks.
  *
  * KT_STRESS="THREADS SHEETS IRQ_SHEETS" overrides the load (default
  * "4 20000 5000").
@@ -205,11 +207,13 @@ static const char *const kind_name[] = { "ioctl", "read", "sysfs" };
 /*
  * One round: start the readers, run the stress write, stop the readers,
  * report.  @want accumulates what the simulator prints (see
- * sim_stress_thread() and sim_stress_irq() in kmod/printeng_sim.c).
+ * sim_stress_thread() and sim_stress_irq() in kmod/printeng_sim.c); with
+ * @meter (a meter id, or -1 for pages), each unit adds 1 to that meter.
  */
 static void run_round(int idx, unsigned int threads, unsigned int sheets,
-		      unsigned int irq, struct kt_meters *want)
+		      unsigned int irq, int meter, struct kt_meters *want)
 {
+	char cmd[128];
 	static const enum reader_kind kinds[] = {
 		R_IOCTL, R_IOCTL, R_READ, R_SYSFS,
 	};
@@ -220,11 +224,19 @@ static void run_round(int idx, unsigned int threads, unsigned int sheets,
 	double t0, dt;
 	int r;
 
-	for (t = 0; t < threads; t++)
-		for (i = 0; i < sheets; i++)
-			kt_count_print(want, 1, i & 1, i & 2, i % 7 == 0);
-	for (i = irq; i > 0; i--)
-		kt_count_print(want, 1, i & 1, false, false);
+	if (meter >= 0) {
+		want->v[meter] += (uint64_t)threads * sheets + irq;
+		snprintf(cmd, sizeof(cmd), "%u %u %u meter=%s", threads, sheets,
+			 irq, pe_meter_names[meter]);
+	} else {
+		for (t = 0; t < threads; t++)
+			for (i = 0; i < sheets; i++)
+				kt_count_print(want, 1, i & 1, i & 2,
+					       i % 7 == 0);
+		for (i = irq; i > 0; i--)
+			kt_count_print(want, 1, i & 1, false, false);
+		snprintf(cmd, sizeof(cmd), "%u %u %u", threads, sheets, irq);
+	}
 
 	memset(readers, 0, sizeof(readers));
 	atomic_store(&stop, false);
@@ -238,15 +250,15 @@ static void run_round(int idx, unsigned int threads, unsigned int sheets,
 	pin(0);		/* the stress timer fires on the writer's CPU */
 	t0 = kt_now();
 	atomic_store(&running, true);
-	r = sim_cmd(ENG, "stress", "%u %u %u", threads, sheets, irq);
+	r = sim_cmd(ENG, "stress", "%s", cmd);
 	atomic_store(&running, false);
 	dt = kt_now() - t0;
 	kt_msleep(100);
 	atomic_store(&stop, true);
 	for (i = 0; i < nr; i++)
 		pthread_join(readers[i].th, NULL);
-	kt_ret(r, 0, "stress \"%u %u %u\": %u kthreads + hard-IRQ timer (%.2f s)",
-	       threads, sheets, irq, threads, dt);
+	kt_ret(r, 0, "stress \"%s\": %u kthreads + hard-IRQ timer (%.2f s)",
+	       cmd, threads, dt);
 
 	for (i = 0; i < nr; i++) {
 		struct reader *rd = &readers[i];
@@ -257,11 +269,11 @@ static void run_round(int idx, unsigned int threads, unsigned int sheets,
 		if (rd->errors)
 			kt_why("%lu errors, first: %s", rd->errors, rd->first_error);
 		kt_ok(!rd->errors && rd->checked > 0,
-		      "\"%u %u %u\" reader %u (%s): every snapshot consistent and monotonic",
-		      threads, sheets, irq, i, kind_name[rd->kind]);
+		      "\"%s\" reader %u (%s): every snapshot consistent and monotonic",
+		      cmd, i, kind_name[rd->kind]);
 		kt_ok(rd->changes > 0 && rd->during > 0,
-		      "\"%u %u %u\" reader %u (%s) saw the meters move during the stress",
-		      threads, sheets, irq, i, kind_name[rd->kind]);
+		      "\"%s\" reader %u (%s) saw the meters move during the stress",
+		      cmd, i, kind_name[rd->kind]);
 		if (rd->kind != R_SYSFS)
 			total += rd->during;
 	}
@@ -300,8 +312,11 @@ int main(void)
 
 	memcpy(want.v, start, sizeof(want.v));
 	/* kthreads and the timer together, then mostly from hard IRQ */
-	run_round(idx, threads, sheets, irq, &want);
-	run_round(idx, 1, sheets / 10, irq * 4, &want);
+	run_round(idx, threads, sheets, irq, -1, &want);
+	run_round(idx, 1, sheets / 10, irq * 4, -1, &want);
+	/* single-meter adds, the inline hot path, from threads and IRQ */
+	run_round(idx, threads, sheets, irq, PRINTENG_METER_IMPRESSIONS_LARGE,
+		  &want);
 
 	fd = pe_open(idx, O_RDONLY);
 	kt_ret(fd < 0 ? fd : pe_snap(fd, &s), 0, "final snapshot");
