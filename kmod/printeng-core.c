@@ -338,6 +338,7 @@ u64 printeng_changes(struct printeng_device *pe)
 		changes += READ_ONCE(per_cpu_ptr(pe->fast.pcpu, cpu)->done);
 	return changes;
 }
+EXPORT_SYMBOL_FOR_PRINTENG_KUNIT(printeng_changes);
 
 /* The most one CPU may add to a meter whose other part is @base. */
 static u64 printeng_cap(u64 base)

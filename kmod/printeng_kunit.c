@@ -173,6 +173,17 @@ static void printeng_test_update_api(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v->generation, 2ULL);
 	KUNIT_EXPECT_EQ(test, pe->refused, 2ULL);
 
+	/* The inline single-meter add: counted once, published once. */
+	KUNIT_EXPECT_EQ(test, printeng_meter_add(pe,
+						 PRINTENG_METER_IMPRESSIONS_MONO,
+						 3), 0);
+	printeng_read_values(pe, v);
+	KUNIT_EXPECT_EQ(test, v->meters[1], 5ULL);
+	KUNIT_EXPECT_EQ(test, v->generation, 3ULL);
+	printeng_read_values(pe, v);
+	KUNIT_EXPECT_EQ(test, v->generation, 3ULL);
+	KUNIT_EXPECT_EQ(test, printeng_changes(pe), v->changes);
+
 	/* Absolute values may not go back. */
 	sheets = BIT_ULL(PRINTENG_METER_SHEETS_TOTAL);
 	color = BIT_ULL(PRINTENG_METER_IMPRESSIONS_COLOR);
