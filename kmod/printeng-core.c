@@ -436,8 +436,7 @@ EXPORT_SYMBOL_NS_GPL(printeng_meters_add, PRINTENG_NS);
  * printeng_meter_add() (inline) did not add: say why, and count a refusal.
  * Any context.
  */
-int __printeng_meter_add_refused(struct printeng_device *pe, unsigned int id,
-				 u64 delta)
+int __printeng_meter_add_refused(struct printeng_device *pe, unsigned int id)
 {
 	if (id >= __PRINTENG_METER_COUNT || !(pe->meter_mask & BIT_ULL(id)))
 		return -EINVAL;

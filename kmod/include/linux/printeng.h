@@ -165,8 +165,7 @@ static __always_inline bool printeng_room(u64 cap, u64 have, u64 delta)
 }
 
 /* Out of line parts of printeng_meter_add(); not for engine drivers. */
-int __printeng_meter_add_refused(struct printeng_device *pe, unsigned int id,
-				 u64 delta);
+int __printeng_meter_add_refused(struct printeng_device *pe, unsigned int id);
 void __printeng_kick_meters(struct printeng_device *pe);
 
 /**
@@ -189,7 +188,7 @@ static __always_inline int printeng_meter_add(struct printeng_device *pe,
 	u64 have;
 
 	if (unlikely(id >= __PRINTENG_METER_COUNT))
-		return __printeng_meter_add_refused(pe, id, delta);
+		return __printeng_meter_add_refused(pe, id);
 	preempt_disable();
 	state = READ_ONCE(f->state);
 	if (unlikely(!(state & BIT(id))))
@@ -213,7 +212,7 @@ static __always_inline int printeng_meter_add(struct printeng_device *pe,
 
 refused:
 	preempt_enable();
-	return __printeng_meter_add_refused(pe, id, delta);
+	return __printeng_meter_add_refused(pe, id);
 }
 
 /*
