@@ -477,7 +477,6 @@ static ssize_t sim_stress_write(struct file *file, const char __user *ubuf,
 	unsigned int threads = 0, irq_sheets = 0, i;
 	struct task_struct *task;
 	struct sim_stress *st;
-	bool have_irq = false;
 	char *buf, *p, *w;
 	int ret = 0;
 
@@ -496,17 +495,19 @@ static ssize_t sim_stress_write(struct file *file, const char __user *ubuf,
 	w = ret ? NULL : sim_next_word(&p);
 	if (!w || kstrtouint(w, 0, &st->sheets))
 		ret = -EINVAL;
-	st->meter = -1;
-	while (!ret && (w = sim_next_word(&p))) {
-		if (!strncmp(w, "meter=", 6) && st->meter < 0) {
-			st->meter = sim_meter_id(w + 6);
-			if (st->meter < 0 ||
-			    !(eng->desc.meter_mask & BIT_ULL(st->meter)))
-				ret = -EINVAL;
-		} else if (have_irq || kstrtouint(w, 0, &irq_sheets)) {
+	w = ret ? NULL : sim_next_word(&p);
+	if (w && isdigit(*w)) {
+		if (kstrtouint(w, 0, &irq_sheets))
 			ret = -EINVAL;
-		}
-		have_irq = true;
+		w = sim_next_word(&p);
+	}
+	st->meter = -1;
+	if (!ret && w) {
+		st->meter = strncmp(w, "meter=", 6) ? -1 : sim_meter_id(w + 6);
+		if (st->meter < 0 ||
+		    !(eng->desc.meter_mask & BIT_ULL(st->meter)) ||
+		    sim_next_word(&p))
+			ret = -EINVAL;
 	}
 	kfree(buf);
 	if (ret || !threads || threads > SIM_MAX_THREADS) {

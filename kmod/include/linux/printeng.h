@@ -17,7 +17,6 @@
 
 #include <linux/bitops.h>
 #include <linux/compiler.h>
-#include <linux/errno.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/types.h>
