@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # esol: top-level build.
 #
 #   make            build the kernel modules and all of userspace

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Runs in the test VM (a /tests.list entry): the kernel and chrdev
 # benchmarks.  Figures are printed as "# BENCH ..." TAP comments.
 ctl=/sys/kernel/debug/printeng_sim/control

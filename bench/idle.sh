@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # bench/idle: esold's footprint when idle and per poll, next to collectd's
 # (one read plugin, write_http to HTTPS on loopback every 10 s), on this
 # machine, in one run.  Figures only: nothing here passes or fails.

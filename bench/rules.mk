@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # bench/: benchmarks that print their figures (make bench).
 BENCH_GUEST := $(B)/guest/bench_snapshot
 

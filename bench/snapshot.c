@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * bench/snapshot: one chrdev snapshot (PRINTENG_IOC_GET_SNAPSHOT, and
  * read()) against reading the same values from sysfs, file by file.

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * printeng core: device lifetime and ids, the in-kernel update API, and
  * the deferred notifications (reader wake-ups, supply events, uevents,

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * printeng sysfs: identity, one file per meter and one directory per
  * supply under /sys/class/printeng/printeng<N>/.  One value per file,

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * KUnit tests of the printeng core logic: monotonic refusal, snapshot
  * encoding, event coalescing, and the update API on a registered device.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # make bench: run bench/ in the test VM (Debian's kernel) and print the
 # figures.  Built by `make bench` before this runs.
 set -eu

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Build the debug kernel (KUnit, KASAN, lockdep, kmemleak...) from Debian's
 # linux-source-6.1: tinyconfig + ../shared/kernel/debug.config +
 # scripts/kernel/esol-debug.config.  The built tree (bzImage, Module.symvers,

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # make check: every suite in turn; the last line sums them all.
 set -u
 cd "$(dirname "$0")/.."

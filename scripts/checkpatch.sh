@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # checkpatch.pl --strict --no-tree on the kernel module's sources and the
 # uapi header.  checkpatch.pl, spelling.txt and const_structs.checkpatch are
 # taken from Debian's linux-source-6.1 tarball (no package ships them

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Part 2 of `make demo`: esold and esol-server on this host, over HTTPS
 # with a throw-away PKI and client certificates.  esold reads a tree shaped
 # like /sys/class/printeng (the VM run of the whole chain is the next

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # The guest half of `make demo` (a /tests.list entry): a simulated print
 # engine prints pages, its toner runs low, and the device's meters and
 # supplies are shown the way a field technician sees them.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # make demo: the main job.  Boots Debian's kernel in QEMU with printeng and
 # its simulated engine, prints pages and shows the meters and supplies the
 # device would report; then (when esold and esol-server are built) runs the

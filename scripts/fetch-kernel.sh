@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Put Debian's kernel (the one matching the installed linux-headers-amd64) in
 # the cache: vmlinuz and the NIC driver modules the guest needs for
 # `vm-run.sh --net user`.  Taken out of the linux-image .deb (apt-get

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Install every Debian 12 package esol needs to build, test and demo.
 # Idempotent: installs only what is missing. Run as root (or via sudo).
 set -eu

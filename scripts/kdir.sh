@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Print the kernel build directory of the installed Debian linux-headers-amd64
 # (not of the running kernel: the build machine runs another one).
 set -eu

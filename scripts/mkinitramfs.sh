@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Pack a guest initramfs: busybox-static and its applet links, /init
 # (tests/vm/init), /run-guest.sh, kernel modules, guest programs and the
 # shared libraries they need (what ldd lists, at the same paths, plus the

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # mkpki.sh: make a throw-away test PKI for esol (never use it in production).
 #
 # Usage: scripts/mkpki.sh OUTDIR [DEVICE_ID [OTHER_DEVICE_ID]]

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Run the host end-to-end tests: each script in turn, with a time limit,
 # its output kept in build/results/e2e-logs/NAME.log.  Prints a line per
 # test, writes build/results/e2e ("PASSED FAILED") and ends with

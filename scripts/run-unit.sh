@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Run Check test binaries, sum their results, end with "N passed, N failed".
 # Usage: run-unit.sh TEST_BINARY...
 set -u

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # sparse over the kernel module: make -C KDIR M=<a copy of kmod> C=2
 # CHECK=sparse (the copy keeps kmod/ itself free of these build products).
 # By default against Debian's headers and, when it is built, the debug

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Test of vm-run.sh --net user: boots a kernel with tests/vm/net.sh as the
 # only guest test, against a python3 http.server on the host's loopback
 # (the guest sees it at 10.0.2.2).

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Boot a kernel with an initramfs in QEMU (TCG: KVM does not work here),
 # console to a log, with a time limit.
 #

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # make check-kmod: the kernel module, tested for real in QEMU under
 # Debian's kernel and under the debug kernel (KUnit, KASAN, lockdep,
 # kmemleak), plus checkpatch and sparse.

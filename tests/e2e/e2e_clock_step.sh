@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # e2e: the wall clock stepped across the poll time, on a real kernel: the
 # daily poll fires exactly once.  The agent's reaction lives in its
 # CLOCK_REALTIME timerfd (TFD_TIMER_CANCEL_ON_SET -> ECANCELED), which only

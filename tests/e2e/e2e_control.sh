@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # e2e: the control socket and esolctl: status (text and --json), set with
 # validation and atomic persistence, reload (a broken file is refused and
 # the running config kept), log, spool list, exit codes, socket

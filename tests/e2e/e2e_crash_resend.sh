@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # e2e: exactly-once meter reads across lost replies and kill -9.
 #  1. The server stores the read but its reply is lost: esold keeps the
 #     read in its spool and retries the same read_id; the server answers

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # e2e: a billing read is requested by the server, spooled, sent once,
 # stored once; a second poll in the same cycle asks for nothing more.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # e2e: participation off stops all traffic at once: the transfer in
 # flight is cancelled and no connection to the server stays open (idle
 # kept-alive ones included), no poll, no report, poll-now is refused; the

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # e2e: esold reaches the server through a real tinyproxy on loopback,
 # first configured by hand (proxy = manual), then through a PAC file
 # served over http by busybox httpd (proxy = auto, pac_url); tinyproxy's

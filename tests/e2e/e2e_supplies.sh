@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # e2e: the Supplies Assistant.  Off until the server enables it; then a
 # first report ("enabled"); a report at once when a supply turns low
 # ("event": on the host there is no printeng netlink family, so esold

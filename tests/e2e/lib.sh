@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # shellcheck shell=sh
 # lib.sh: helpers shared by the host end-to-end tests (sourced).
 #

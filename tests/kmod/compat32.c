@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * compat32: the chrdev ABI from a 32-bit (i386) process, through the
  * kernel's compat ioctl path.  Built with -m32 (gcc-multilib) and run by

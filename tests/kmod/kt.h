@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * kt: the small helper shared by the guest tests of printeng.ko.
  *

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Guest tests of printeng.ko (run inside the VM by scripts/vm-test.sh).
 # Each tests/kmod/test_*.c is one program, linked statically with the
 # kt helper (and libnl-genl-3 for the netlink tests) into $(B)/guest/.

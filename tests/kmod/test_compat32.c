@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_compat32: runs compat32 (the chrdev ABI from a 32-bit process, see
  * compat32.c), which it carries inside: the i386 binary is embedded at

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_errno: the uapi layout, and every error path of /dev/printeng<N>
  * and of the simulator's control files: short buffers, bad pointers,

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_genl: the generic netlink family "printeng" through libnl-genl-3.
  * Family and "events" group resolution; GET do (every attribute against a

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_irqsupply: supply updates from hard IRQ while meters are added and
  * snapshots are taken.  The in-kernel API allows printeng_supply_set()

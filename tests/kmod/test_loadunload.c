@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_loadunload: the modules load and unload cleanly, 100 times, with
  * an engine created and its chrdev opened and closed each time; printeng

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_monotonic: meters never go backwards.  A "meters" write with a
  * lower value is refused whole with ERANGE, changes nothing, counts in

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_poll: read() and poll() semantics of /dev/printeng<N>.  The first
  * read returns at once, the next one waits for a new generation (EAGAIN

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_stress: consistent snapshots under concurrent updates.  The
  * simulator's "stress" file prints from several kthreads and a hard-IRQ

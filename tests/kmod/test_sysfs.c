@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_sysfs: every sysfs file of a printeng device against a chrdev
  * snapshot taken at the same generation; starting meter values; a custom

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_uevent: KOBJ_CHANGE uevents of printeng<N>, as a udev rule sees
  * them on the NETLINK_KOBJECT_UEVENT socket: one per supply state change

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_unplug: deleting an engine while /dev/printeng<N> is open.  A
  * thread blocked in poll() and one blocked in read() wake up with the

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 // A company splitting by domain: intranet names and the company's own
 // domains go DIRECT, everything else through the central proxy.
 var INTERNAL = [".corp.example.com", ".intra.example.com", ".example.net"];

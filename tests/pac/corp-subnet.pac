@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 // A company choosing the proxy by the subnet the device sits in, and
 // sending private address space DIRECT (resolving the host first).
 function FindProxyForURL(url, host) {

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 // A plain list of proxies to try in order, then DIRECT, with the older
 // spellings some generators still emit (SOCKS, extra blanks, a trailing ;).
 function FindProxyForURL(url, host)

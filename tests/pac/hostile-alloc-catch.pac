@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 // Eats memory, swallows the error, and then spins.
 function FindProxyForURL(url, host) {
     var hoard = [];

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 // Eats memory until something stops it.
 function FindProxyForURL(url, host) {
     var hoard = [];

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 // Answers with megabytes.
 function FindProxyForURL(url, host) {
     var s = "PROXY a.example.com:1; ";

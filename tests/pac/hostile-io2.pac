@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 // Tries the browser-ish ways out.
 function FindProxyForURL(url, host) {
     var x = new XMLHttpRequest();

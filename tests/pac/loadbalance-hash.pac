@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 // Load-balancing by a hash of the host name over three proxies, each
 // answer listing the others as fail-over (a common "super proxy" script).
 var PROXIES = ["PROXY p0.example.com:3128",

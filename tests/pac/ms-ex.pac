@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 // Microsoft's IPv6-aware extensions, as some Windows-era PACs use them.
 function FindProxyForURLEx(url, host) {
     return FindProxyForURL(url, host);

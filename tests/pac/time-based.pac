@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 // Different routes in and out of business hours (UTC), and at month end.
 function FindProxyForURL(url, host) {
     if (dateRange(28, 31, "GMT") && timeRange(22, 23, "GMT"))

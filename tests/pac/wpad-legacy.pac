@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* The kind of wpad.dat an old appliance serves: globals, alert() for
  * debugging, URL patterns, IP-literal hosts, a helper of its own. */
 var proxy = "PROXY 192.0.2.10:8080";

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * net_testsrv: a real HTTP(S) server, the test PKI and tinyproxy for the
  * network layer's tests (see net_testsrv.h).

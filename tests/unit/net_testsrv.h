@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * net_testsrv: the real HTTP(S) server the network layer's tests talk to
  * (libmicrohttpd with GnuTLS, on loopback, a thread per connection), plus

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_agent_sched: the whole agent -- agent_new() with a config file, a
  * sysfs-shaped tree, its real epoll loop and timerfds, the real transport

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* Unit tests of the Supplies Assistant's decisions, on a fake clock. */
 #include <check.h>
 #include <stdint.h>

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * Unit tests of backoff: exponential ceilings, full jitter over the whole
  * window, the cap, Retry-After honoured and bounded, reset, sanitised

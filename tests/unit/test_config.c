@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * Unit tests of config (esold.conf) and creds (the proxy credentials
  * file), on real files: every key, defaults, one error message per kind of

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* Unit tests of the control-socket server over a real unix socket. */
 #include <check.h>
 #include <errno.h>

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* Unit tests of ctlproto: control-socket request/reply parsing and encoding. */
 #include <check.h>
 #include <stdlib.h>

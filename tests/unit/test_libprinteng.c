@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * Unit tests of libprinteng on the host: name tables, the context, device
  * listing and opening, and the sysfs snapshot over fake sysfs trees made

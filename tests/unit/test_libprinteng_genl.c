@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * Unit tests of libprinteng's generic netlink side on the host: messages
  * of family "printeng" are built with libnl (nlmsg_alloc, genlmsg_put,

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * Unit tests of printeng-stat: its text and JSON formats (JSON parsed back
  * with jansson), and the printeng-stat program itself run on fake sysfs

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_pac: the PAC evaluator - every helper (with a fake resolver and a
  * fake clock), the corpus in tests/pac/, and hostile scripts (time limit,

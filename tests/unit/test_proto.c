@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_proto: the wire protocol codecs.  Round trips of every message,
  * every rejection path of the decoders and encoders, the time and

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_proxy: proxy selection - the text forms (PAC answers, proxy URLs),
  * no_proxy matching, WPAD domain walking, and the whole decision against

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * Unit tests of tz (local time in a named zone), schedule (the daily poll)
  * and schedtimer (its timerfd), against a fake clock: DST days in

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_server_allowlist: the data-allowlist check of captured bodies,
  * against the real docs/protocol.md: every field the protocol encoders

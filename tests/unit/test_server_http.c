@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_server_http: esol-server driven for real over HTTPS on loopback.
  * Each test starts the server in-process on an ephemeral port with a

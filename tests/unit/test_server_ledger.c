@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_server_ledger: esol-server's billing cycles, SQLite ledger,
  * poll policy, fault specs and capture directory, on real files.

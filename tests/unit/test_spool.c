@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * Unit tests of the spool, on real files: round trip and order, unique
  * ids, recovery from a message cut at every byte offset and from every

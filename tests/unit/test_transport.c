@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_transport: the HTTPS transport against a real TLS server on
  * loopback (libmicrohttpd + GnuTLS) with the project's test PKI

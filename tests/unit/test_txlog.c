@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * Unit tests of the transmission log, on real files: record fields, last-N
  * reading, rotation to one .1 file within the size bound, a torn last line

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Guest test (TAP) of QEMU user networking (vm-run.sh --net user): eth0 is
 # up as 10.0.2.15 and the host's loopback answers at 10.0.2.2.
 # Usage (a /tests.list line): /tests/net.sh URL EXPECTED-TEXT

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# SPDX-FileCopyrightText: 2026 The esol authors
 # tests/vm: the kernel module, tested in QEMU (make check-kmod runs
 # scripts/vm-test.sh, which packs the guest programs into an initramfs).
 #

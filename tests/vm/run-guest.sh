@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Guest test runner (started by /init).
 #
 # 1. loads the modules listed in /etc/esol-modules (in order), and checks

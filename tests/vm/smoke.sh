@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# SPDX-FileCopyrightText: 2026 The esol authors
 # Guest smoke test (TAP): both modules load, a simulated engine appears in
 # sysfs and /dev, prints, goes away, and both modules unload.
 # Runs in the guest (tests/vm/run-guest.sh sets ESOL_MODDIR).

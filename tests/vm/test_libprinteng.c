@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * test_libprinteng: libprinteng against the real printeng.ko, in the test
  * VM, with an engine of printeng_sim.  TAP output (tests/kmod/kt.h); exit

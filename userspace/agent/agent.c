@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * agent: esold's life cycle and wiring; see agent.h.  Signals, the
  * systemd watchdog, the print engine and its events, the daily poll

@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * agent: esold's context and its life cycle.  Owns the loop and wires
  * the modules together: signals (signalfd), the systemd watchdog, the

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* agent_cfg: the running configuration over core/config; see agent_cfg.h. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * agent_cfg: the running configuration as esold uses it.  A thin layer
  * over core/config (which loads, validates and saves the INI file): it

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * agent_ctl: what esold does for each control-socket command (status,
  * poll-now, set, log, spool-list, spool-clear, reload).  Every change is

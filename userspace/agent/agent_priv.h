@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * agent_priv: the agent context shared by agent.c (life cycle, timers,
  * signals, print engine), exchange.c (the transfers with the server) and

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* ids: read_id and report_id; see ids.h. */
 #include <errno.h>
 #include <string.h>

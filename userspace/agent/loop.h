@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * loop: esold's one event loop.  An epoll instance, file-descriptor
  * watches with callbacks, and one-shot timers built on timerfd.

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * main: esold's entry point.  Parses the command line, sets up logging,
  * optionally detaches (the parent exits only once the child is ready, so

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # agent: esold, the device agent.  Its modules go into libagent.a so the
 # unit tests link the same objects as the daemon.
 # (Other components' rules.mk may be read after this one: their variables

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* backoff: exponential back-off with full jitter and Retry-After; see backoff.h. */
 #include <errno.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* config: strict INI configuration with line-numbered errors; see config.h. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * config: esold's configuration, /etc/esol/esold.conf (INI, parsed with
  * inih).  docs/config.md documents every key.

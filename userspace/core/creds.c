@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* creds: load the proxy credentials file, refusing unsafe modes; see creds.h. */
 #include <errno.h>
 #include <fcntl.h>

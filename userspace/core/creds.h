@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * creds: the manual proxy's user name and password, kept out of the main
  * config in their own file ([proxy] credentials_file) that only root and

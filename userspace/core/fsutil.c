@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* fsutil: durable writes (temp, fsync, rename, directory fsync); see fsutil.h. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # core: esold's pure modules -- config (INI), proxy credentials file,
 # time zones and the daily schedule, the schedule's wall-clock timer,
 # back-off, the spool, the transmission log.  No network code.

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* schedtimer: CLOCK_REALTIME timerfd with cancel-on-set; see schedtimer.h. */
 #include <errno.h>
 #include <stdint.h>

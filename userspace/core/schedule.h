@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * schedule: when esold makes its daily poll.  Pure functions of an
  * injected "now"; the only state is the time of the last poll, which the

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* spool: one durable file per pending message; see spool.h. */
 #include <dirent.h>
 #include <errno.h>

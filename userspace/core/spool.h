@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * spool: the durable queue of messages waiting for the server's
  * confirmation -- meter reads (money: never lost, never counted twice)

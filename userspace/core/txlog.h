@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * txlog: the transmission log the admin reads with `esolctl log` --
  * exactly what was sent, when, where, through which proxy, and what the

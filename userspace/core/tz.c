@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* tz: local time in a named zone via a TZ bracket around glibc; see tz.h. */
 #include <errno.h>
 #include <fcntl.h>

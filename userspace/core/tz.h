@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * tz: civil (local) time in a named Olson time zone, with the zone rules
  * of the system's tz database (glibc's tzcode reading /usr/share/zoneinfo).

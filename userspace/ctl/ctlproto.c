@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* ctlproto: control-socket requests and replies as JSON lines; see ctlproto.h. */
 #include <ctype.h>
 #include <stdbool.h>

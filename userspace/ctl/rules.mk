@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # ctl: esolctl, the control-socket CLI, and the control protocol
 # (libesolctl.a) it shares with esold.
 CTL_LIB := $(B)/libesolctl.a

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * device: one print engine, printeng<N>: listing, opening, snapshots from
  * the chrdev (ioctl or read) or sysfs, and waiting for a new generation.

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * genl: the generic netlink side of libprinteng, over libnl-genl-3.  A
  * request socket for PRINTENG_CMD_GET (one device, or a dump of all), and

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * genl_decode: decoders of the generic netlink messages of family
  * "printeng" (docs/netlink/printeng.yaml): GET replies into a snapshot,

@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * libprinteng internals shared by its modules (not installed): the context,
  * error reporting, path building, value validation, the sysfs reader, the

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * names: the name tables of libprinteng.  Meter ids, supply types, units
  * and states as the kernel spells them in sysfs (kmod/printeng-core.c and

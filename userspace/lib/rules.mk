@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-FileCopyrightText: 2026 The esol authors
 # lib: libprinteng, the only userspace code that knows the printeng kernel
 # ABI (chrdev, sysfs, generic netlink).  $(B)/libprinteng.a for programs
 # of this tree, $(B)/libprinteng.so.0 (public symbols only) for others.

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * sysfs: the snapshot fallback of libprinteng, from the one-value files of
  * /sys/class/printeng/printeng<N>/ (docs/ABI/testing/sysfs-class-printeng).

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * valid: strict parsing and checking of the values libprinteng reads from
  * the kernel (decimal numbers, RFC 3805 levels, text fields), and the

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * esol-proxy-test: for field engineers.  Shows how esold would reach a URL
  * from this device: where the proxy decision came from (manual, the

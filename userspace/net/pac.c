@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * pac: PAC evaluation in a time-, memory- and output-capped child process
  * (see pac.h for the design).

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * pac_js: the standard PAC helper functions, in JavaScript, loaded into
  * every PAC heap before the script (see pac.h and docs/proxy.md).

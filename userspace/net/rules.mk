@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # net: esold's network layer - the HTTPS transport (libcurl multi-socket,
 # OpenSSL), proxy selection (manual, environment, WPAD/PAC) and the PAC
 # evaluator (duktape, in a capped child process) - in libesolnet.a, and the

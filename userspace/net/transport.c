@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * transport: the HTTPS channel on libcurl's multi-socket interface, with
  * the proxy decision (manual / environment / PAC / WPAD) in front of each

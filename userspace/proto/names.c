@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * proto/names: wire names of every enumerated protocol value, the error
  * names and their HTTP statuses, and the mapping from RFC 3805 numbers

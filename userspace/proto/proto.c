@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * proto: encoders and strict decoders of every esol protocol message
  * (docs/protocol.md).  Each encoder builds the JSON with jansson, then

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * proto/ptime: the protocol's time formats, computed with calendar
  * arithmetic only (no time zone, no locale, no libc state): RFC 3339 UTC

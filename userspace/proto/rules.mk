@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # proto: the esol wire protocol (JSON), used by esold and esol-server.
 PROTO_OBJS := $(B)/userspace/proto/proto.o $(B)/userspace/proto/jsonio.o \
 	      $(B)/userspace/proto/names.o $(B)/userspace/proto/ptime.o

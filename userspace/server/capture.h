@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * server/capture: keep every request body the server receives, byte for
  * byte, one file per request (DIR/NNNNNN-<endpoint>.body), so a test can

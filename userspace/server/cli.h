@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * server/cli: the ledger listings of `esol-server list-devices|list-reads|
  * list-supplies`, as text for people or JSON (--json) for scripts.

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * server/fault: parse fault specs and pick the fault for each request
  * (see fault.h).

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * server/handlers: POST /v1/poll, /v1/meter-reads and /v1/supplies,
  * independent of HTTP (see handlers.h).

@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * server/handlers: the three endpoints, independent of HTTP.  A handler
  * decodes the body with proto, checks the device against the client

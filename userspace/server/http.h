@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * server/http: the HTTPS front end (libmicrohttpd over GnuTLS, TLS >= 1.2,
  * one thread per connection).  Routes the three endpoints; answers 404

@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * server/ledger: the SQLite ledger of the reference Communication Server
  * (see ledger.h).  Every stored read and report also keeps its canonical

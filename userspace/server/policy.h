@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * server/policy: what the server answers to a poll.  Records the poll in
  * the ledger, then decides the actions: read_meters when the device's

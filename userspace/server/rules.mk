@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # server: esol-server, the reference Communication Server (HTTPS with
 # libmicrohttpd/GnuTLS, SQLite ledger), and its ledger CLI subcommands.
 SERVER_PKGS := libmicrohttpd gnutls sqlite3 jansson

@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * server/server: esol-server assembled: reads the certificate files,
  * opens the ledger, sets up fault injection and capture, starts the

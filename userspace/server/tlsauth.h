@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * server/tlsauth: client-certificate authentication of a device on an
  * established GnuTLS session: the peer's chain must verify against the

@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * server/tlsfront: the TLS side of esol-server, done with GnuTLS here
  * rather than inside libmicrohttpd so that devices can resume sessions

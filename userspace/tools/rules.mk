@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
 # tools: printeng-stat, the field technician's view of a print engine.
 PRINTENG_STAT_OBJS := $(B)/userspace/tools/printeng-stat.o \
 		      $(B)/userspace/tools/statfmt.o

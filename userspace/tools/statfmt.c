@@ -1,4 +1,5 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
+// SPDX-FileCopyrightText: 2026 The esol authors
 /* statfmt: text and JSON forms of snapshots and events; see statfmt.h. */
 #include <inttypes.h>
 #include <stdarg.h>

@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: MIT */
+/* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * statfmt: how printeng-stat shows snapshots and events: as text for a
  * person, as JSON (jansson) for a script, and as the list of what changed
