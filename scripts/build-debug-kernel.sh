@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # SPDX-FileCopyrightText: 2026 The esol authors
 # Build the debug kernel (KUnit, KASAN, lockdep, kmemleak...) from Debian's
-# linux-source-6.1: tinyconfig + ../shared/kernel/debug.config +
+# linux-source-6.1: tinyconfig + scripts/kernel/debug.config +
 # scripts/kernel/esol-debug.config.  The built tree (bzImage, Module.symvers,
 # kunit.ko) is usable as KDIR for out-of-tree modules.
 #
@@ -17,7 +17,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${ESOL_CACHE:-$HOME/.cache/esol}
 src_tar=/usr/src/linux-source-6.1.tar.xz
-debug_config=${ESOL_DEBUG_CONFIG:-$top/../shared/kernel/debug.config}
+debug_config=${ESOL_DEBUG_CONFIG:-$top/scripts/kernel/debug.config}
 esol_config=$top/scripts/kernel/esol-debug.config
 jobs=$(nproc)
 
