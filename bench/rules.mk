@@ -5,7 +5,7 @@ BENCH_GUEST := $(B)/guest/bench_snapshot
 
 $(B)/guest/bench_snapshot: bench/snapshot.c include/uapi/linux/printeng.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static -o $@ bench/snapshot.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ bench/snapshot.c
 
 .PHONY: bench bench-kmod
 bench-kmod: kmod

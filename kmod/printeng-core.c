@@ -1011,3 +1011,4 @@ module_exit(printeng_exit);
 MODULE_DESCRIPTION("Print-engine billing meters and supplies class");
 MODULE_AUTHOR("esol developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(PRINTENG_VERSION);

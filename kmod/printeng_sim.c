@@ -888,4 +888,5 @@ module_exit(sim_exit);
 MODULE_DESCRIPTION("Simulated print engine for printeng");
 MODULE_AUTHOR("esol developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(PRINTENG_VERSION);
 MODULE_IMPORT_NS(PRINTENG_NS);

@@ -23,20 +23,20 @@ CFLAGS_tests_kmod_test_genl += $(KT_NL_CFLAGS)
 
 $(KT_BINS64): $(B)/guest/%: $(B)/tests/kmod/%.o $(B)/tests/kmod/kt.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static -o $@ $^ $(LDFLAGS) \
+	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $^ $(LDFLAGS) \
 		$(if $(filter test_genl,$*),$(KT_NL_LIBS)) -lpthread
 
 # The i386 program, embedded into test_compat32 (see test_compat32.c).
 $(B)/tests/kmod/compat32.i386: tests/kmod/compat32.c tests/kmod/kt.c tests/kmod/kt.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -m32 -static -o $@ tests/kmod/compat32.c tests/kmod/kt.c || \
+	$(CC) $(CPPFLAGS) $(CFLAGS) -m32 -static -o $@ tests/kmod/compat32.c tests/kmod/kt.c || \
 	{ echo "tests/kmod: no 32-bit toolchain (gcc-multilib): test_compat32 will skip"; \
 	  rm -f $@; touch $@; }
 
 $(B)/guest/test_compat32: tests/kmod/test_compat32.c tests/kmod/kt.c tests/kmod/kt.h \
 		$(B)/tests/kmod/compat32.i386
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static -o $@ tests/kmod/test_compat32.c tests/kmod/kt.c \
+	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ tests/kmod/test_compat32.c tests/kmod/kt.c \
 		$(if $(shell test -s $(B)/tests/kmod/compat32.i386 && echo y),\
 		-DKT_C32_PATH='"$(B)/tests/kmod/compat32.i386"')
 

@@ -18,12 +18,10 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "common/version.h"
 #include "agent/agent.h"
 #include "common/log.h"
 
-#ifndef ESOL_VERSION
-#define ESOL_VERSION "0.1"
-#endif
 
 static void usage(FILE *f)
 {
@@ -147,7 +145,7 @@ int main(int argc, char **argv)
 			o.verbose = true;
 			break;
 		case 'V':
-			printf("esold %s\n", ESOL_VERSION);
+			esol_print_version("esold");
 			return 0;
 		case 'h':
 			usage(stdout);

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/version.h"
 #include "ctl/ctlproto.h"
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
@@ -354,6 +355,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .timeout_ms = 10000 };
@@ -366,7 +368,7 @@ int main(int argc, char **argv)
 	o.socket = getenv("ESOL_CTL_SOCKET");
 	if (!o.socket || !*o.socket)
 		o.socket = CTL_DEFAULT_SOCKET;
-	while ((c = getopt_long(argc, argv, "+s:jt:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+s:jt:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			o.socket = optarg;
@@ -387,6 +389,9 @@ int main(int argc, char **argv)
 		}
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			esol_print_version("esolctl");
 			return 0;
 		default:
 			usage(stderr);

@@ -2,10 +2,14 @@
 # SPDX-FileCopyrightText: 2026 The esol authors
 # lib: libprinteng, the only userspace code that knows the printeng kernel
 # ABI (chrdev, sysfs, generic netlink).  $(B)/libprinteng.a for programs
-# of this tree, $(B)/libprinteng.so.0 (public symbols only) for others.
+# of this tree; for others the shared library, real name
+# libprinteng.so.0.MINOR.PATCH (from VERSION), soname libprinteng.so.0,
+# exporting exactly the list in libprinteng.map.
 # Link with: $(LIBPRINTENG) $(LIBPRINTENG_LDLIBS)
 LIBPRINTENG := $(B)/libprinteng.a
-LIBPRINTENG_SO := $(B)/libprinteng.so.0
+LIBPRINTENG_SONAME := libprinteng.so.0
+LIBPRINTENG_REALNAME := libprinteng.so.0.$(word 2,$(subst ., ,$(ESOL_VERSION))).$(word 3,$(subst ., ,$(ESOL_VERSION)))
+LIBPRINTENG_SO := $(B)/$(LIBPRINTENG_REALNAME)
 LIBPRINTENG_OBJS := $(addprefix $(B)/userspace/lib/,names.o ctx.o valid.o \
 		    sysfs.o device.o genl_decode.o genl.o)
 LIBPRINTENG_NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0)
@@ -22,7 +26,7 @@ $(LIBPRINTENG): $(LIBPRINTENG_OBJS)
 
 $(LIBPRINTENG_SO): $(LIBPRINTENG_OBJS) userspace/lib/libprinteng.map
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -shared -Wl,-soname,libprinteng.so.0 \
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(LIBPRINTENG_SONAME) \
 		-Wl,--version-script=userspace/lib/libprinteng.map \
 		-o $@ $(LIBPRINTENG_OBJS) $(LIBPRINTENG_LDLIBS)
 
@@ -51,7 +55,7 @@ UNIT_TESTS += $(B)/tests/unit/test_libprinteng $(B)/tests/unit/test_libprinteng_
 $(B)/guest/test_libprinteng: $(B)/tests/vm/test_libprinteng.o \
 		$(B)/tests/kmod/kt.o $(LIBPRINTENG_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -static -o $@ $^ $(LDFLAGS) \
+	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $^ $(LDFLAGS) \
 		$(LIBPRINTENG_STATIC_LDLIBS) -lpthread
 
 GUEST_BINS += $(B)/guest/test_libprinteng

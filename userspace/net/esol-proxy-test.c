@@ -22,6 +22,7 @@
 
 #include <curl/curl.h>
 
+#include "common/version.h"
 #include "common/log.h"
 #include "net/netsync.h"
 
@@ -146,6 +147,7 @@ int main(int argc, char **argv)
 		{ "connect-to", required_argument, NULL, O_CONNECT_TO },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct net_config cfg = { 0 };
@@ -163,7 +165,7 @@ int main(int argc, char **argv)
 	cfg.proxy.mode = NET_PROXY_MODE_AUTO;
 	cfg.total_timeout_ms = 30000;
 	cfg.user_agent = "esol-proxy-test";
-	while ((opt = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "vhV", lo, NULL)) != -1) {
 		switch (opt) {
 		case O_PAC:
 			free(pac_text);
@@ -216,6 +218,7 @@ int main(int argc, char **argv)
 		case O_CONNECT_TO:	connect_to[0] = optarg; cfg.connect_to = connect_to; break;
 		case 'v':	log_set_level(LOG_DEBUG); break;
 		case 'h':	usage(stdout); return 0;
+		case 'V':	esol_print_version("esol-proxy-test"); return 0;
 		default:	usage(stderr); return 2;
 		}
 	}

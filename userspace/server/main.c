@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/version.h"
 #include "common/log.h"
 #include "proto/proto.h"
 #include "server/allowlist.h"
@@ -26,7 +27,6 @@
 #include "server/ledger.h"
 #include "server/server.h"
 
-#define VERSION "0.1.0"
 #define DEFAULT_LISTEN "127.0.0.1:8443"
 #define DEFAULT_INTERVAL 86400
 
@@ -228,7 +228,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case O_JSON: a->json = true; break;
 		case O_ALLOWLIST: a->allowlist = optarg; break;
 		case O_HELP: usage(stdout); return 1;
-		case O_VERSION: printf("esol-server " VERSION "\n"); return 1;
+		case O_VERSION: esol_print_version("esol-server"); return 1;
 		default: usage(stderr); return 2;
 		}
 	}

@@ -28,6 +28,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "common/version.h"
 #include "lib/libprinteng.h"
 #include "tools/statfmt.h"
 
@@ -102,12 +103,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "watch", no_argument, NULL, 'w' },
 		{ "source", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "r:jws:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:jws:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			o->root = optarg;
@@ -127,6 +129,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'h':
 			usage(stdout);
+			exit(0);
+		case 'V':
+			esol_print_version(PROG);
 			exit(0);
 		default:
 			usage(stderr);
