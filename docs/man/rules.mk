@@ -2,8 +2,11 @@
 # SPDX-FileCopyrightText: 2026 The esol authors
 # man: the manual pages.  Each docs/man/NAME.SECTION.scd (scdoc source)
 # becomes $(B)/man/NAME.SECTION (roff), with @ESOL_VERSION@ replaced by
-# $(ESOL_VERSION).  The page's date is that of the last commit that
-# changed its source (reproducible), or today outside a git checkout.
+# $(ESOL_VERSION), and hyphenation turned off after .TH (which turns it
+# back on): a key like schedule.poll_time must never be split at a line
+# end, since administrators copy it from the page.  The page's date is
+# that of the last commit that changed its source (reproducible), or
+# today outside a git checkout.
 #
 #   make man        build every page
 #   make check-man  render each with man -l (any warning fails), check
@@ -33,12 +36,13 @@ $(MAN_VERSION_STAMP): man-force
 	@mkdir -p $(dir $@)
 	@echo '$(ESOL_VERSION)' | cmp -s - $@ || echo '$(ESOL_VERSION)' > $@
 
-$(B)/man/%: docs/man/%.scd $(MAN_VERSION_STAMP)
+$(B)/man/%: docs/man/%.scd $(MAN_VERSION_STAMP) docs/man/rules.mk
 	@mkdir -p $(dir $@)
 	epoch=$$(git log -1 --format=%ct -- $< 2>/dev/null); \
-	sed 's|@ESOL_VERSION@|$(ESOL_VERSION)|g' $< | \
-		$${epoch:+env SOURCE_DATE_EPOCH=$$epoch} $(SCDOC) > $@.tmp && \
-		mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
+	sed 's|@ESOL_VERSION@|$(ESOL_VERSION)|g' $< > $@.scd && \
+	$${epoch:+env SOURCE_DATE_EPOCH=$$epoch} $(SCDOC) < $@.scd > $@.roff && \
+	sed '/^\.TH /a .nh' $@.roff > $@.tmp && mv $@.tmp $@; \
+	r=$$?; rm -f $@.scd $@.roff $@.tmp; exit $$r
 
 check-man: $(MAN_PAGES) $(MAN_CHECK_BINS)
 	docs/man/check-man.sh $(B)/man $(B)/bin
