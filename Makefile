@@ -80,6 +80,7 @@ $(B)/%.o: %.c VERSION
 -include $(sort $(wildcard userspace/*/rules.mk))
 -include $(sort $(wildcard tests/*/rules.mk))
 -include $(sort $(wildcard bench/rules.mk))
+-include docs/man/rules.mk
 
 userspace: $(LIBS) $(BINS)
 

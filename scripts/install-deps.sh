@@ -16,6 +16,7 @@ check
 libinih-dev libjansson-dev duktape-dev zlib1g-dev tzdata
 libmicrohttpd-dev libsqlite3-dev sqlite3
 libsystemd-dev
+scdoc man-db
 tinyproxy faketime strace jq
 collectd-core libyajl2
 clang-14 libclang-rt-14-dev

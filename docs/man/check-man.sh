@@ -1,0 +1,155 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
+# check-man: the built man pages render without a warning and say what
+# the code does.  For each page:
+#   - man -l renders it with every groff warning on, and prints nothing on
+#     stderr; lexgrog (man-db) finds its NAME line (whatis/apropos);
+#     the version was substituted;
+#   - everything the code offers is in it, in bold (*--json* in scdoc):
+#     each option and environment variable of the program's --help
+#     (esold, esolctl, printeng-stat, esol-server), each esolctl and
+#     esol-server command, each [section] and key of core/config.c
+#     (esold.conf), each function and constant of libprinteng.h.
+# So a page cannot silently go stale when the code grows.  One check per
+# page render and per item; build/results/man gets "passed failed"; the
+# last line is "man: N passed, N failed".
+#
+# Usage: docs/man/check-man.sh MANDIR BINDIR   (run from the top directory)
+set -u
+mandir=${1:?usage: check-man.sh MANDIR BINDIR}
+bindir=${2:?usage: check-man.sh MANDIR BINDIR}
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# The page's roff with font escapes made visible as <B> <I> <R>, so that
+# "documented in bold" is a plain regular expression.
+flat() {
+	sed -e 's/\\fB/<B>/g' -e 's/\\fI/<I>/g' -e 's/\\f[RP]/<R>/g' \
+	    -e 's/\\-/-/g' -e 's/\\(aq/'"'"'/g' "$1"
+}
+
+# render PAGE: no warning from man/groff, a NAME line, a version.
+render() {
+	page=$1
+	err=$(LC_ALL=C.UTF-8 MANWIDTH=80 MANROFFOPT=-ww \
+	      man --warnings -E UTF-8 -l "$page" 2>&1 >/dev/null)
+	if [ -n "$err" ]; then
+		bad "$page: man -l warns:"
+		printf '%s\n' "$err" | sed 's/^/    /'
+	else
+		ok
+	fi
+	if lexgrog "$page" >/dev/null 2>&1; then ok; else bad "$page: lexgrog finds no NAME line"; fi
+	if grep -q '@ESOL_VERSION@' "$page"; then
+		bad "$page: @ESOL_VERSION@ not substituted"
+	else
+		ok
+	fi
+}
+
+# need PAGE WHAT ITEM...: each ITEM appears in bold in PAGE.
+need() {
+	page=$1
+	what=$2
+	shift 2
+	flat "$page" > "$tmp/flat"
+	for item in "$@"; do
+		if grep -qE "<B>$item(<|[^A-Za-z0-9_-]|\$)" "$tmp/flat"; then
+			ok
+		else
+			bad "$(basename "$page"): $what '$item' is not documented (in bold)"
+		fi
+	done
+}
+
+# Options (-x, --long) and $VARIABLES of a help text on stdin.
+help_options() {
+	grep -oE '(^|[][ ,(|])--?[A-Za-z][A-Za-z0-9-]*' | sed -E 's/^[][ ,(|]//' | sort -u
+}
+help_env() {
+	grep -oE '\$[A-Z][A-Z0-9_]+' | tr -d '$' | sort -u
+}
+
+# check_program PAGE BINARY: --help's options and variables are in PAGE.
+check_program() {
+	page=$1
+	bin=$2
+	if ! "$bin" --help > "$tmp/help" 2>&1; then
+		bad "$bin --help failed"
+		return
+	fi
+	if [ ! -s "$tmp/help" ]; then
+		bad "$bin --help printed nothing"
+		return
+	fi
+	# shellcheck disable=SC2046
+	need "$page" "option of '$(basename "$bin") --help'" $(help_options < "$tmp/help")
+	# shellcheck disable=SC2046
+	need "$page" "variable of '$(basename "$bin") --help'" $(help_env < "$tmp/help")
+}
+
+for page in "$mandir"/*.[0-9]; do
+	[ -e "$page" ] || { bad "no pages in $mandir"; break; }
+	render "$page"
+done
+
+for name in esold.8 esolctl.1 printeng-stat.1 esol-server.8 esold.conf.5 libprinteng.3; do
+	[ -f "$mandir/$name" ] && ok || bad "$mandir/$name is missing"
+done
+
+check_program "$mandir/esold.8" "$bindir/esold"
+check_program "$mandir/esolctl.1" "$bindir/esolctl"
+check_program "$mandir/printeng-stat.1" "$bindir/printeng-stat"
+check_program "$mandir/esol-server.8" "$bindir/esol-server"
+
+# esolctl's commands: the first words of each line of the "commands:"
+# block ("enable | disable" is two; "spool list" keeps both words).
+"$bindir/esolctl" --help 2>&1 |
+	sed -n '/^commands:/,/^$/p' | grep -E '^  [a-z]' |
+	sed -E 's/^  //; s/  .*//; s/ [A-Z[].*//' | tr '|' '\n' |
+	sed -E 's/^ +//; s/ +$//' | grep . | tr ' ' '~' > "$tmp/cmds"
+# shellcheck disable=SC2046
+need "$mandir/esolctl.1" "esolctl command" $(tr '~' ' ' < "$tmp/cmds" | sed 's/ /[ ]/g')
+
+# esol-server's commands: the words after "esol-server" in its usage lines.
+# shellcheck disable=SC2046
+need "$mandir/esol-server.8" "esol-server command" \
+	$("$bindir/esol-server" --help 2>&1 | grep -oE '^ *(usage:)? *esol-server +\[?[a-z][a-z|-]*' |
+	  sed -E 's/.*esol-server +\[?//' | tr '|' '\n' | sort -u)
+
+# esold.conf(5): every section and key of the code's table.
+keys=$(grep -oE '^[[:space:]]*\{ "[a-z]+", "[a-z_]+",' userspace/core/config.c |
+       sed -E 's/.*\{ "([a-z]+)", "([a-z_]+)",/\1.\2/')
+if [ -z "$keys" ]; then
+	bad "no keys found in userspace/core/config.c"
+else
+	# shellcheck disable=SC2046
+	need "$mandir/esold.conf.5" "section" $(printf '%s\n' $keys | sed 's/\..*//' | sort -u | sed 's/.*/\\[&\\]/')
+	# shellcheck disable=SC2046
+	need "$mandir/esold.conf.5" "key" $(printf '%s\n' $keys | sed 's/.*\.//' | sort -u)
+fi
+
+# libprinteng(3): every function, macro and enum constant of the header.
+hdr=userspace/lib/libprinteng.h
+funcs=$(grep -oE '\bprinteng_[a-z0-9_]+\(' "$hdr" | tr -d '(' | sort -u)
+consts=$(grep -oE '^[[:space:]]*(#define[[:space:]]+)?PRINTENG_[A-Z0-9_]+' "$hdr" |
+	 sed -E 's/.*(PRINTENG_)/\1/' | sort -u)
+if [ -z "$funcs" ]; then
+	bad "no functions found in $hdr"
+else
+	# shellcheck disable=SC2086
+	need "$mandir/libprinteng.3" "function" $funcs
+	# shellcheck disable=SC2086
+	need "$mandir/libprinteng.3" "constant" $consts
+fi
+
+mkdir -p build/results
+echo "$passed $failed" > build/results/man
+echo "man: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
