@@ -11,11 +11,18 @@
 #   DIR/release      its `uname -r` (e.g. 6.1.0-56-amd64)
 #   DIR/net/*.ko     NIC driver (e1000) and its dependencies
 #   DIR/net/order    the .ko names in load order
+#   DIR/blk/*.ko     virtio-blk and ext4 (and their dependencies), for the
+#   DIR/blk/order    device image's root filesystem on a virtio disk
 set -eu
 
 cache=${ESOL_CACHE:-$HOME/.cache/esol}
 # Drivers the guest loads for QEMU's -nic user,model=e1000.
 NET_MODULES="e1000"
+# Drivers the device image's initramfs loads to mount its ext4 root on
+# virtio-blk (crc32c: ext4's metadata checksums ask the crypto API for it).
+BLK_MODULES="virtio_pci virtio_blk ext4 crc32c_generic"
+# Bump when the lists above change: a new cache directory.
+LAYOUT=2
 
 log() { echo "fetch-kernel: $*" >&2; }
 
@@ -23,7 +30,7 @@ abi=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
 	sed -n 's/.*linux-headers-\([0-9][^ ,]*-amd64\).*/\1/p')
 [ -n "$abi" ] || { log "linux-headers-amd64 is not installed (run scripts/install-deps.sh)"; exit 1; }
 ver=$(dpkg-query -W -f='${Version}' "linux-headers-$abi")
-dir=$cache/debian/$abi-$ver
+dir=$cache/debian/$abi-$ver-l$LAYOUT
 
 if [ -f "$dir/.done" ]; then
 	echo "$dir"
@@ -50,40 +57,49 @@ log "downloading $pkg=$ver"
 deb=$(ls "$tmp"/*.deb)
 mkdir "$tmp/x"
 dpkg-deb --fsys-tarfile "$deb" |
-	tar -x -C "$tmp/x" --wildcards "./boot/vmlinuz-*" "./lib/modules/*/kernel/drivers/*" "./lib/modules/*/kernel/net/*"
+	tar -x -C "$tmp/x" --wildcards "./boot/vmlinuz-*" "./lib/modules/*/kernel/drivers/*" \
+		"./lib/modules/*/kernel/net/*" "./lib/modules/*/kernel/fs/*" \
+		"./lib/modules/*/kernel/lib/*" "./lib/modules/*/kernel/crypto/*"
 release=$(ls "$tmp/x/lib/modules")
 [ -f "$tmp/x/boot/vmlinuz-$release" ] || { log "no vmlinuz-$release in $deb"; exit 1; }
 
-mkdir -p "$tmp/out/net"
+mkdir -p "$tmp/out/net" "$tmp/out/blk"
 cp "$tmp/x/boot/vmlinuz-$release" "$tmp/out/vmlinuz"
 echo "$release" > "$tmp/out/release"
 
 # Resolve dependencies with modinfo (the .deb has no modules.dep): deps
 # first, then the module.
 mdir=$tmp/x/lib/modules/$release
-: > "$tmp/out/net/order"
 find_ko() { # NAME -> path of NAME.ko (names treat - and _ alike)
 	pat=$(echo "$1" | sed 's/[-_]/[-_]/g')
 	find "$mdir/kernel" -regex ".*/$pat\.ko\(\.xz\|\.zst\)?" | head -n 1
 }
-add_module() { # NAME
-	p=$(find_ko "$1")
-	[ -n "$p" ] || { log "module $1 not in $pkg"; exit 1; }
+# (POSIX sh has no local variables: the recursion may change p and name,
+# so they are looked up again after it.)
+add_module() { # SUBDIR NAME
+	p=$(find_ko "$2")
+	[ -n "$p" ] || { log "module $2 not in $pkg"; exit 1; }
+	for d in $(modinfo -F depends "$p" | tr ',' ' '); do
+		add_module "$1" "$d"
+	done
+	p=$(find_ko "$2")
 	name=$(basename "$p")
 	name=${name%.xz}; name=${name%.zst}
-	grep -qx "$name" "$tmp/out/net/order" && return 0
-	for d in $(modinfo -F depends "$p" | tr ',' ' '); do
-		add_module "$d"
-	done
+	grep -qx "$name" "$tmp/out/$1/order" && return 0
 	case "$p" in
-	*.ko.xz) xz -dc "$p" > "$tmp/out/net/$name" ;;
-	*.ko.zst) zstd -q -dc "$p" > "$tmp/out/net/$name" ;;
-	*) cp "$p" "$tmp/out/net/$name" ;;
+	*.ko.xz) xz -dc "$p" > "$tmp/out/$1/$name" ;;
+	*.ko.zst) zstd -q -dc "$p" > "$tmp/out/$1/$name" ;;
+	*) cp "$p" "$tmp/out/$1/$name" ;;
 	esac
-	echo "$name" >> "$tmp/out/net/order"
+	echo "$name" >> "$tmp/out/$1/order"
 }
+: > "$tmp/out/net/order"
 for m in $NET_MODULES; do
-	add_module "$m"
+	add_module net "$m"
+done
+: > "$tmp/out/blk/order"
+for m in $BLK_MODULES; do
+	add_module blk "$m"
 done
 
 touch "$tmp/out/.done"
