@@ -53,14 +53,15 @@ render() {
 	fi
 }
 
-# need PAGE WHAT ITEM...: each ITEM appears in bold in PAGE.
+# need PAGE WHAT ITEM...: each ITEM (a regular expression) appears in
+# bold in PAGE, or is the title of a section (.SH) or subsection (.SS).
 need() {
 	page=$1
 	what=$2
 	shift 2
 	flat "$page" > "$tmp/flat"
 	for item in "$@"; do
-		if grep -qE "<B>$item(<|[^A-Za-z0-9_-]|\$)" "$tmp/flat"; then
+		if grep -qE "<B>$item(<|[^A-Za-z0-9_-]|\$)|^\.S[HS] \"?$item\"?\$" "$tmp/flat"; then
 			ok
 		else
 			bad "$(basename "$page"): $what '$item' is not documented (in bold)"
