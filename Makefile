@@ -9,7 +9,9 @@
 #   make check-e2e  esold against esol-server over real HTTPS
 #   make check-install  make install, packagers' flags, exports, DKMS, reuse
 #   make install    (install-device, install-dev, install-server; see below)
-#   make demo       the whole exchange, in the VM
+#   make demo       the whole exchange: the device image in QEMU, esold on
+#                   the real module, esol-server on this host
+#   make demo-host  the earlier demo (module in QEMU, exchange on the host)
 #   make bench      benchmarks (print figures)
 #   make clean
 #
@@ -68,7 +70,7 @@ UNIT_TESTS :=
 E2E_TESTS :=
 GUEST_BINS :=
 
-.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install demo \
+.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install demo demo-host \
 	bench fuzz clean unit-build guest-build
 all: kmod userspace
 
@@ -115,10 +117,17 @@ clean:
 	rm -rf build
 	$(MAKE) -C kmod KDIR=$(KDIR) clean || true
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
 
+# The main job: the device image in QEMU, esold on the real module, the
+# server on this host, the ledger matching the meters.
 demo: all
 	scripts/demo.sh
+
+# The earlier demo: the module in QEMU, then the exchange on the host
+# against a tree shaped like sysfs.
+demo-host: all
+	scripts/demo-host.sh
 
 # ---------------------------------------------------------------------------
 # Installation, split by who ships what:

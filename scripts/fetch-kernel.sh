@@ -13,6 +13,7 @@
 #   DIR/net/order    the .ko names in load order
 #   DIR/blk/*.ko     virtio-blk and ext4 (and their dependencies), for the
 #   DIR/blk/order    device image's root filesystem on a virtio disk
+#   DIR/modules/     modules.builtin{,.modinfo} (for depmod of an image)
 set -eu
 
 cache=${ESOL_CACHE:-$HOME/.cache/esol}
@@ -22,7 +23,7 @@ NET_MODULES="e1000"
 # virtio-blk (crc32c: ext4's metadata checksums ask the crypto API for it).
 BLK_MODULES="virtio_pci virtio_blk ext4 crc32c_generic"
 # Bump when the lists above change: a new cache directory.
-LAYOUT=2
+LAYOUT=3
 
 log() { echo "fetch-kernel: $*" >&2; }
 
@@ -59,13 +60,17 @@ mkdir "$tmp/x"
 dpkg-deb --fsys-tarfile "$deb" |
 	tar -x -C "$tmp/x" --wildcards "./boot/vmlinuz-*" "./lib/modules/*/kernel/drivers/*" \
 		"./lib/modules/*/kernel/net/*" "./lib/modules/*/kernel/fs/*" \
-		"./lib/modules/*/kernel/lib/*" "./lib/modules/*/kernel/crypto/*"
+		"./lib/modules/*/kernel/lib/*" "./lib/modules/*/kernel/crypto/*" \
+		"./lib/modules/*/modules.builtin*"
 release=$(ls "$tmp/x/lib/modules")
 [ -f "$tmp/x/boot/vmlinuz-$release" ] || { log "no vmlinuz-$release in $deb"; exit 1; }
 
 mkdir -p "$tmp/out/net" "$tmp/out/blk"
 cp "$tmp/x/boot/vmlinuz-$release" "$tmp/out/vmlinuz"
 echo "$release" > "$tmp/out/release"
+# What is built in (depmod -b of an image wants it).
+mkdir -p "$tmp/out/modules"
+cp "$tmp/x/lib/modules/$release"/modules.builtin* "$tmp/out/modules/"
 
 # Resolve dependencies with modinfo (the .deb has no modules.dep): deps
 # first, then the module.

@@ -117,6 +117,7 @@ mkdir -p usr/share/zoneinfo
 	[ "$sim" = 1 ] && echo printeng_sim
 } > etc/modules
 mkdir -p "lib/modules/$release/kernel/net"
+cp "$kdir"/modules/modules.builtin* "lib/modules/$release/"
 cp "$kdir"/net/*.ko "lib/modules/$release/kernel/net/"
 [ "$sim" = 1 ] && cp "$top/kmod/printeng_sim.ko" "lib/modules/$release/updates/"
 depmod -b "$stage" "$release"

@@ -18,6 +18,12 @@
 #   --log FILE        console log (default build/vm/<kernel>.log)
 #   --result FILE     write "PASSED FAILED" there
 #   --mem MB          guest memory (default 512)
+#   --disk FILE       a raw disk image as a virtio-blk disk (/dev/vda);
+#                     repeatable (/dev/vdb, ...).  Writes go through the
+#                     host's page cache (cache=writeback): a guest's fsync
+#                     reaches the image file, an unflushed write may not
+#   --hostfwd SPEC    QEMU user-net port forwarding, e.g.
+#                     tcp:127.0.0.1:8080-:80 (with --net user; repeatable)
 #   --quiet           do not copy the console to stdout
 #   --shell           interactive: the guest runs its tests, then gives a
 #                     shell on the console instead of powering off (quit
@@ -41,6 +47,8 @@ mem=512
 quiet=0
 shell=0
 stall=
+disks=
+hostfwd=
 die() { echo "vm-run: $*" >&2; exit 4; }
 
 while [ $# -gt 0 ]; do
@@ -54,6 +62,9 @@ while [ $# -gt 0 ]; do
 	--log) log=$2; shift 2 ;;
 	--result) result=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
+	--disk) [ -f "$2" ] || die "no disk image $2"
+		disks="$disks -drive file=$2,format=raw,if=virtio,cache=writeback"; shift 2 ;;
+	--hostfwd) hostfwd="$hostfwd,hostfwd=$2"; shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--shell) shell=1; shift ;;
 	*) die "unknown argument $1 (see the head of $0)" ;;
@@ -89,7 +100,7 @@ esac
 case "$net" in
 none) netargs="-nic none" ;;
 user)	# romfile= : no iPXE option ROM (it delays the boot)
-	netargs="-netdev user,id=net0 -device $nic,netdev=net0,romfile="
+	netargs="-netdev user,id=net0$hostfwd -device $nic,netdev=net0,romfile="
 	append="$append esol.net=user" ;;
 *) die "--net: none or user" ;;
 esac
@@ -98,7 +109,7 @@ esac
 mkdir -p "$(dirname "$log")"
 
 qemu_args() {
-	echo "-accel tcg -m $mem -smp 2 $netargs -nographic -no-reboot"
+	echo "-accel tcg -m $mem -smp 2 $netargs$disks -nographic -no-reboot"
 }
 if [ "$shell" = 1 ]; then
 	# shellcheck disable=SC2046
