@@ -10,15 +10,22 @@
 #     each option and environment variable of the program's --help
 #     (esold, esolctl, printeng-stat, esol-server), each esolctl and
 #     esol-server command, each [section] and key of core/config.c
-#     (esold.conf), each function and constant of libprinteng.h.
+#     (esold.conf), each function and constant of libprinteng.h;
+#   - the C in libprinteng(3) is right: the SYNOPSIS prototypes compile
+#     with the header (a prototype that no longer matches is an error),
+#     and each program of EXAMPLES compiles (-Wall -Wextra -Werror) and
+#     links against the library.
 # So a page cannot silently go stale when the code grows.  One check per
 # page render and per item; build/results/man gets "passed failed"; the
 # last line is "man: N passed, N failed".
 #
-# Usage: docs/man/check-man.sh MANDIR BINDIR   (run from the top directory)
+# Usage: docs/man/check-man.sh MANDIR BINDIR LIBPRINTENG_A
+# (run from the top directory; CC and PKG_CONFIG as make has them)
 set -u
-mandir=${1:?usage: check-man.sh MANDIR BINDIR}
-bindir=${2:?usage: check-man.sh MANDIR BINDIR}
+usage="usage: check-man.sh MANDIR BINDIR LIBPRINTENG_A"
+mandir=${1:?$usage}
+bindir=${2:?$usage}
+libpe=${3:?$usage}
 passed=0
 failed=0
 tmp=$(mktemp -d)
@@ -114,9 +121,9 @@ check_program "$mandir/esol-server.8" "$bindir/esol-server"
 "$bindir/esolctl" --help 2>&1 |
 	sed -n '/^commands:/,/^$/p' | grep -E '^  [a-z]' |
 	sed -E 's/^  //; s/  .*//; s/ [A-Z[].*//' | tr '|' '\n' |
-	sed -E 's/^ +//; s/ +$//' | grep . | tr ' ' '~' > "$tmp/cmds"
+	sed -E 's/^ +//; s/ +$//' | grep . | sed 's/ /[[:blank:]]/g' > "$tmp/cmds"
 # shellcheck disable=SC2046
-need "$mandir/esolctl.1" "esolctl command" $(tr '~' ' ' < "$tmp/cmds" | sed 's/ /[ ]/g')
+need "$mandir/esolctl.1" "esolctl command" $(cat "$tmp/cmds")
 
 # esol-server's commands: the words after "esol-server" in its usage lines.
 # shellcheck disable=SC2046
@@ -149,6 +156,38 @@ else
 	# shellcheck disable=SC2086
 	need "$mandir/libprinteng.3" "constant" $consts
 fi
+
+# libprinteng(3): the C blocks of the rendered page (each from a line
+# "#include" to the next line indented less) compile; those with a main()
+# also link.
+LC_ALL=C.UTF-8 MANWIDTH=200 man -E UTF-8 -l "$mandir/libprinteng.3" 2>/dev/null |
+	col -bx | awk -v dir="$tmp" '
+	!inblk && /^ +#include/ {
+		inblk = 1; n++; ind = match($0, /[^ ]/) - 1
+		file = dir "/example" n ".c"
+	}
+	inblk && NF && match($0, /[^ ]/) - 1 < ind { inblk = 0; close(file) }
+	inblk { print substr($0, ind + 1) > file }'
+nlibs=$(${PKG_CONFIG:-pkg-config} --libs libnl-genl-3.0)
+examples=0
+for c in "$tmp"/example*.c; do
+	[ -e "$c" ] || break
+	if grep -q 'main(' "$c"; then
+		examples=$((examples + 1))
+		link="-o ${c%.c} $c $libpe $nlibs"
+	else
+		link="-c -o ${c%.c}.o $c"
+	fi
+	# shellcheck disable=SC2086
+	if ${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -Iuserspace/lib -Iinclude/uapi \
+		$link > "$tmp/cc.log" 2>&1; then
+		ok
+	else
+		bad "libprinteng.3: example $(basename "$c") does not build:"
+		sed 's/^/    /' "$tmp/cc.log"
+	fi
+done
+[ "$examples" -gt 0 ] && ok || bad "libprinteng.3: no C example found"
 
 mkdir -p build/results
 echo "$passed $failed" > build/results/man

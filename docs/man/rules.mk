@@ -44,5 +44,6 @@ $(B)/man/%: docs/man/%.scd $(MAN_VERSION_STAMP) docs/man/rules.mk
 	sed '/^\.TH /a .nh' $@.roff > $@.tmp && mv $@.tmp $@; \
 	r=$$?; rm -f $@.scd $@.roff $@.tmp; exit $$r
 
-check-man: $(MAN_PAGES) $(MAN_CHECK_BINS)
-	docs/man/check-man.sh $(B)/man $(B)/bin
+check-man: $(MAN_PAGES) $(MAN_CHECK_BINS) $(B)/libprinteng.a
+	CC='$(CC)' PKG_CONFIG='$(PKG_CONFIG)' \
+		docs/man/check-man.sh $(B)/man $(B)/bin $(B)/libprinteng.a
