@@ -11,6 +11,9 @@
 #     (esold, esolctl, printeng-stat, esol-server), each esolctl and
 #     esol-server command, each [section] and key of core/config.c
 #     (esold.conf), each function and constant of libprinteng.h;
+#   - every name of libprinteng's tables (meters, supply types, units,
+#     states, special levels), asked of the library itself, is in
+#     libprinteng(3) and printeng-stat(1);
 #   - the C in libprinteng(3) is right: the SYNOPSIS prototypes compile
 #     with the header (a prototype that no longer matches is an error),
 #     and each program of EXAMPLES compiles (-Wall -Wextra -Werror) and
@@ -188,6 +191,47 @@ for c in "$tmp"/example*.c; do
 	fi
 done
 [ "$examples" -gt 0 ] && ok || bad "libprinteng.3: no C example found"
+
+# The library's name tables, asked of the library.
+cat > "$tmp/names.c" <<'EOF'
+#include <stdio.h>
+#include <libprinteng.h>
+int main(void)
+{
+	unsigned int i;
+	const char *n;
+
+	for (i = 0; i < PRINTENG_METERS_MAX; i++)
+		if ((n = printeng_meter_name(i)))
+			printf("meter %s\n", n);
+	for (i = 0; i < 256; i++) {
+		if ((n = printeng_supply_type_name(i)))
+			printf("type %s\n", n);
+		if ((n = printeng_supply_unit_name(i)))
+			printf("unit %s\n", n);
+		if ((n = printeng_supply_state_name(i)))
+			printf("state %s\n", n);
+	}
+	for (i = 1; i < 16; i++)
+		if ((n = printeng_level_special_name(-(int)i)))
+			printf("level %s\n", n);
+	return 0;
+}
+EOF
+# shellcheck disable=SC2086
+if ${CC:-cc} -std=gnu11 -Iuserspace/lib -Iinclude/uapi -o "$tmp/names" "$tmp/names.c" \
+	"$libpe" $nlibs > "$tmp/cc.log" 2>&1 && "$tmp/names" > "$tmp/names.txt" &&
+	[ -s "$tmp/names.txt" ]; then
+	ok
+	names() { sed -n "s/^$1 //p" "$tmp/names.txt"; }
+	# shellcheck disable=SC2046
+	need "$mandir/libprinteng.3" "name" $(cut -d' ' -f2 "$tmp/names.txt" | sort -u)
+	# shellcheck disable=SC2046
+	need "$mandir/printeng-stat.1" "name" $(names meter; names type; names unit; names state)
+else
+	bad "cannot list libprinteng's names:"
+	sed 's/^/    /' "$tmp/cc.log"
+fi
 
 mkdir -p build/results
 echo "$passed $failed" > build/results/man
