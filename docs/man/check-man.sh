@@ -11,6 +11,9 @@
 #     (esold, esolctl, printeng-stat, esol-server), each esolctl and
 #     esol-server command, each [section] and key of core/config.c
 #     (esold.conf), each function and constant of libprinteng.h;
+#   - esold.conf(5) gives each key's default as the code has it
+#     (config_defaults(), rendered by config_get()): "default *V*" in the
+#     key's entry, or "Optional" when the default is unset;
 #   - every name of libprinteng's tables (meters, supply types, units,
 #     states, special levels), asked of the library itself, is in
 #     libprinteng(3) and printeng-stat(1);
@@ -22,13 +25,16 @@
 # page render and per item; build/results/man gets "passed failed"; the
 # last line is "man: N passed, N failed".
 #
-# Usage: docs/man/check-man.sh MANDIR BINDIR LIBPRINTENG_A
-# (run from the top directory; CC and PKG_CONFIG as make has them)
+# Usage: docs/man/check-man.sh MANDIR BUILDDIR
+# (run from the top directory; CC, PKG_CONFIG and CORE_LDLIBS as make has
+# them).  Uses BUILDDIR/bin/*, BUILDDIR/libprinteng.a, BUILDDIR/libesolcore.a
+# and BUILDDIR/userspace/common/log.o.
 set -u
-usage="usage: check-man.sh MANDIR BINDIR LIBPRINTENG_A"
+usage="usage: check-man.sh MANDIR BUILDDIR"
 mandir=${1:?$usage}
-bindir=${2:?$usage}
-libpe=${3:?$usage}
+bdir=${2:?$usage}
+bindir=$bdir/bin
+libpe=$bdir/libprinteng.a
 passed=0
 failed=0
 tmp=$(mktemp -d)
@@ -144,6 +150,60 @@ else
 	need "$mandir/esold.conf.5" "section" $(printf '%s\n' $keys | sed 's/\..*//' | sort -u | sed 's/.*/\\[&\\]/')
 	# shellcheck disable=SC2046
 	need "$mandir/esold.conf.5" "key" $(printf '%s\n' $keys | sed 's/.*\.//' | sort -u)
+fi
+
+# esold.conf(5): each key's default, asked of core/config itself.
+cat > "$tmp/defaults.c" <<'EOF'
+#include <stdio.h>
+#include "core/config.h"
+int main(int argc, char **argv)
+{
+	struct esol_config c;
+	char v[512];
+	int i;
+
+	config_defaults(&c);
+	for (i = 1; i < argc; i++) {
+		if (config_get(&c, argv[i], v, sizeof(v)) < 0) {
+			fprintf(stderr, "%s: no such key\n", argv[i]);
+			return 1;
+		}
+		printf("%s %s\n", argv[i], v);
+	}
+	return 0;
+}
+EOF
+# shellcheck disable=SC2086
+if [ -n "$keys" ] && ${CC:-cc} -std=gnu11 -D_GNU_SOURCE -Iuserspace -Iinclude/uapi \
+	-o "$tmp/defaults" "$tmp/defaults.c" "$bdir/libesolcore.a" \
+	"$bdir/userspace/common/log.o" ${CORE_LDLIBS:-} > "$tmp/cc.log" 2>&1 &&
+	"$tmp/defaults" $keys > "$tmp/defaults.txt" 2>> "$tmp/cc.log"; then
+	ok
+	flat "$mandir/esold.conf.5" | sed 's/\\&//g' > "$tmp/conf"
+	while read -r key value; do
+		sec=${key%%.*}
+		name=${key#*.}
+		# The key's entry: in its section, from its "<B>name<R> =" to the
+		# end of the entry.
+		awk -v s=".SH [$sec]" -v k="<B>$name<R> =" '$0 == s { insec = 1 }
+			insec && index($0, k) { on = 1 } on { print }
+			on && /^\.RE/ { exit }' "$tmp/conf" | tr '\n' ' ' > "$tmp/entry"
+		if [ ! -s "$tmp/entry" ]; then
+			bad "esold.conf.5: no entry for $key"
+		elif [ -z "$value" ]; then
+			if grep -q 'Optional' "$tmp/entry"; then ok; else
+				bad "esold.conf.5: $key has no default in the code, but its entry does not say Optional"
+			fi
+		elif grep -qiF "default <B>$value<" "$tmp/entry" ||
+		     grep -qiF "default <I>$value<" "$tmp/entry"; then
+			ok
+		else
+			bad "esold.conf.5: $key: the code's default is '$value'; its entry does not say \"default *$value*\""
+		fi
+	done < "$tmp/defaults.txt"
+else
+	bad "cannot ask core/config for its defaults:"
+	sed 's/^/    /' "$tmp/cc.log"
 fi
 
 # libprinteng(3): every function, macro and enum constant of the header.

@@ -46,6 +46,7 @@ $(B)/man/%: docs/man/%.scd $(MAN_VERSION_STAMP) docs/man/rules.mk
 		$@.roff > $@.tmp && mv $@.tmp $@; \
 	r=$$?; rm -f $@.scd $@.roff $@.tmp; exit $$r
 
-check-man: $(MAN_PAGES) $(MAN_CHECK_BINS) $(B)/libprinteng.a
-	CC='$(CC)' PKG_CONFIG='$(PKG_CONFIG)' \
-		docs/man/check-man.sh $(B)/man $(B)/bin $(B)/libprinteng.a
+check-man: $(MAN_PAGES) $(MAN_CHECK_BINS) $(B)/libprinteng.a \
+		$(B)/libesolcore.a $(B)/userspace/common/log.o
+	CC='$(CC)' PKG_CONFIG='$(PKG_CONFIG)' CORE_LDLIBS='$(CORE_LDLIBS)' \
+		docs/man/check-man.sh $(B)/man $(B)
