@@ -117,7 +117,7 @@ for page in "$mandir"/*.[0-9]; do
 done
 
 for name in esold.8 esolctl.1 printeng-stat.1 esol-server.8 esold.conf.5 libprinteng.3; do
-	[ -f "$mandir/$name" ] && ok || bad "$mandir/$name is missing"
+	if [ -f "$mandir/$name" ]; then ok; else bad "$mandir/$name is missing"; fi
 done
 
 check_program "$mandir/esold.8" "$bindir/esold"
@@ -147,9 +147,9 @@ if [ -z "$keys" ]; then
 	bad "no keys found in userspace/core/config.c"
 else
 	# shellcheck disable=SC2046
-	need "$mandir/esold.conf.5" "section" $(printf '%s\n' $keys | sed 's/\..*//' | sort -u | sed 's/.*/\\[&\\]/')
+	need "$mandir/esold.conf.5" "section" $(printf '%s\n' "$keys" | sed 's/\..*//' | sort -u | sed 's/.*/\\[&\\]/')
 	# shellcheck disable=SC2046
-	need "$mandir/esold.conf.5" "key" $(printf '%s\n' $keys | sed 's/.*\.//' | sort -u)
+	need "$mandir/esold.conf.5" "key" $(printf '%s\n' "$keys" | sed 's/.*\.//' | sort -u)
 fi
 
 # esold.conf(5): each key's default, asked of core/config itself.
@@ -250,7 +250,7 @@ for c in "$tmp"/example*.c; do
 		sed 's/^/    /' "$tmp/cc.log"
 	fi
 done
-[ "$examples" -gt 0 ] && ok || bad "libprinteng.3: no C example found"
+if [ "$examples" -gt 0 ]; then ok; else bad "libprinteng.3: no C example found"; fi
 
 # The library's name tables, asked of the library.
 cat > "$tmp/names.c" <<'EOF'
