@@ -9,7 +9,8 @@
 #   - everything the code offers is in it, in bold (*--json* in scdoc):
 #     each option and environment variable of the program's --help
 #     (esold, esolctl, printeng-stat, esol-server), each esolctl and
-#     esol-server command, each [section] and key of core/config.c
+#     esol-server command, each esolctl set short name (agent_cfg.c)
+#     with its key, each [section] and key of core/config.c
 #     (esold.conf), each function and constant of libprinteng.h;
 #   - esold.conf(5) gives each key's default as the code has it
 #     (config_defaults(), rendered by config_get()): "default *V*" in the
@@ -47,7 +48,7 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 # "documented in bold" is a plain regular expression.
 flat() {
 	sed -e 's/\\fB/<B>/g' -e 's/\\fI/<I>/g' -e 's/\\f[RP]/<R>/g' \
-	    -e 's/\\-/-/g' -e 's/\\(aq/'"'"'/g' "$1"
+	    -e 's/\\-/-/g' -e 's/\\(aq/'"'"'/g' -e 's/\\&//g' "$1"
 }
 
 # render PAGE: no warning from man/groff, a NAME line, a version.
@@ -134,6 +135,21 @@ check_program "$mandir/esol-server.8" "$bindir/esol-server"
 # shellcheck disable=SC2046
 need "$mandir/esolctl.1" "esolctl command" $(cat "$tmp/cmds")
 
+# esolctl set's short names (agent/agent_cfg.c), each with its key.
+grep -oE '^[[:space:]]*\{ "[a-z_]+", "[a-z]+\.[a-z_]+" \}' userspace/agent/agent_cfg.c |
+	sed -E 's/.*\{ "([a-z_]+)", "([a-z._]+)" \}/\1 \2/' > "$tmp/aliases"
+if [ ! -s "$tmp/aliases" ]; then
+	bad "no esolctl short names found in userspace/agent/agent_cfg.c"
+fi
+flat "$mandir/esolctl.1" > "$tmp/flat"
+while read -r alias key; do
+	if grep -F "<B>$alias<R>" "$tmp/flat" | grep -qF ": $key"; then
+		ok
+	else
+		bad "esolctl.1: short name '$alias' (for $key) is not listed as \"*$alias*...: $key\""
+	fi
+done < "$tmp/aliases"
+
 # esol-server's commands: the words after "esol-server" in its usage lines.
 # shellcheck disable=SC2046
 need "$mandir/esol-server.8" "esol-server command" \
@@ -179,7 +195,7 @@ if [ -n "$keys" ] && ${CC:-cc} -std=gnu11 -D_GNU_SOURCE -Iuserspace -Iinclude/ua
 	"$bdir/userspace/common/log.o" ${CORE_LDLIBS:-} > "$tmp/cc.log" 2>&1 &&
 	"$tmp/defaults" $keys > "$tmp/defaults.txt" 2>> "$tmp/cc.log"; then
 	ok
-	flat "$mandir/esold.conf.5" | sed 's/\\&//g' > "$tmp/conf"
+	flat "$mandir/esold.conf.5" > "$tmp/conf"
 	while read -r key value; do
 		sec=${key%%.*}
 		name=${key#*.}
