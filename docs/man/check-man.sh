@@ -12,6 +12,8 @@
 #     esol-server command, each esolctl set short name (agent_cfg.c)
 #     with its key, each [section] and key of core/config.c
 #     (esold.conf), each function and constant of libprinteng.h;
+#   - esolctl(1) names every field of "esolctl --json status", asked of a
+#     real esold (participation off, a throw-away configuration);
 #   - esold.conf(5) gives each key's default as the code has it
 #     (config_defaults(), rendered by config_get()): "default *V*" in the
 #     key's entry, or "Optional" when the default is unset;
@@ -39,7 +41,15 @@ libpe=$bdir/libprinteng.a
 passed=0
 failed=0
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+esold_pid=
+cleanup() {
+	if [ -n "$esold_pid" ]; then
+		kill "$esold_pid" 2>/dev/null
+		wait "$esold_pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
@@ -149,6 +159,45 @@ while read -r alias key; do
 		bad "esolctl.1: short name '$alias' (for $key) is not listed as \"*$alias*...: $key\""
 	fi
 done < "$tmp/aliases"
+
+# esolctl(1): every field of "esolctl --json status", from a real esold
+# with a throw-away configuration under $tmp: participation off, no print
+# engine (--root names an empty directory), nothing leaves the machine.
+run=$tmp/run
+mkdir -p "$run/state/spool" "$run/root"
+cat > "$run/esold.conf" <<EOF
+[agent]
+state_dir = $run/state
+[server]
+url = https://esol.invalid/
+[spool]
+dir = $run/state/spool
+[txlog]
+path = $run/state/txlog.jsonl
+[control]
+socket = $run/esold.sock
+group =
+EOF
+"$bindir/esold" -f -c "$run/esold.conf" -r "$run/root" > "$run/esold.log" 2>&1 &
+esold_pid=$!
+i=0
+while [ ! -S "$run/esold.sock" ] && [ $i -lt 100 ] && kill -0 "$esold_pid" 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if "$bindir/esolctl" -s "$run/esold.sock" --json status > "$run/status.json" 2>&1 &&
+	jq -r 'paths(type != "object") | map(tostring) | join(".")' "$run/status.json" \
+		> "$run/fields" 2>&1 && [ -s "$run/fields" ]; then
+	ok
+	# shellcheck disable=SC2046
+	need "$mandir/esolctl.1" "status field" $(sed 's/\./\\./g' "$run/fields")
+else
+	bad "cannot get esolctl --json status from a test esold:"
+	sed 's/^/    /' "$run/status.json" "$run/esold.log"
+fi
+kill "$esold_pid" 2>/dev/null
+wait "$esold_pid" 2>/dev/null
+esold_pid=
 
 # esol-server's commands: the words after "esol-server" in its usage lines.
 # shellcheck disable=SC2046
