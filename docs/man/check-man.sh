@@ -9,20 +9,47 @@
 #   - everything the code offers is in it, in bold (*--json* in scdoc):
 #     each option and environment variable of the program's --help
 #     (esold, esolctl, printeng-stat, esol-server), each esolctl and
-#     esol-server command, each [section] and key of core/config.c
-#     (esold.conf), each function and constant of libprinteng.h.
+#     esol-server command, each esolctl set short name (agent_cfg.c)
+#     with its key, each [section] and key of core/config.c
+#     (esold.conf), each function and constant of libprinteng.h;
+#   - esolctl(1) names every field of "esolctl --json status", asked of a
+#     real esold (participation off, a throw-away configuration);
+#   - esold.conf(5) gives each key's default as the code has it
+#     (config_defaults(), rendered by config_get()): "default *V*" in the
+#     key's entry, or "Optional" when the default is unset;
+#   - every name of libprinteng's tables (meters, supply types, units,
+#     states, special levels), asked of the library itself, is in
+#     libprinteng(3) and printeng-stat(1);
+#   - the C in libprinteng(3) is right: the SYNOPSIS prototypes compile
+#     with the header (a prototype that no longer matches is an error),
+#     and each program of EXAMPLES compiles (-Wall -Wextra -Werror) and
+#     links against the library.
 # So a page cannot silently go stale when the code grows.  One check per
 # page render and per item; build/results/man gets "passed failed"; the
 # last line is "man: N passed, N failed".
 #
-# Usage: docs/man/check-man.sh MANDIR BINDIR   (run from the top directory)
+# Usage: docs/man/check-man.sh MANDIR BUILDDIR
+# (run from the top directory; CC, PKG_CONFIG and CORE_LDLIBS as make has
+# them).  Uses BUILDDIR/bin/*, BUILDDIR/libprinteng.a, BUILDDIR/libesolcore.a
+# and BUILDDIR/userspace/common/log.o.
 set -u
-mandir=${1:?usage: check-man.sh MANDIR BINDIR}
-bindir=${2:?usage: check-man.sh MANDIR BINDIR}
+usage="usage: check-man.sh MANDIR BUILDDIR"
+mandir=${1:?$usage}
+bdir=${2:?$usage}
+bindir=$bdir/bin
+libpe=$bdir/libprinteng.a
 passed=0
 failed=0
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+esold_pid=
+cleanup() {
+	if [ -n "$esold_pid" ]; then
+		kill "$esold_pid" 2>/dev/null
+		wait "$esold_pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
@@ -31,7 +58,7 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 # "documented in bold" is a plain regular expression.
 flat() {
 	sed -e 's/\\fB/<B>/g' -e 's/\\fI/<I>/g' -e 's/\\f[RP]/<R>/g' \
-	    -e 's/\\-/-/g' -e 's/\\(aq/'"'"'/g' "$1"
+	    -e 's/\\-/-/g' -e 's/\\(aq/'"'"'/g' -e 's/\\&//g' "$1"
 }
 
 # render PAGE: no warning from man/groff, a NAME line, a version.
@@ -101,7 +128,7 @@ for page in "$mandir"/*.[0-9]; do
 done
 
 for name in esold.8 esolctl.1 printeng-stat.1 esol-server.8 esold.conf.5 libprinteng.3; do
-	[ -f "$mandir/$name" ] && ok || bad "$mandir/$name is missing"
+	if [ -f "$mandir/$name" ]; then ok; else bad "$mandir/$name is missing"; fi
 done
 
 check_program "$mandir/esold.8" "$bindir/esold"
@@ -114,9 +141,63 @@ check_program "$mandir/esol-server.8" "$bindir/esol-server"
 "$bindir/esolctl" --help 2>&1 |
 	sed -n '/^commands:/,/^$/p' | grep -E '^  [a-z]' |
 	sed -E 's/^  //; s/  .*//; s/ [A-Z[].*//' | tr '|' '\n' |
-	sed -E 's/^ +//; s/ +$//' | grep . | tr ' ' '~' > "$tmp/cmds"
+	sed -E 's/^ +//; s/ +$//' | grep . | sed 's/ /[[:blank:]]/g' > "$tmp/cmds"
 # shellcheck disable=SC2046
-need "$mandir/esolctl.1" "esolctl command" $(tr '~' ' ' < "$tmp/cmds" | sed 's/ /[ ]/g')
+need "$mandir/esolctl.1" "esolctl command" $(cat "$tmp/cmds")
+
+# esolctl set's short names (agent/agent_cfg.c), each with its key.
+grep -oE '^[[:space:]]*\{ "[a-z_]+", "[a-z]+\.[a-z_]+" \}' userspace/agent/agent_cfg.c |
+	sed -E 's/.*\{ "([a-z_]+)", "([a-z._]+)" \}/\1 \2/' > "$tmp/aliases"
+if [ ! -s "$tmp/aliases" ]; then
+	bad "no esolctl short names found in userspace/agent/agent_cfg.c"
+fi
+flat "$mandir/esolctl.1" > "$tmp/flat"
+while read -r alias key; do
+	if grep -F "<B>$alias<R>" "$tmp/flat" | grep -qF ": $key"; then
+		ok
+	else
+		bad "esolctl.1: short name '$alias' (for $key) is not listed as \"*$alias*...: $key\""
+	fi
+done < "$tmp/aliases"
+
+# esolctl(1): every field of "esolctl --json status", from a real esold
+# with a throw-away configuration under $tmp: participation off, no print
+# engine (--root names an empty directory), nothing leaves the machine.
+run=$tmp/run
+mkdir -p "$run/state/spool" "$run/root"
+cat > "$run/esold.conf" <<EOF
+[agent]
+state_dir = $run/state
+[server]
+url = https://esol.invalid/
+[spool]
+dir = $run/state/spool
+[txlog]
+path = $run/state/txlog.jsonl
+[control]
+socket = $run/esold.sock
+group =
+EOF
+"$bindir/esold" -f -c "$run/esold.conf" -r "$run/root" > "$run/esold.log" 2>&1 &
+esold_pid=$!
+i=0
+while [ ! -S "$run/esold.sock" ] && [ $i -lt 100 ] && kill -0 "$esold_pid" 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if "$bindir/esolctl" -s "$run/esold.sock" --json status > "$run/status.json" 2>&1 &&
+	jq -r 'paths(type != "object") | map(tostring) | join(".")' "$run/status.json" \
+		> "$run/fields" 2>&1 && [ -s "$run/fields" ]; then
+	ok
+	# shellcheck disable=SC2046
+	need "$mandir/esolctl.1" "status field" $(sed 's/\./\\./g' "$run/fields")
+else
+	bad "cannot get esolctl --json status from a test esold:"
+	sed 's/^/    /' "$run/status.json" "$run/esold.log"
+fi
+kill "$esold_pid" 2>/dev/null
+wait "$esold_pid" 2>/dev/null
+esold_pid=
 
 # esol-server's commands: the words after "esol-server" in its usage lines.
 # shellcheck disable=SC2046
@@ -131,9 +212,63 @@ if [ -z "$keys" ]; then
 	bad "no keys found in userspace/core/config.c"
 else
 	# shellcheck disable=SC2046
-	need "$mandir/esold.conf.5" "section" $(printf '%s\n' $keys | sed 's/\..*//' | sort -u | sed 's/.*/\\[&\\]/')
+	need "$mandir/esold.conf.5" "section" $(printf '%s\n' "$keys" | sed 's/\..*//' | sort -u | sed 's/.*/\\[&\\]/')
 	# shellcheck disable=SC2046
-	need "$mandir/esold.conf.5" "key" $(printf '%s\n' $keys | sed 's/.*\.//' | sort -u)
+	need "$mandir/esold.conf.5" "key" $(printf '%s\n' "$keys" | sed 's/.*\.//' | sort -u)
+fi
+
+# esold.conf(5): each key's default, asked of core/config itself.
+cat > "$tmp/defaults.c" <<'EOF'
+#include <stdio.h>
+#include "core/config.h"
+int main(int argc, char **argv)
+{
+	struct esol_config c;
+	char v[512];
+	int i;
+
+	config_defaults(&c);
+	for (i = 1; i < argc; i++) {
+		if (config_get(&c, argv[i], v, sizeof(v)) < 0) {
+			fprintf(stderr, "%s: no such key\n", argv[i]);
+			return 1;
+		}
+		printf("%s %s\n", argv[i], v);
+	}
+	return 0;
+}
+EOF
+# shellcheck disable=SC2086
+if [ -n "$keys" ] && ${CC:-cc} -std=gnu11 -D_GNU_SOURCE -Iuserspace -Iinclude/uapi \
+	-o "$tmp/defaults" "$tmp/defaults.c" "$bdir/libesolcore.a" \
+	"$bdir/userspace/common/log.o" ${CORE_LDLIBS:-} > "$tmp/cc.log" 2>&1 &&
+	"$tmp/defaults" $keys > "$tmp/defaults.txt" 2>> "$tmp/cc.log"; then
+	ok
+	flat "$mandir/esold.conf.5" > "$tmp/conf"
+	while read -r key value; do
+		sec=${key%%.*}
+		name=${key#*.}
+		# The key's entry: in its section, from its "<B>name<R> =" to the
+		# end of the entry.
+		awk -v s=".SH [$sec]" -v k="<B>$name<R> =" '$0 == s { insec = 1 }
+			insec && index($0, k) { on = 1 } on { print }
+			on && /^\.RE/ { exit }' "$tmp/conf" | tr '\n' ' ' > "$tmp/entry"
+		if [ ! -s "$tmp/entry" ]; then
+			bad "esold.conf.5: no entry for $key"
+		elif [ -z "$value" ]; then
+			if grep -q 'Optional' "$tmp/entry"; then ok; else
+				bad "esold.conf.5: $key has no default in the code, but its entry does not say Optional"
+			fi
+		elif grep -qiF "default <B>$value<" "$tmp/entry" ||
+		     grep -qiF "default <I>$value<" "$tmp/entry"; then
+			ok
+		else
+			bad "esold.conf.5: $key: the code's default is '$value'; its entry does not say \"default *$value*\""
+		fi
+	done < "$tmp/defaults.txt"
+else
+	bad "cannot ask core/config for its defaults:"
+	sed 's/^/    /' "$tmp/cc.log"
 fi
 
 # libprinteng(3): every function, macro and enum constant of the header.
@@ -148,6 +283,79 @@ else
 	need "$mandir/libprinteng.3" "function" $funcs
 	# shellcheck disable=SC2086
 	need "$mandir/libprinteng.3" "constant" $consts
+fi
+
+# libprinteng(3): the C blocks of the rendered page (each from a line
+# "#include" to the next line indented less) compile; those with a main()
+# also link.
+LC_ALL=C.UTF-8 MANWIDTH=200 man -E UTF-8 -l "$mandir/libprinteng.3" 2>/dev/null |
+	col -bx | awk -v dir="$tmp" '
+	!inblk && /^ +#include/ {
+		inblk = 1; n++; ind = match($0, /[^ ]/) - 1
+		file = dir "/example" n ".c"
+	}
+	inblk && NF && match($0, /[^ ]/) - 1 < ind { inblk = 0; close(file) }
+	inblk { print substr($0, ind + 1) > file }'
+nlibs=$(${PKG_CONFIG:-pkg-config} --libs libnl-genl-3.0)
+examples=0
+for c in "$tmp"/example*.c; do
+	[ -e "$c" ] || break
+	if grep -q 'main(' "$c"; then
+		examples=$((examples + 1))
+		link="-o ${c%.c} $c $libpe $nlibs"
+	else
+		link="-c -o ${c%.c}.o $c"
+	fi
+	# shellcheck disable=SC2086
+	if ${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -Iuserspace/lib -Iinclude/uapi \
+		$link > "$tmp/cc.log" 2>&1; then
+		ok
+	else
+		bad "libprinteng.3: example $(basename "$c") does not build:"
+		sed 's/^/    /' "$tmp/cc.log"
+	fi
+done
+if [ "$examples" -gt 0 ]; then ok; else bad "libprinteng.3: no C example found"; fi
+
+# The library's name tables, asked of the library.
+cat > "$tmp/names.c" <<'EOF'
+#include <stdio.h>
+#include <libprinteng.h>
+int main(void)
+{
+	unsigned int i;
+	const char *n;
+
+	for (i = 0; i < PRINTENG_METERS_MAX; i++)
+		if ((n = printeng_meter_name(i)))
+			printf("meter %s\n", n);
+	for (i = 0; i < 256; i++) {
+		if ((n = printeng_supply_type_name(i)))
+			printf("type %s\n", n);
+		if ((n = printeng_supply_unit_name(i)))
+			printf("unit %s\n", n);
+		if ((n = printeng_supply_state_name(i)))
+			printf("state %s\n", n);
+	}
+	for (i = 1; i < 16; i++)
+		if ((n = printeng_level_special_name(-(int)i)))
+			printf("level %s\n", n);
+	return 0;
+}
+EOF
+# shellcheck disable=SC2086
+if ${CC:-cc} -std=gnu11 -Iuserspace/lib -Iinclude/uapi -o "$tmp/names" "$tmp/names.c" \
+	"$libpe" $nlibs > "$tmp/cc.log" 2>&1 && "$tmp/names" > "$tmp/names.txt" &&
+	[ -s "$tmp/names.txt" ]; then
+	ok
+	names() { sed -n "s/^$1 //p" "$tmp/names.txt"; }
+	# shellcheck disable=SC2046
+	need "$mandir/libprinteng.3" "name" $(cut -d' ' -f2 "$tmp/names.txt" | sort -u)
+	# shellcheck disable=SC2046
+	need "$mandir/printeng-stat.1" "name" $(names meter; names type; names unit; names state)
+else
+	bad "cannot list libprinteng's names:"
+	sed 's/^/    /' "$tmp/cc.log"
 fi
 
 mkdir -p build/results

@@ -2,9 +2,10 @@
 # SPDX-FileCopyrightText: 2026 The esol authors
 # man: the manual pages.  Each docs/man/NAME.SECTION.scd (scdoc source)
 # becomes $(B)/man/NAME.SECTION (roff), with @ESOL_VERSION@ replaced by
-# $(ESOL_VERSION), and hyphenation turned off after .TH (which turns it
-# back on): a key like schedule.poll_time must never be split at a line
-# end, since administrators copy it from the page.  The page's date is
+# $(ESOL_VERSION), and after .TH (which turns hyphenation back on)
+# hyphenation off and, under groff, no line break after a '-': an option
+# like --supplies-interval or a key like schedule.poll_time must never be
+# split at a line end, since administrators copy them from the page.  The page's date is
 # that of the last commit that changed its source (reproducible), or
 # today outside a git checkout.
 #
@@ -41,8 +42,11 @@ $(B)/man/%: docs/man/%.scd $(MAN_VERSION_STAMP) docs/man/rules.mk
 	epoch=$$(git log -1 --format=%ct -- $< 2>/dev/null); \
 	sed 's|@ESOL_VERSION@|$(ESOL_VERSION)|g' $< > $@.scd && \
 	$${epoch:+env SOURCE_DATE_EPOCH=$$epoch} $(SCDOC) < $@.scd > $@.roff && \
-	sed '/^\.TH /a .nh' $@.roff > $@.tmp && mv $@.tmp $@; \
+	sed -e '/^\.TH /a .nh' -e '/^\.TH /a .if \\n(.g .cflags 0 -' \
+		$@.roff > $@.tmp && mv $@.tmp $@; \
 	r=$$?; rm -f $@.scd $@.roff $@.tmp; exit $$r
 
-check-man: $(MAN_PAGES) $(MAN_CHECK_BINS)
-	docs/man/check-man.sh $(B)/man $(B)/bin
+check-man: $(MAN_PAGES) $(MAN_CHECK_BINS) $(B)/libprinteng.a \
+		$(B)/libesolcore.a $(B)/userspace/common/log.o
+	CC='$(CC)' PKG_CONFIG='$(PKG_CONFIG)' CORE_LDLIBS='$(CORE_LDLIBS)' \
+		docs/man/check-man.sh $(B)/man $(B)
