@@ -8,6 +8,8 @@
 #   make check-kmod the kernel module in QEMU (Debian kernel + debug kernel)
 #   make check-e2e  esold against esol-server over real HTTPS
 #   make check-install  make install, packagers' flags, exports, DKMS, reuse
+#   make check-man  the man pages render without a warning and match the code
+#   make check-device  the device image in QEMU: the whole chain as a test
 #   make install    (install-device, install-dev, install-server; see below)
 #   make demo       the whole exchange: the device image in QEMU, esold on
 #                   the real module, esol-server on this host
@@ -70,9 +72,9 @@ UNIT_TESTS :=
 E2E_TESTS :=
 GUEST_BINS :=
 
-.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install demo demo-host \
+.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install check-device demo demo-host \
 	bench fuzz clean unit-build guest-build
-all: kmod userspace
+all: kmod userspace man
 
 # Every object depends on VERSION: a new version rebuilds what prints it.
 $(B)/%.o: %.c VERSION
@@ -109,6 +111,11 @@ check-e2e:
 # Install, packagers' flags, the library's exports, DKMS and licences.
 check-install: all
 	tests/install/check-install.sh
+
+# The device image in QEMU: the whole chain as a test (the demo, with its
+# result counted).
+check-device: all
+	scripts/demo.sh --result build/results/device
 
 check:
 	scripts/check-all.sh

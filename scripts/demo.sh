@@ -10,8 +10,13 @@
 # supplies at once.  Both sides tell the story as it happens; at the end
 # the server's ledger is put next to the device's meters (sysfs, in the
 # guest) and the demo exits 0 only if they agree.
+#
+# Usage: demo.sh [--result FILE]   (FILE gets "PASSED FAILED": make
+# check-device runs the demo as a test)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+result=
+[ "${1:-}" = --result ] && result=$2
 cd "$top"
 T=$top/build/demo
 ESOL_SERVER=$top/build/bin/esol-server
@@ -25,7 +30,17 @@ cleanup() {
 	for p in $tail_pid $vm_pid $server_pid; do kill "$p" 2>/dev/null || true; done
 }
 trap cleanup EXIT INT TERM
-fail() { echo "demo: FAILED: $*"; exit 1; }
+checks=0
+# The result: the guest's checks (vm-run counts them) plus the host's.
+write_result() { # FAILED
+	[ -n "$result" ] || return 0
+	g=$(sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$T/vm-run.out" 2>/dev/null | tail -n 1)
+	set -- ${g:-0 0} "$1"
+	mkdir -p "$(dirname "$result")"
+	echo "$(($1 + checks)) $(($2 + $3))" > "$result"
+}
+pass() { checks=$((checks + 1)); }
+fail() { echo "demo: FAILED: $*"; write_result 1; exit 1; }
 ledger() { "$ESOL_SERVER" "$@" --db "$T/ledger.db"; }
 
 echo "== esol demo: a printer (QEMU, Debian $(scripts/kdir.sh | sed 's|.*headers-||')) and the Communication Server (this host)"
@@ -104,7 +119,11 @@ ledger list-supplies | tail -n 3 | sed 's/^/   /'
 echo "   every body the server received, checked against the allowlist of docs/protocol.md:"
 ledger check-capture --capture "$T/capture" --allowlist docs/protocol.md | sed 's/^/     /' ||
 	fail "a request carried a field outside the allowlist"
+pass
 [ "$(ledger list-reads --json | jq length)" = 1 ] || fail "the ledger should hold exactly one read"
+pass
+[ "$(ledger list-supplies --json | jq length)" = 2 ] || fail "the ledger should hold two supplies reports"
+pass
 
 echo "== the ledger next to the device's meters (sysfs in the guest, at the read)"
 ok=1
@@ -119,4 +138,6 @@ for m in $(sed -n 's/^DEVICE-METER \([a-z_]*\) .*/\1/p' "$T/device.log"); do
 done
 [ "$n" -eq 7 ] || fail "the device reported $n meters, not 7"
 [ "$ok" = 1 ] || fail "the server's ledger does not match the device's meters"
+pass
+write_result 0
 echo "== demo done: ledger and /dev/printeng0 agree; boot to power-off $((t_end - t_boot)) s, $(( $(date +%s) - start )) s in all (after the build)"

@@ -90,7 +90,7 @@ check "a second install keeps the admin's config" sh -c "
 	make --no-print-directory -s install-device DESTDIR='$D' PREFIX=/usr >/dev/null && cmp '$D/etc/esol/esold.conf' '$T/conf.changed'"
 
 # ---- exports: header == map == library
-hdr=$(grep -E '^[a-z].*\bprinteng_[a-z_]+\(' userspace/lib/libprinteng.h |
+hdr=$(grep -E '^[a-z].*\bprinteng_[a-z_]+\(' userspace/lib/libprinteng.h | grep -v '^static inline' |
 	sed -E 's/.*\b(printeng_[a-z_]+)\(.*/\1/' | sort)
 map=$(sed -n 's/^[[:space:]]*\(printeng_[a-z_]*\);$/\1/p' userspace/lib/libprinteng.map | sort)
 lib=$(nm -D --defined-only "$D/usr/lib/libprinteng.so.0.$MINOR_PATCH" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort)

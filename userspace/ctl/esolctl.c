@@ -53,6 +53,7 @@ static void usage(FILE *f)
 "  -s, --socket PATH      control socket (default $ESOL_CTL_SOCKET or %s)\n"
 "  -j, --json             print the reply's data as JSON\n"
 "  -t, --timeout SECONDS  give up waiting for esold after this long (default 10)\n"
+"  -V, --version\n"
 "  -h, --help\n",
 		CTL_LOG_COUNT_DEFAULT, CTL_DEFAULT_SOCKET);
 }

@@ -49,6 +49,7 @@ static void usage(FILE *f)
 "  --timeout SECONDS     per attempt (default 30)\n"
 "  --connect-to H:P:H2:P2  like curl's --connect-to\n"
 "  -v, --verbose         log the decision steps\n"
+"  -V, --version\n"
 "  -h, --help\n");
 }
 

@@ -58,7 +58,8 @@ static void usage(FILE *f)
 		"  --json        one JSON object per line\n"
 		"  --watch       print each change until interrupted\n"
 		"  --source SRC  auto, ioctl, read, sysfs or genl\n"
-		"  --root DIR    read DIR/sys and DIR/dev instead of /sys and /dev\n");
+		"  --root DIR    read DIR/sys and DIR/dev instead of /sys and /dev\n"
+		"  --version     print the version\n");
 }
 
 static int parse_device(const char *s, unsigned int *out)
