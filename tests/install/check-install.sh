@@ -12,7 +12,8 @@
 #   - every installed binary answers --version with VERSION;
 #   - CFLAGS/CPPFLAGS/LDFLAGS on the command line are added to the build's
 #     own flags, CROSS_COMPILE picks the tools;
-#   - the DKMS tree holds the product module only, with its version;
+#   - the DKMS tree holds the product module only, with its version, and
+#     dkms itself builds it;
 #   - `reuse lint`: every file has its licence and copyright.
 # Writes build/results/install ("P F"); the last line is "N passed, N failed".
 set -u
@@ -148,6 +149,16 @@ check "DKMS tree: printeng only, versioned" sh -c "
 	make -s -C \$(scripts/kdir.sh) M=\$PWD/\$d CONFIG_DEBUG_INFO_BTF_MODULES= PRINTENG_TEST_MODULES=n modules > /dev/null &&
 	test \"\$(ls \$d/*.ko)\" = \"\$d/printeng.ko\" &&
 	test \"\$(modinfo -F version \$d/printeng.ko)\" = '$V'"
+
+# ---- ... and DKMS itself builds it from that tree (private dkms and
+# source trees: nothing is installed on this machine)
+k=$(basename "$(scripts/kdir.sh)" | sed "s/^linux-headers-//")
+check "dkms add + build of the DKMS tree" sh -c "
+	mkdir -p '$T/dkms/src' '$T/dkms/tree' &&
+	cp -r build/dkms/printeng-$V '$T/dkms/src/' &&
+	dkms add printeng/$V --sourcetree '$T/dkms/src' --dkmstree '$T/dkms/tree' &&
+	dkms build printeng/$V -k '$k' --sourcetree '$T/dkms/src' --dkmstree '$T/dkms/tree' &&
+	test \"\$(find '$T/dkms/tree' -name '*.ko*' | sed 's|.*/||')\" = printeng.ko"
 
 # ---- licences
 check "reuse lint" reuse lint
