@@ -115,7 +115,7 @@ check-install: all
 # The device image in QEMU: the whole chain as a test (the demo, with its
 # result counted).
 check-device: all
-	scripts/demo.sh --result build/results/device
+	ARCH=$(ARCH) scripts/demo.sh --result build/results/device
 
 check:
 	scripts/check-all.sh
@@ -129,7 +129,7 @@ clean:
 # The main job: the device image in QEMU, esold on the real module, the
 # server on this host, the ledger matching the meters.
 demo: all
-	scripts/demo.sh
+	ARCH=$(ARCH) scripts/demo.sh
 
 # The earlier demo: the module in QEMU, then the exchange on the host
 # against a tree shaped like sysfs.

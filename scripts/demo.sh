@@ -11,7 +11,7 @@
 # the server's ledger is put next to the device's meters (sysfs, in the
 # guest) and the demo exits 0 only if they agree.
 #
-# Usage: demo.sh [--result FILE]   (FILE gets "PASSED FAILED": make
+# Usage: [ARCH=x86_64] demo.sh [--result FILE]   (FILE gets "PASSED FAILED": make
 # check-device runs the demo as a test)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -84,7 +84,7 @@ chown -R 100:100 "$P/etc/esol" "$P/var/lib/esol"
 chmod 0750 "$P/etc/esol" "$P/var/lib/esol"
 chmod 0640 "$P/etc/esol/esold.conf" "$P/etc/esol/device.key"
 echo "   device: building the image (make install-device + busybox + printeng.ko + the simulated engine)"
-scripts/mkimage.sh "$T/image" --with-sim --payload "$P" 2> "$T/mkimage.log" ||
+scripts/mkimage.sh "$T/image" --arch "${ARCH:-$(uname -m)}" --with-sim --payload "$P" 2> "$T/mkimage.log" ||
 	fail "mkimage: $(tail -n 5 "$T/mkimage.log")"
 t_boot=$(date +%s)
 echo "   device: booting"
