@@ -248,7 +248,8 @@ static const struct bad_case bad_cases[] = {
 	  "(as curl --pinnedpubkey takes)" },
 	{ "[server]\nclient_cert = /etc/esol/c.crt\n",
 	  "2: client_cert: client_cert and client_key go together" },
-	{ "[agent]\nenabled = true\n", "2: enabled: participation is on but [server] url is empty" },
+	{ "[agent]\nenabled = true\n", "2: enabled: participation needs the server: set "
+	  "[server] url first (as root: esolctl set server.url https://HOST/PATH)" },
 	{ "[agent]\nenabled = maybe\n", "2: enabled: 'maybe' is not a boolean (true or false)" },
 	{ "[agent]\nlog_level = loud\n",
 	  "2: log_level: 'loud' is not one of error, warning, notice, info, debug" },
@@ -539,7 +540,8 @@ START_TEST(test_validate_direct)
 	config_defaults(&c);
 	c.enabled = true;
 	ck_assert_int_eq(config_validate(&c, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "agent.enabled: participation is on but [server] url is empty");
+	ck_assert_str_eq(err, "agent.enabled: participation needs the server: set [server] "
+			 "url first (as root: esolctl set server.url https://HOST/PATH)");
 	strcpy(c.server_url, "https://cs.example.com");
 	ck_assert_int_eq(config_validate(&c, err, sizeof(err)), 0);
 	strcpy(c.client_key, "/k");
@@ -680,7 +682,7 @@ static void keys_of(const char *file, char *out, size_t n)
  * The example shipped in userspace/agent/init/esold.conf loads and
  * validates, sets every key there is (the list is the one config_save
  * writes, i.e. the code's own), in the canonical order, and its values
- * are the defaults (but for the control group the init files create).
+ * are the code's defaults, every one.
  */
 START_TEST(test_shipped_example)
 {
@@ -699,7 +701,7 @@ START_TEST(test_shipped_example)
 	keys_of(example, got, sizeof(got));
 	ck_assert_str_eq(got, want);
 
-	snprintf(def.control_group, sizeof(def.control_group), "esoladm");
+	/* Every value, the control group included, is the code's default. */
 	ck_assert(config_equal(&c, &def));
 	config_free(&c);
 }

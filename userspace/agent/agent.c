@@ -467,17 +467,22 @@ static int open_control(struct agent *a)
 int agent_reload(struct agent *a, char *msg, size_t msg_size)
 {
 	struct agent_cfg *ncfg;
+	struct net_transport *tp;
 	bool was_enabled = agent_enabled(a);
 	int r;
 
 	r = agent_cfg_load(a->config_path, &ncfg, msg, msg_size);
 	if (r < 0)
 		return r;
-	r = exchange_reconfigure(a, ncfg, msg, msg_size);
+	if (agent_cfg_follow(ncfg, a->cfg))
+		log_notice("%s: the paths, control socket or group changed: they take effect "
+			   "when esold restarts", a->config_path);
+	r = exchange_prepare(a, ncfg, &tp, msg, msg_size);
 	if (r < 0) {
 		agent_cfg_free(ncfg);
 		return r;
 	}
+	exchange_apply(a, ncfg, tp);
 	agent_cfg_free(a->cfg);
 	a->cfg = ncfg;
 	if (!a->opts.verbose)
@@ -488,6 +493,7 @@ int agent_reload(struct agent *a, char *msg, size_t msg_size)
 		agent_apply_enabled(a);
 	else
 		agent_schedule_poll(a);
+	exchange_kick(a);
 	return 0;
 }
 

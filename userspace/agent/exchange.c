@@ -12,6 +12,7 @@
 #include "agent/exchange.h"
 #include "agent/ids.h"
 #include "agent/meter.h"
+#include "common/escape.h"
 #include "common/log.h"
 #include "core/backoff.h"
 #include "core/spool.h"
@@ -27,6 +28,7 @@ struct agent_net {
 	struct loop_timer t_net;	/* the transport's timer (monotonic) */
 	struct loop_timer t_repoll;	/* the server's "poll again after" */
 	bool repoll;
+	char tp_error[AGENT_MSG_MAX];	/* why there is no transport ("" if there is) */
 };
 
 /* One fd the transport asked the loop to watch. */
@@ -271,6 +273,7 @@ static void poll_done(struct agent *a, const struct net_result *r)
 	char when[PROTO_TIME_LEN + 1];
 
 	if (proto_decode_poll_reply(r->body, r->body_len, &rep, &perr) != PROTO_OK) {
+		esc_inplace(perr.message, sizeof(perr.message));	/* may quote the reply */
 		snprintf(a->last_poll_result, sizeof(a->last_poll_result),
 			 "bad reply: %s", perr.message);
 		agent_set_error(a, "poll: the server's reply is invalid: %s", perr.message);
@@ -318,6 +321,8 @@ static void message_done(struct agent *a, const struct net_result *r)
 	if (e != PROTO_OK || strcmp(ack.id, a->job.id) != 0) {
 		const char *why = e != PROTO_OK ? perr.message : "the ack names another id";
 
+		esc_inplace(perr.message, sizeof(perr.message));	/* may quote the reply */
+
 		agent_set_error(a, "%s: the server's reply is invalid: %s",
 			        job_path(a->job.kind), why);
 		log_err("%s %s: the server's reply is invalid: %s; kept in the spool",
@@ -363,6 +368,7 @@ static void transfer_done(void *arg, const struct net_result *r)
 
 			snprintf(what + n, sizeof(what) - n, " (%s: %s)", er.error, er.message);
 		}
+		esc_inplace(what, sizeof(what));	/* the server's words: data */
 		agent_set_error(a, "%s: %s", job_path(a->job.kind), what);
 		txlog_note(a, r, what);
 		if (a->job.kind == JOB_POLL) {
@@ -503,7 +509,8 @@ static void start_poll(struct agent *a)
 
 void exchange_kick(struct agent *a)
 {
-	if (!a->net || !agent_enabled(a) || a->job.kind != JOB_NONE || a->in_backoff)
+	if (!a->net || !a->net->tp || !agent_enabled(a) || a->job.kind != JOB_NONE ||
+	    a->in_backoff)
 		return;
 	if (start_spooled(a))
 		return;
@@ -543,6 +550,10 @@ static int make_transport(struct agent *a, const struct agent_cfg *cfg,
 	char err[256];
 	int r;
 
+	*tp = NULL;
+	/* No server yet (the factory config): nothing to talk to, nothing to set up. */
+	if (!agent_cfg_server_url(cfg)[0])
+		return 0;
 	agent_cfg_net(cfg, &nc);
 	r = net_transport_new(&nc, &ops, tp, err, sizeof(err));
 	if (r < 0)
@@ -584,19 +595,46 @@ int exchange_init(struct agent *a, char *msg, size_t msg_size)
 			 strerror(-r));
 		return r;
 	}
-	return make_transport(a, a->cfg, &a->net->tp, msg, msg_size);
+	/*
+	 * A server setting that cannot be used (a certificate file gone) does
+	 * not stop esold: it starts, sends nothing, says why in its status,
+	 * and waits for the administrator (esolctl set, or the file and a
+	 * reload).  A device must never be stranded by its settings.
+	 */
+	r = agent_cfg_check(a->cfg, a->net->tp_error, sizeof(a->net->tp_error));
+	if (r == 0)
+		r = make_transport(a, a->cfg, &a->net->tp, a->net->tp_error,
+				   sizeof(a->net->tp_error));
+	if (r < 0) {
+		log_err("the server settings cannot be used, nothing is sent until they are "
+			"fixed: %s", a->net->tp_error);
+		agent_set_error(a, "configuration: %s", a->net->tp_error);
+	} else {
+		a->net->tp_error[0] = '\0';
+	}
+	return 0;
 }
 
-int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
-			 char *msg, size_t msg_size)
+int exchange_prepare(struct agent *a, const struct agent_cfg *ncfg,
+		     struct net_transport **tp, char *msg, size_t msg_size)
 {
-	struct net_transport *tp;
+	int r = agent_cfg_check(ncfg, msg, msg_size);
+
+	if (r < 0)
+		return r;
+	return make_transport(a, ncfg, tp, msg, msg_size);
+}
+
+void exchange_discard(struct net_transport *tp)
+{
+	net_transport_free(tp);
+}
+
+void exchange_apply(struct agent *a, const struct agent_cfg *ncfg, struct net_transport *tp)
+{
 	struct spool_limits lim;
 	int r;
 
-	r = make_transport(a, ncfg, &tp, msg, msg_size);
-	if (r < 0)
-		return r;
 	if (a->job.kind != JOB_NONE) {
 		/* Cancelled and started again with the new settings. */
 		if (a->job.kind == JOB_POLL)
@@ -606,6 +644,7 @@ int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
 	}
 	net_transport_free(a->net->tp);
 	a->net->tp = tp;
+	a->net->tp_error[0] = '\0';
 	agent_cfg_spool_limits(ncfg, &lim);
 	r = spool_set_limits(a->net->spool, &lim);
 	if (r < 0)
@@ -616,8 +655,31 @@ int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
 		a->in_backoff = false;
 	}
 	backoff_reset(&a->net->bo);
+}
+
+int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
+			 char *msg, size_t msg_size)
+{
+	struct net_transport *tp;
+	int r;
+
+	r = exchange_prepare(a, ncfg, &tp, msg, msg_size);
+	if (r < 0)
+		return r;
+	exchange_apply(a, ncfg, tp);
 	exchange_kick(a);
 	return 0;
+}
+
+const char *exchange_unusable(const struct agent *a)
+{
+	if (!a->net)
+		return "not started";
+	if (a->net->tp_error[0])
+		return a->net->tp_error;
+	if (!a->net->tp)
+		return "no server is set (as root: esolctl set server.url https://HOST/PATH)";
+	return NULL;
 }
 
 void exchange_free(struct agent *a)

@@ -28,9 +28,22 @@ struct agent_cfg;
 /* Open the spool (recovering it), the transmission log and the transport. */
 int exchange_init(struct agent *a, char *msg, size_t msg_size);
 void exchange_free(struct agent *a);
-/* Apply a new config (transport, spool limits); msg on refusal. */
+/*
+ * A new config in two steps: exchange_prepare() checks the files it names
+ * and makes its transport (*tp NULL when it names no server) without
+ * touching the running one: 0, or -errno with msg.  exchange_apply()
+ * switches to it (cannot fail); exchange_discard() drops a prepared
+ * transport that will not be used.  exchange_reconfigure() does both.
+ */
+struct net_transport;
+int exchange_prepare(struct agent *a, const struct agent_cfg *ncfg,
+		     struct net_transport **tp, char *msg, size_t msg_size);
+void exchange_apply(struct agent *a, const struct agent_cfg *ncfg, struct net_transport *tp);
+void exchange_discard(struct net_transport *tp);
 int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
 			 char *msg, size_t msg_size);
+/* Why nothing can be sent (no server set, settings unusable), or NULL. */
+const char *exchange_unusable(const struct agent *a);
 /* Start the next transfer if there is one to do and nothing in flight. */
 void exchange_kick(struct agent *a);
 /* Cancel the transfer in flight (participation off); the spool stays. */

@@ -23,7 +23,7 @@ LIBS += $(AGENT_LIB)
 # esold links every component's archive, named by path (see above).
 ESOLD_ARCHIVES := $(AGENT_LIB) $(B)/libesolctl.a $(B)/libesolcore.a \
 		  $(B)/libesolnet.a $(B)/libproto.a $(B)/libprinteng.a \
-		  $(B)/userspace/common/log.o
+		  $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 ESOLD_LDLIBS := $(shell $(PKG_CONFIG) --libs jansson libcrypto libsystemd \
 		  libcurl duktape libpsl inih libnl-genl-3.0 zlib)
 CFLAGS_userspace_agent_exchange := $(shell $(PKG_CONFIG) --cflags libcurl)
@@ -44,11 +44,11 @@ $(B)/tests/unit/test_agent_state: $(B)/tests/unit/test_agent_state.o $(AGENT_LIB
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) $(CHECK_LDLIBS)
 
-$(B)/tests/unit/test_agent_loop: $(B)/tests/unit/test_agent_loop.o $(AGENT_LIB) $(B)/userspace/common/log.o
+$(B)/tests/unit/test_agent_loop: $(B)/tests/unit/test_agent_loop.o $(AGENT_LIB) $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) $(CHECK_LDLIBS)
 
-$(B)/tests/unit/test_control: $(B)/tests/unit/test_control.o $(AGENT_LIB) $(B)/libesolctl.a $(B)/userspace/common/log.o
+$(B)/tests/unit/test_control: $(B)/tests/unit/test_control.o $(AGENT_LIB) $(B)/libesolctl.a $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) $(CHECK_LDLIBS)
 

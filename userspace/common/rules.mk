@@ -1,4 +1,4 @@
 # SPDX-License-Identifier: MIT
 # SPDX-FileCopyrightText: 2026 The esol authors
-# common: code every userspace esol program links (logging).
-COMMON_OBJS := $(B)/userspace/common/log.o
+# common: code every userspace esol program links (logging, escaping outside text).
+COMMON_OBJS := $(B)/userspace/common/log.o $(B)/userspace/common/escape.o

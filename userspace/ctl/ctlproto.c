@@ -27,6 +27,8 @@ static const char *const status_names[CTL_E_COUNT] = {
 	[CTL_E_INVALID_VALUE] = "invalid_value",
 	[CTL_E_FAILED] = "failed",
 	[CTL_E_BUSY] = "busy",
+	[CTL_E_PERMISSION] = "permission_denied",
+	[CTL_E_TIMEOUT] = "timeout",
 };
 
 const char *ctl_cmd_name(enum ctl_cmd cmd)

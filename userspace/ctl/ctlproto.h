@@ -59,7 +59,9 @@ enum ctl_status {
 	CTL_E_UNKNOWN_COMMAND,
 	CTL_E_INVALID_VALUE,	/* set: the config module refused it */
 	CTL_E_FAILED,		/* the agent could not do it (I/O error...) */
-	CTL_E_BUSY,		/* too many control clients */
+	CTL_E_BUSY,		/* too many control clients (or too many of this user) */
+	CTL_E_PERMISSION,	/* only root may do this */
+	CTL_E_TIMEOUT,		/* no request in time: the connection is closed */
 	CTL_E_COUNT
 };
 

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/escape.h"
 #include "ctl/ctlproto.h"
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
@@ -104,6 +105,12 @@ static int exchange(const struct opts *o, const char *line, char **reply)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			/*
+			 * esold may have answered and closed already (busy,
+			 * timeout): its reply is what to show, not EPIPE.
+			 */
+			if (errno == EPIPE || errno == ECONNRESET)
+				break;
 			fprintf(stderr, "esolctl: sending to esold: %s\n", strerror(errno));
 			close(fd);
 			return EXIT_UNREACHABLE;
@@ -152,7 +159,12 @@ static int exchange(const struct opts *o, const char *line, char **reply)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			fprintf(stderr, "esolctl: esold closed the connection without a reply\n");
+			if (off < len)
+				fprintf(stderr, "esolctl: esold closed the connection before "
+					"the request was sent, without a reply\n");
+			else
+				fprintf(stderr, "esolctl: esold closed the connection without "
+					"a reply\n");
 			goto fail;
 		}
 		have += (size_t)n;
@@ -169,10 +181,28 @@ fail:
 
 /* ---- human-readable output ---- */
 
+/*
+ * Every string esold passes on may hold text from outside (a server's
+ * reply, a PAC error, a proxy): escaped before it reaches the terminal.
+ */
+#define SHOW_MAX	8192
+
+static void put_escaped(const char *s, size_t len, FILE *f)
+{
+	static char out[SHOW_MAX];
+
+	fputs(esc_buf(out, sizeof(out), s, len), f);
+}
+
+static void put_str(const char *s, FILE *f)
+{
+	put_escaped(s, s ? strlen(s) : 0, f);
+}
+
 static void print_scalar(const json_t *v)
 {
 	if (json_is_string(v))
-		fputs(json_string_value(v), stdout);
+		put_escaped(json_string_value(v), json_string_length(v), stdout);
 	else if (json_is_integer(v))
 		printf("%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v))
@@ -186,7 +216,7 @@ static void print_scalar(const json_t *v)
 	else {
 		char *s = json_dumps(v, JSON_COMPACT);
 
-		fputs(s ? s : "?", stdout);
+		put_str(s ? s : "?", stdout);
 		free(s);
 	}
 }
@@ -204,6 +234,7 @@ static void print_flat(const char *prefix, const json_t *obj, int width)
 			print_flat(name, v, width);
 			continue;
 		}
+		esc_inplace(name, sizeof(name));
 		printf("%-*s ", width, name);
 		print_scalar(v);
 		putchar('\n');
@@ -229,7 +260,9 @@ static void print_log(const json_t *data)
 		if (i)
 			putchar('\n');
 		json_object_foreach(r, key, v) {
-			printf("%-10s ", key);
+			char k[64];
+
+			printf("%-10s ", esc_str(k, sizeof(k), key));
 			print_scalar(v);
 			putchar('\n');
 		}
@@ -254,7 +287,9 @@ static void print_spool(const json_t *data)
 		if (!json_is_object(e))
 			continue;
 		json_object_foreach(e, key, v) {
-			printf("%s%s=", first ? "" : "  ", key);
+			char k[64];
+
+			printf("%s%s=", first ? "" : "  ", esc_str(k, sizeof(k), key));
 			print_scalar(v);
 			first = false;
 		}
@@ -278,8 +313,10 @@ static void print_human(enum ctl_cmd cmd, const json_t *data)
 		return;
 	default:
 		m = json_object_get(data, "message");
-		if (json_is_string(m))
-			puts(json_string_value(m));
+		if (json_is_string(m)) {
+			print_scalar(m);
+			putchar('\n');
+		}
 		else
 			print_flat("", data, 16);
 		return;
@@ -407,17 +444,25 @@ int main(int argc, char **argv)
 		return r;
 	if (ctl_parse_reply(reply, strlen(reply), &ok, &data, error, sizeof(error),
 			    msg, sizeof(msg)) < 0) {
-		fprintf(stderr, "esolctl: bad reply from esold: %s\n", msg);
+		fputs("esolctl: bad reply from esold: ", stderr);
+		put_str(msg, stderr);
+		fputc('\n', stderr);
 		free(reply);
 		return EXIT_UNREACHABLE;
 	}
 	free(reply);
 	if (!ok) {
-		fprintf(stderr, "esolctl: %s: %s\n", error, msg);
+		/* esold's own words, escaped like everything it passes on. */
+		fputs("esolctl: ", stderr);
+		put_str(error, stderr);
+		fputs(": ", stderr);
+		put_str(msg, stderr);
+		fputc('\n', stderr);
 		return EXIT_REFUSED;
 	}
 	if (o.json) {
-		char *s = json_dumps(data, JSON_INDENT(2) | JSON_SORT_KEYS);
+		/* ASCII only: a control or bidi character arrives as \uXXXX. */
+		char *s = json_dumps(data, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 
 		if (s)
 			puts(s);
