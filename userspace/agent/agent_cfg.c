@@ -374,27 +374,22 @@ void agent_cfg_free(struct agent_cfg *ac)
 	free(ac);
 }
 
-int agent_cfg_prepare_set(const struct agent_cfg *cur, const char *key, const char *value,
-			  struct agent_cfg **out, bool *changed, char *msg, size_t msg_size)
+int agent_cfg_prepare_set(const struct agent_cfg *cur, const struct config_change *ch,
+			  size_t n, struct agent_cfg **out, bool *changed,
+			  char *msg, size_t msg_size)
 {
-	struct config_change ch = { .key = agent_cfg_full_key(key), .value = value };
 	struct esol_config infile;
 	struct agent_cfg *ac;
 	int r;
 
 	*out = NULL;
 	*changed = false;
-	if (!ch.key) {
-		snprintf(msg, msg_size, "%s: no such setting (use section.name, e.g. "
-			 "schedule.poll_time)", key);
-		return -EINVAL;
-	}
 	ac = cfg_new(cur->path);
 	if (!ac) {
 		snprintf(msg, msg_size, "out of memory");
 		return -ENOMEM;
 	}
-	r = config_apply(cur->path, &ch, 1, &infile, &ac->file, msg, msg_size);
+	r = config_apply(cur->path, ch, n, &infile, &ac->file, msg, msg_size);
 	if (r == 0)
 		r = check_startup(&ac->file, &cur->c, msg, msg_size);
 	if (r == 0) {

@@ -30,8 +30,9 @@ void agent_cfg_free(struct agent_cfg *c);
  * A change from the control socket, in two steps so that a refused one
  * changes nothing, byte for byte, in the agent or in the file:
  *
- * agent_cfg_prepare_set() makes the configuration that "set key value"
- * gives (the file as it is, with that change), and checks all of it: the
+ * agent_cfg_prepare_set() makes the configuration that "set key value..."
+ * gives (the file as it is, with those n changes; keys in section.name
+ * form, see agent_cfg_full_key()), and checks all of it: the
  * value, the cross-key rules, the files it names (readable; the CA
  * bundle holds certificates; the client certificate and its key parse
  * and belong together; the proxy credentials file is acceptable), and,
@@ -48,8 +49,10 @@ void agent_cfg_free(struct agent_cfg *c);
  * start: the new config keeps the running values of those
  * (agent_cfg_restart_pending() says when the file differs).
  */
-int agent_cfg_prepare_set(const struct agent_cfg *cur, const char *key, const char *value,
-			  struct agent_cfg **out, bool *changed, char *msg, size_t msg_size);
+struct config_change;
+int agent_cfg_prepare_set(const struct agent_cfg *cur, const struct config_change *ch,
+			  size_t n, struct agent_cfg **out, bool *changed,
+			  char *msg, size_t msg_size);
 int agent_cfg_save(const struct agent_cfg *c, char *msg, size_t msg_size);
 /*
  * A config loaded again from the file (reload) keeps the running

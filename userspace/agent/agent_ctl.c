@@ -19,6 +19,7 @@
 #include "agent/agent_cfg.h"
 #include "agent/agent_priv.h"
 #include "agent/exchange.h"
+#include "core/config.h"
 #include "common/escape.h"
 #include "common/log.h"
 
@@ -135,44 +136,66 @@ static json_t *do_set(struct agent *a, const struct ctl_request *req,
 		      const struct control_peer *peer, enum ctl_status *st,
 		      char *msg, size_t msg_size)
 {
-	bool was_enabled = agent_enabled(a), changed = false;
-	const char *key = agent_cfg_full_key(req->key);
-	char m2[AGENT_MSG_MAX], shown[ESC_FIELD_MAX];
+	struct config_change ch[CTL_SET_MAX];
+	bool was_enabled = agent_enabled(a), changed = false, startup = false;
+	char m2[AGENT_MSG_MAX + 64], what[AGENT_MSG_MAX], shown[ESC_FIELD_MAX];
 	struct agent_cfg *ncfg = NULL;
 	struct net_transport *tp = NULL;
+	size_t n = 0, i, off;
 	int r;
 
-	if (!key) {
-		*st = CTL_E_INVALID_VALUE;
-		snprintf(msg, msg_size, "%s: no such setting (use section.name, e.g. "
-			 "schedule.poll_time)", req->key);
-		return NULL;
+	ch[n].key = req->key;
+	ch[n++].value = req->value;
+	for (i = 0; i < req->n_also && n < CTL_SET_MAX; i++) {
+		ch[n].key = req->also[i].key;
+		ch[n++].value = req->also[i].value;
 	}
-	snprintf(m2, sizeof(m2), "set %s", key);
-	if (agent_cfg_key_role(key) == AGENT_CFG_ADMIN && deny(peer, m2, st, msg, msg_size))
-		return NULL;
-	esc_str(shown, sizeof(shown), secret_key(key) ? "(hidden)" : req->value);
+	/* Known keys, in section.name form; "set a, b" and "a = v, b = w" for the log. */
+	what[0] = shown[0] = '\0';
+	for (i = 0; i < n; i++) {
+		const char *k = agent_cfg_full_key(ch[i].key);
+		char v[128];
+
+		if (!k) {
+			*st = CTL_E_INVALID_VALUE;
+			snprintf(msg, msg_size, "%s: no such setting (use section.name, e.g. "
+				 "schedule.poll_time)", ch[i].key);
+			return NULL;
+		}
+		ch[i].key = k;
+		startup |= agent_cfg_key_startup(k);
+		off = strlen(what);
+		snprintf(what + off, sizeof(what) - off, "%s%s", i ? ", " : "", k);
+		esc_str(v, sizeof(v), secret_key(k) ? "(hidden)" : ch[i].value);
+		off = strlen(shown);
+		snprintf(shown + off, sizeof(shown) - off, "%s%s = %s", i ? ", " : "", k, v);
+	}
+	snprintf(m2, sizeof(m2), "set %s", what);
+	for (i = 0; i < n; i++)
+		if (agent_cfg_key_role(ch[i].key) == AGENT_CFG_ADMIN &&
+		    deny(peer, m2, st, msg, msg_size))
+			return NULL;
 
 	/* 1. Everything checked, nothing written, nothing running touched. */
-	r = agent_cfg_prepare_set(a->cfg, key, req->value, &ncfg, &changed, msg, msg_size);
+	r = agent_cfg_prepare_set(a->cfg, ch, n, &ncfg, &changed, msg, msg_size);
 	if (r == 0) {
 		r = exchange_prepare(a, ncfg, &tp, m2, sizeof(m2));
 		if (r < 0)
 			snprintf(msg, msg_size, "%s: refused, the server settings would not "
-				 "work: %s", key, m2);
+				 "work: %s", what, m2);
 	}
 	if (r < 0) {
 		*st = r == -EINVAL ? CTL_E_INVALID_VALUE : CTL_E_FAILED;
-		log_warn("control: uid %u pid %d: set %s = %s refused: %s",
-			 (unsigned int)peer->uid, (int)peer->pid, key, shown, msg);
+		log_warn("control: uid %u pid %d: set %s refused: %s",
+			 (unsigned int)peer->uid, (int)peer->pid, shown, msg);
 		agent_cfg_free(ncfg);
 		return NULL;
 	}
 	/* 2. Saved (only if the file changes), 3. then applied. */
 	if (changed && agent_cfg_save(ncfg, msg, msg_size) < 0) {
 		*st = CTL_E_FAILED;
-		log_err("control: uid %u pid %d: set %s = %s not saved: %s",
-			(unsigned int)peer->uid, (int)peer->pid, key, shown, msg);
+		log_err("control: uid %u pid %d: set %s not saved: %s",
+			(unsigned int)peer->uid, (int)peer->pid, shown, msg);
 		exchange_discard(tp);
 		agent_cfg_free(ncfg);
 		return NULL;
@@ -182,18 +205,18 @@ static json_t *do_set(struct agent *a, const struct ctl_request *req,
 	a->cfg = ncfg;
 	if (!a->opts.verbose)
 		log_set_level(agent_cfg_log_level(a->cfg));
-	log_notice("control: uid %u pid %d set %s = %s (%s %s)",
-		   (unsigned int)peer->uid, (int)peer->pid, key, shown,
+	log_notice("control: uid %u pid %d set %s (%s %s)",
+		   (unsigned int)peer->uid, (int)peer->pid, shown,
 		   changed ? "saved to" : "already in", a->config_path);
 	if (was_enabled != agent_enabled(a))
 		agent_apply_enabled(a);
 	else
 		agent_schedule_poll(a);
 	exchange_kick(a);
-	if (agent_cfg_key_startup(key) && changed)
-		snprintf(m2, sizeof(m2), "%s saved; esold uses it from its next start", key);
+	if (startup && changed)
+		snprintf(m2, sizeof(m2), "%s saved; esold uses it from its next start", what);
 	else
-		snprintf(m2, sizeof(m2), "%s %s", key, changed ? "saved" : "unchanged");
+		snprintf(m2, sizeof(m2), "%s %s", what, changed ? "saved" : "unchanged");
 	return message(m2);
 }
 

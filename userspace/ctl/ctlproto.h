@@ -9,6 +9,8 @@
  *   request  {"cmd":"status"}
  *            {"cmd":"poll-now"}
  *            {"cmd":"set","key":"enabled","value":"false"}
+ *            {"cmd":"set","key":"server.client_cert","value":"/etc/esol/d.crt",
+ *             "also":[{"key":"server.client_key","value":"/etc/esol/d.key"}]}
  *            {"cmd":"log","count":20}
  *            {"cmd":"spool-list"}   {"cmd":"spool-clear"}   {"cmd":"reload"}
  *   reply    {"ok":true,"data":{...}}
@@ -29,6 +31,7 @@
 #define CTL_REPLY_MAX		(4 * 1024 * 1024)	/* bytes, one line */
 #define CTL_KEY_MAX		31
 #define CTL_VALUE_MAX		1023
+#define CTL_SET_MAX		4	/* keys one set changes together */
 #define CTL_LOG_COUNT_MAX	1000
 #define CTL_LOG_COUNT_DEFAULT	20
 #define CTL_DEFAULT_SOCKET	"/run/esol/esold.sock"
@@ -48,6 +51,11 @@ struct ctl_request {
 	enum ctl_cmd cmd;
 	char key[CTL_KEY_MAX + 1];	/* set */
 	char value[CTL_VALUE_MAX + 1];	/* set */
+	struct {
+		char key[CTL_KEY_MAX + 1];
+		char value[CTL_VALUE_MAX + 1];
+	} also[CTL_SET_MAX - 1];	/* set: more keys changed together */
+	unsigned int n_also;
 	unsigned int count;		/* log: 1..CTL_LOG_COUNT_MAX */
 };
 

@@ -40,9 +40,12 @@ static void usage(FILE *f)
 "  status                 agent state: participation, next poll, last result,\n"
 "                         supplies, spool, proxy, last error\n"
 "  poll-now               poll the Communication Server now\n"
-"  set KEY VALUE          change a setting and save it to the config file;\n"
-"                         KEY: enabled, poll_time, timezone, spread_minutes,\n"
-"                         proxy, proxy_host, proxy_port, pac_url, log_level...\n"
+"  set KEY VALUE [KEY VALUE]...\n"
+"                         change settings (up to %d, together) and save them\n"
+"                         to the config file; KEY: section.name or enabled,\n"
+"                         poll_time, timezone, spread_minutes, proxy,\n"
+"                         proxy_host, proxy_port, pac_url, log_level... (the\n"
+"                         server, paths and certificates: root only)\n"
 "  enable | disable       same as set enabled true|false\n"
 "  log [N]                the last N transmission-log records (default %d)\n"
 "  spool list             messages waiting to be sent\n"
@@ -54,7 +57,7 @@ static void usage(FILE *f)
 "  -j, --json             print the reply's data as JSON\n"
 "  -t, --timeout SECONDS  give up waiting for esold after this long (default 10)\n"
 "  -h, --help\n",
-		CTL_LOG_COUNT_DEFAULT, CTL_DEFAULT_SOCKET);
+		CTL_SET_MAX, CTL_LOG_COUNT_DEFAULT, CTL_DEFAULT_SOCKET);
 }
 
 /* Remaining ms until deadline (CLOCK_MONOTONIC ms). */
@@ -346,14 +349,23 @@ static int parse_command(int argc, char **argv, struct ctl_request *req)
 		req->cmd = CTL_CMD_SET;
 		strcpy(req->key, "enabled");
 		strcpy(req->value, cmd[0] == 'e' ? "true" : "false");
-	} else if (strcmp(cmd, "set") == 0 && argc == 3) {
+	} else if (strcmp(cmd, "set") == 0 && argc >= 3 && argc % 2 == 1 &&
+		   argc <= 1 + 2 * CTL_SET_MAX) {
+		int i;
+
 		req->cmd = CTL_CMD_SET;
-		if (strlen(argv[1]) > CTL_KEY_MAX || strlen(argv[2]) > CTL_VALUE_MAX) {
-			fprintf(stderr, "esolctl: key or value too long\n");
-			return EXIT_USAGE;
-		}
+		for (i = 1; i < argc; i += 2)
+			if (strlen(argv[i]) > CTL_KEY_MAX || strlen(argv[i + 1]) > CTL_VALUE_MAX) {
+				fprintf(stderr, "esolctl: key or value too long\n");
+				return EXIT_USAGE;
+			}
 		strcpy(req->key, argv[1]);
 		strcpy(req->value, argv[2]);
+		for (i = 3; i < argc; i += 2) {
+			strcpy(req->also[req->n_also].key, argv[i]);
+			strcpy(req->also[req->n_also].value, argv[i + 1]);
+			req->n_also++;
+		}
 	} else if (strcmp(cmd, "log") == 0 && argc <= 2) {
 		req->cmd = CTL_CMD_LOG;
 		if (argc == 2) {
