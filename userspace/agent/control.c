@@ -285,12 +285,12 @@ static void listener_ready(struct loop_watch *w, uint32_t events)
 	if (!cl)
 		snprintf(why, sizeof(why), "too many control clients (%d connected)",
 			 CONTROL_CLIENTS_MAX);
-	else if (!admin && used >= CONTROL_CLIENTS_MAX - CONTROL_ADMIN_SLOTS)
-		snprintf(why, sizeof(why), "too many control clients (%u connected; the "
-			 "last %d places are kept for root)", used, CONTROL_ADMIN_SLOTS);
 	else if (!admin && mine >= CONTROL_CLIENTS_PER_UID)
 		snprintf(why, sizeof(why), "uid %u already has %d control connections open",
 			 (unsigned int)cred.uid, CONTROL_CLIENTS_PER_UID);
+	else if (!admin && used >= CONTROL_CLIENTS_MAX - CONTROL_ADMIN_SLOTS)
+		snprintf(why, sizeof(why), "too many control clients (%u connected; the "
+			 "last %d places are kept for root)", used, CONTROL_ADMIN_SLOTS);
 	if (why[0]) {
 		log_warn("control: refused uid %u pid %d: %s", (unsigned int)cred.uid,
 			 (int)cred.pid, why);
