@@ -341,9 +341,18 @@ void agent_supplies_update(struct agent *a)
 		int r = exchange_take_supplies(a, trig);
 
 		if (r < 0) {
-			/* Could not take the report: try again in a minute. */
-			wait = 60 * 1000;
+			/*
+			 * Could not take the report (engine gone, spool failing):
+			 * try again in a minute, then doubling up to an hour.
+			 */
+			a->supplies_retry_s = !a->supplies_retry_s ? AGENT_SUPPLIES_RETRY_MIN_S :
+				a->supplies_retry_s >= AGENT_SUPPLIES_RETRY_MAX_S / 2 ?
+				AGENT_SUPPLIES_RETRY_MAX_S : a->supplies_retry_s * 2;
+			wait = (uint64_t)a->supplies_retry_s * 1000;
+			log_info("supplies report: trying again in %u s",
+				 (unsigned int)a->supplies_retry_s);
 		} else {
+			a->supplies_retry_s = 0;
 			supplies_taken(&a->sup, trig, time(NULL), mono_ms());
 			agent_save_state(a);
 			exchange_kick(a);

@@ -65,7 +65,7 @@ static json_t *status(struct agent *a)
 			 "s:{s:b,s:i,s:o,s:o},"
 			 "s:{s:i,s:i},"
 			 "s:{s:s,s:o},"
-			 "s:o,s:o,s:o,s:o,s:o,s:b,"
+			 "s:o,s:o,s:o,s:o,s:o,s:o,s:b,"
 			 "s:{s:I,s:I,s:I}}",
 			 "enabled", agent_enabled(a),
 			 "server", str_or_null(agent_cfg_server_url(a->cfg)),
@@ -90,6 +90,7 @@ static json_t *status(struct agent *a)
 							   : json_null(),
 			 "retry_in_s", a->in_backoff ? ms_or_null(loop_timer_remaining_ms(&a->t_retry))
 						     : json_null(),
+			 "repoll_in_s", ms_or_null(exchange_repoll_in_ms(a)),
 			 "last_error", str_or_null(a->last_error),
 			 "last_error_time", time_or_null(a->last_error_time),
 			 "not_sending", str_or_null(agent_enabled(a) ? exchange_unusable(a) : NULL),

@@ -143,6 +143,44 @@ static void hold(struct agent *a, const char *name)
 	snprintf(a->held[a->n_held++], sizeof(a->held[0]), "%s", name);
 }
 
+static bool is_confirmed(const struct agent *a, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n_confirmed; i++)
+		if (strcmp(a->confirmed[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void confirm(struct agent *a, const char *name)
+{
+	if (is_confirmed(a, name) || a->n_confirmed >= AGENT_HELD_MAX)
+		return;
+	snprintf(a->confirmed[a->n_confirmed++], sizeof(a->confirmed[0]), "%s", name);
+}
+
+/* Try again to remove what the server confirmed but the spool kept. */
+static void remove_confirmed(struct agent *a)
+{
+	unsigned int i = 0;
+
+	while (i < a->n_confirmed) {
+		int r = spool_remove(a->net->spool, a->confirmed[i]);
+
+		if (r < 0 && r != -ENOENT) {
+			log_debug("spool: %s still cannot be removed: %s", a->confirmed[i],
+				  strerror(-r));
+			i++;
+			continue;
+		}
+		log_info("spool: %s (confirmed earlier) removed", a->confirmed[i]);
+		memmove(a->confirmed[i], a->confirmed[i + 1],
+			(a->n_confirmed - i - 1) * sizeof(a->confirmed[0]));
+		a->n_confirmed--;
+	}
+}
+
 /* ---- transmission log ---- */
 
 static void txlog_note(struct agent *a, const struct net_result *r,
@@ -169,13 +207,21 @@ static void txlog_note(struct agent *a, const struct net_result *r,
 
 /* ---- completion ---- */
 
-static void backoff(struct agent *a, const struct net_result *r)
+static void backoff_ms(struct agent *a, int64_t retry_after_s, bool poll)
 {
-	uint64_t ms = backoff_fail(&a->net->bo, r->retry_after_s);
+	uint64_t ms = backoff_fail(&a->net->bo, retry_after_s);
 
+	/* A failed poll is not retried sooner than the poll floor. */
+	if (poll && ms < (uint64_t)AGENT_POLL_MIN_INTERVAL_S * 1000)
+		ms = (uint64_t)AGENT_POLL_MIN_INTERVAL_S * 1000;
 	a->in_backoff = true;
 	loop_timer_after_ms(&a->t_retry, ms);
 	log_info("next try in %llu s", (unsigned long long)(ms / 1000));
+}
+
+static void backoff(struct agent *a, const struct net_result *r)
+{
+	backoff_ms(a, r->retry_after_s, a->job.kind == JOB_POLL);
 }
 
 void exchange_retry_fired(struct loop_timer *t, bool cancelled)
@@ -301,9 +347,31 @@ static void poll_done(struct agent *a, const struct net_result *r)
 	agent_save_state(a);
 	agent_supplies_update(a);
 	if (rep.retry_after_s) {
-		/* "Poll again after": an extra poll, the daily one stays. */
-		a->net->repoll = true;
-		loop_timer_after_ms(&a->net->t_repoll, (uint64_t)rep.retry_after_s * 1000);
+		/*
+		 * "Poll again after": an extra poll, the daily one stays; not
+		 * sooner than the poll floor, and only so many a day.
+		 */
+		uint64_t now = backoff_now_ms(), s = rep.retry_after_s;
+
+		if (!a->repoll_window_ms || now - a->repoll_window_ms >= 86400ull * 1000) {
+			a->repoll_window_ms = now;
+			a->repolls = 0;
+		}
+		if (s < AGENT_POLL_MIN_INTERVAL_S)
+			s = AGENT_POLL_MIN_INTERVAL_S;
+		if (a->repolls >= AGENT_REPOLLS_PER_DAY) {
+			log_notice("the server asked for another poll in %u s: ignored, it had "
+				   "its %d extra polls of the day", (unsigned int)rep.retry_after_s,
+				   AGENT_REPOLLS_PER_DAY);
+		} else {
+			a->repolls++;
+			a->net->repoll = true;
+			loop_timer_after_ms(&a->net->t_repoll, s * 1000);
+			if (s != rep.retry_after_s)
+				log_info("the server asked for another poll in %u s: in %llu s "
+					 "(the floor)", (unsigned int)rep.retry_after_s,
+					 (unsigned long long)s);
+		}
 	}
 }
 
@@ -335,9 +403,20 @@ static void message_done(struct agent *a, const struct net_result *r)
 	backoff_reset(&a->net->bo);
 	/* Confirmed (stored now or before): only now it leaves the spool. */
 	rr = spool_remove(a->net->spool, a->job.name);
-	if (rr < 0 && rr != -ENOENT)
-		log_err("spool: cannot remove %s: %s (it will be sent again; the server answers duplicate)",
-			a->job.name, strerror(-rr));
+	if (rr < 0 && rr != -ENOENT) {
+		/*
+		 * Never sent again by this esold (no resend storm); should a
+		 * restart find it, its id makes the server answer "duplicate".
+		 * The spool is failing: slow down before the next message.
+		 */
+		log_err("spool: cannot remove %s after the server confirmed it: %s; it is not "
+			"sent again (after a restart it would be, and the server answers "
+			"\"duplicate\")", a->job.name, strerror(-rr));
+		agent_set_error(a, "spool: cannot remove confirmed %s: %s", a->job.name,
+				strerror(-rr));
+		confirm(a, a->job.name);
+		backoff_ms(a, -1, false);
+	}
 	if (a->job.kind == JOB_READ)
 		a->reads_sent++;
 	else
@@ -425,11 +504,13 @@ static bool start_spooled(struct agent *a)
 	size_t len;
 	int r;
 
+	if (a->n_confirmed)
+		remove_confirmed(a);
 	for (;;) {
 		e = NULL;
 		list = spool_list(a->net->spool, &n);
 		for (i = 0; i < n; i++)
-			if (!is_held(a, list[i].id)) {
+			if (!is_held(a, list[i].id) && !is_confirmed(a, list[i].id)) {
 				e = &list[i];
 				break;
 			}
@@ -700,6 +781,11 @@ void exchange_free(struct agent *a)
 
 /* ---- for the control socket ---- */
 
+int64_t exchange_repoll_in_ms(const struct agent *a)
+{
+	return a->net && a->net->repoll ? loop_timer_remaining_ms(&a->net->t_repoll) : -1;
+}
+
 size_t exchange_spool_count(const struct agent *a)
 {
 	return a->net ? spool_count(a->net->spool) : 0;
@@ -719,14 +805,15 @@ json_t *exchange_spool_json(struct agent *a)
 		json_t *e;
 
 		proto_time_format(list[i].created, when);
-		e = json_pack("{s:s,s:s,s:s,s:i,s:b,s:b}",
+		e = json_pack("{s:s,s:s,s:s,s:i,s:b,s:b,s:b}",
 			      "id", list[i].id,
 			      "kind", spool_kind_name(list[i].kind),
 			      "created", when,
 			      "bytes", (int)list[i].len,
 			      "sending", a->job.kind != JOB_POLL && a->job.kind != JOB_NONE &&
 					 strcmp(a->job.name, list[i].id) == 0,
-			      "held", is_held(a, list[i].id));
+			      "held", is_held(a, list[i].id),
+			      "confirmed", is_confirmed(a, list[i].id));
 		if (!e || json_array_append_new(arr, e)) {
 			json_decref(arr);
 			return NULL;
@@ -746,6 +833,8 @@ int exchange_spool_clear(struct agent *a)
 	}
 	r = spool_clear(a->net->spool);
 	a->n_held = 0;
+	if (r >= 0)
+		a->n_confirmed = 0;
 	exchange_kick(a);
 	return r;
 }

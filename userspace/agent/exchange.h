@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -56,6 +57,8 @@ int exchange_take_supplies(struct agent *a, enum proto_supplies_trigger trig);
 
 /* For the control socket. */
 size_t exchange_spool_count(const struct agent *a);
+/* Milliseconds to the poll the server asked for (retry_after_s), -1: none. */
+int64_t exchange_repoll_in_ms(const struct agent *a);
 /* {"entries":[{id,kind,created,bytes,sending,held}...],"bytes":N}; NULL on ENOMEM. */
 json_t *exchange_spool_json(struct agent *a);
 /* Cancel a spooled message in flight and delete them all: count or -errno. */

@@ -83,3 +83,14 @@ $(B)/tests/unit/test_agent_sched: $(B)/tests/unit/test_agent_sched.o \
 		$(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls check)
 
 UNIT_TESTS += $(B)/tests/unit/test_agent_sched
+
+# The whole agent where the outside is hostile or the spool fails.
+CFLAGS_tests_unit_test_agent_trust := $(CFLAGS_tests_unit_test_agent_sched)
+$(B)/tests/unit/test_agent_trust: $(B)/tests/unit/test_agent_trust.o \
+		$(B)/tests/unit/net_testsrv.o $(B)/tests/unit/fixtures/sysfs/pe_tree.o \
+		$(ESOLD_ARCHIVES)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ESOLD_LDLIBS) \
+		$(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls check)
+
+UNIT_TESTS += $(B)/tests/unit/test_agent_trust
