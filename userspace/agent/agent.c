@@ -41,9 +41,6 @@ bool agent_enabled(const struct agent *a)
 	return agent_cfg_enabled(a->cfg);
 }
 
-/* While the engine's serial is unknown, it is read again after 1 s, 2 s, ... 10 min. */
-#define IDENTITY_RETRY_MIN_MS	1000u
-#define IDENTITY_RETRY_MAX_MS	(10u * 60 * 1000)
 
 static uint64_t mono_ms(void)
 {
@@ -254,8 +251,8 @@ static void identity_wait(struct agent *a)
 		log_notice("the print engine's serial number is not known yet: "
 			   "no poll until it is");
 	a->identity_retry_ms = a->identity_retry_ms ?
-		(a->identity_retry_ms >= IDENTITY_RETRY_MAX_MS / 2 ? IDENTITY_RETRY_MAX_MS :
-		 a->identity_retry_ms * 2) : IDENTITY_RETRY_MIN_MS;
+		(a->identity_retry_ms >= AGENT_IDENTITY_RETRY_MAX_MS / 2 ? AGENT_IDENTITY_RETRY_MAX_MS :
+		 a->identity_retry_ms * 2) : AGENT_IDENTITY_RETRY_MIN_MS;
 	loop_timer_after_ms(&a->t_identity, a->identity_retry_ms);
 }
 

@@ -28,4 +28,8 @@
 #define AGENT_SUPPLIES_RETRY_MIN_S	60
 #define AGENT_SUPPLIES_RETRY_MAX_S	3600
 
+/* While the engine's serial is unknown, it is read again after 1 s, 2 s, ... 10 min. */
+#define AGENT_IDENTITY_RETRY_MIN_MS	1000u
+#define AGENT_IDENTITY_RETRY_MAX_MS	(10u * 60 * 1000)
+
 #endif /* ESOL_AGENT_LIMITS_H */

@@ -94,3 +94,11 @@ $(B)/tests/unit/test_agent_trust: $(B)/tests/unit/test_agent_trust.o \
 		$(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls check)
 
 UNIT_TESTS += $(B)/tests/unit/test_agent_trust
+
+# The documented limits against the code's constants.
+$(B)/tests/unit/test_limits: $(B)/tests/unit/test_limits.o $(B)/libesolcore.a \
+		$(B)/userspace/common/log.o $(B)/userspace/common/escape.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LDLIBS)
+
+UNIT_TESTS += $(B)/tests/unit/test_limits
