@@ -18,6 +18,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "common/escape.h"
 #include "core/config.h"
 #include "core/creds.h"
 
@@ -312,6 +313,28 @@ START_TEST(test_bad_files)
 	ck_assert_str_eq(err, want);
 	/* the running configuration is kept */
 	ck_assert_mem_eq(&c2, &before, sizeof(before));
+}
+END_TEST
+
+/* A value or a name with a terminal escape is quoted escaped in the error. */
+START_TEST(test_errors_escape_what_they_quote)
+{
+	static const char *const files[] = {
+		"[agent]\nenabled = \x1b]0;pwned\x07\n",
+		"[agent]\ncolo\x1b[31mur = 1\n",
+		"[sched\x1b[2Jule]\npoll_time = 03:00\n",
+		"[schedule]\ntime_zone = Europe/\xe2\x80\xaeParis\n",
+	};
+	struct esol_config c;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		write_conf(files[i]);
+		ck_assert_int_eq(config_load(path, &c, err, sizeof(err)), -EINVAL);
+		ck_assert_msg(esc_is_clean(err), "raw in: %s", err);
+		ck_assert_msg(strstr(err, "\\x1b") || strstr(err, "\\u{202E}"), "%s", err);
+	}
 }
 END_TEST
 
@@ -719,6 +742,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_lenient_syntax);
 	tcase_add_loop_test(tc, test_bad_files, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, test_nul_and_huge_files);
+	tcase_add_test(tc, test_errors_escape_what_they_quote);
 	tcase_add_test(tc, test_save_load_roundtrip);
 	tcase_add_test(tc, test_save_fails_cleanly);
 	tcase_add_test(tc, test_set_writes_only_on_change);
