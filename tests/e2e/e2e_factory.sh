@@ -138,5 +138,9 @@ wait_for 20 polled_ok_since 0 || fail "no poll after enabling: $(ctl status)"
 mkdir -p "$T/state2"
 ctl set agent.state_dir "$T/state2" | grep -q "next start" || fail "state_dir reply"
 ctl --json status | jq -e '.restart_pending == true' >/dev/null || fail "restart_pending"
+# A file edited by hand whose next start would fail is not taken on reload.
+sed -i "s|^state_dir = .*|state_dir = $T/no/such/state|" "$T/esold.conf"
+rc=0; ctl reload 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "agent.state_dir" "$T/err" || fail "reload of a stranding file: $rc $(cat "$T/err")"
 stop_esold
 log "ok"

@@ -472,14 +472,18 @@ static int open_control(struct agent *a)
 
 int agent_reload(struct agent *a, char *msg, size_t msg_size)
 {
-	struct agent_cfg *ncfg;
+	struct agent_cfg *ncfg = NULL;
 	struct net_transport *tp;
 	bool was_enabled = agent_enabled(a);
 	int r;
 
 	r = agent_cfg_load(a->config_path, &ncfg, msg, msg_size);
-	if (r < 0)
+	if (r == 0)
+		r = agent_cfg_check_startup(ncfg, a->cfg, msg, msg_size);
+	if (r < 0) {
+		agent_cfg_free(ncfg);
 		return r;
+	}
 	if (agent_cfg_follow(ncfg, a->cfg))
 		log_notice("%s: the paths, control socket or group changed: they take effect "
 			   "when esold restarts", a->config_path);

@@ -349,6 +349,12 @@ int agent_cfg_load(const char *path, struct agent_cfg **out, char *msg, size_t m
 	return 0;
 }
 
+int agent_cfg_check_startup(const struct agent_cfg *ncfg, const struct agent_cfg *run,
+			    char *msg, size_t msg_size)
+{
+	return check_startup(&ncfg->file, &run->c, msg, msg_size);
+}
+
 bool agent_cfg_follow(struct agent_cfg *ncfg, const struct agent_cfg *run)
 {
 	keep_startup(&ncfg->c, &run->c);

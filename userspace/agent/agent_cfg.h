@@ -59,6 +59,9 @@ int agent_cfg_save(const struct agent_cfg *c, char *msg, size_t msg_size);
  * start-up keys of run.  Returns true when the file differs in them.
  */
 bool agent_cfg_follow(struct agent_cfg *ncfg, const struct agent_cfg *run);
+/* Would the next start work with ncfg's start-up keys?  0 or -EINVAL + msg. */
+int agent_cfg_check_startup(const struct agent_cfg *ncfg, const struct agent_cfg *run,
+			    char *msg, size_t msg_size);
 bool agent_cfg_restart_pending(const struct agent_cfg *c);
 /* The files the running settings name (TLS material): 0 or -EINVAL + msg. */
 int agent_cfg_check(const struct agent_cfg *c, char *msg, size_t msg_size);
