@@ -52,6 +52,19 @@ ctl reload
 ctl --json log 5 | jq -e '.records | length == 0' >/dev/null || fail "log not empty"
 ctl spool list | grep -q "spool is empty" || fail "spool list"
 
+# esolctl escapes what it prints: a record holding a terminal escape, a
+# newline that would forge a line, and a bidi override (as a hostile
+# server's reply would put there) reaches the terminal as text.
+printf '%s\n' '{"time":"2026-01-01T00:00:00Z","endpoint":"/v1/poll","status":200,"result":"ok\u001b]0;pwned\u0007\nforged: line","sent":"{}","received":"{\"x\":\"\u001b[2J\u202e\"}"}' \
+	>>"$T/state/txlog"
+ctl log 1 >"$T/out"
+! grep -q "$(printf '\033')" "$T/out" || fail "esolctl log printed a raw ESC: $(od -c "$T/out" | head)"
+! grep -q '^forged' "$T/out" || fail "esolctl log let a newline forge a line"
+grep -qF 'ok\x1b]0;pwned\x07\nforged: line' "$T/out" || fail "esolctl log: $(cat "$T/out")"
+grep -qF '\u{202E}' "$T/out" || fail "esolctl log kept a bidi override: $(cat "$T/out")"
+ctl --json log 1 | grep -qiF '\u001b]0;pwned' || fail "esolctl --json log"
+! ctl --json log 1 | grep -q "$(printf '\033')" || fail "esolctl --json printed a raw ESC"
+
 # (Malformed requests on the raw socket are covered by test_control.)
 
 # esolctl exit codes: usage 2, unreachable 3.

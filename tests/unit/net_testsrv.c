@@ -161,7 +161,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		__atomic_add_fetch(&s->hits_poll, 1, __ATOMIC_SEQ_CST);
 	if (!strcmp(url, "/v1/poll") && s->poll_status) {
 		__atomic_add_fetch(&s->hits_v1, 1, __ATOMIC_SEQ_CST);
-		return reply(c, s->poll_status, s->poll_reply ? s->poll_reply : "", NULL, NULL);
+		return reply(c, s->poll_status, s->poll_reply ? s->poll_reply : "",
+			     s->poll_hdr, s->poll_hdr_value);
+	}
+	if (s->ovr_path && !strcmp(url, s->ovr_path)) {
+		__atomic_add_fetch(&s->hits_ovr, 1, __ATOMIC_SEQ_CST);
+		return reply(c, s->ovr_status, s->ovr_reply ? s->ovr_reply : "", NULL, NULL);
 	}
 	if (!strncmp(url, "/v1/", 4)) {
 		__atomic_add_fetch(&s->hits_v1, 1, __ATOMIC_SEQ_CST);

@@ -8,8 +8,10 @@
  * Routes:
  *   POST/GET /v1/...      200 {"ok":true,"got":N} (N: request body bytes)
  *   POST /v1/poll         as /v1/..., or when poll_status is set that
- *                         status with poll_reply as the body (counted in
- *                         hits_poll either way)
+ *                         status with poll_reply as the body and the
+ *                         header poll_hdr, if set (counted in hits_poll
+ *                         either way)
+ *   ovr_path              when set: ovr_status with ovr_reply (hits_ovr)
  *   /busy                 503, Retry-After: 120
  *   /busy-date            503, Retry-After: an HTTP-date 1 h ahead
  *   /ratelimit            429 without Retry-After
@@ -45,9 +47,13 @@ struct tsrv {
 	const char *pac;		/* served at /wpad.dat */
 	unsigned poll_status;		/* 0: /v1/poll is like any /v1/ path */
 	const char *poll_reply;		/* its body ("" if NULL) */
+	const char *poll_hdr, *poll_hdr_value;	/* one more header on it, or NULL */
+	const char *ovr_path;		/* another path answered with: */
+	unsigned ovr_status;
+	const char *ovr_reply;
 	char *pem[3];			/* cert, key, client CA: live as long as d */
 	/* counters (updated by server threads) */
-	volatile int hits_total, hits_v1, hits_wpad, hits_stall, hits_poll;
+	volatile int hits_total, hits_v1, hits_wpad, hits_stall, hits_poll, hits_ovr;
 	volatile size_t last_body_len;
 	char last_ua[128];
 };

@@ -18,6 +18,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "common/escape.h"
 #include "core/config.h"
 #include "core/creds.h"
 
@@ -248,7 +249,8 @@ static const struct bad_case bad_cases[] = {
 	  "(as curl --pinnedpubkey takes)" },
 	{ "[server]\nclient_cert = /etc/esol/c.crt\n",
 	  "2: client_cert: client_cert and client_key go together" },
-	{ "[agent]\nenabled = true\n", "2: enabled: participation is on but [server] url is empty" },
+	{ "[agent]\nenabled = true\n", "2: enabled: participation needs the server: set "
+	  "[server] url first (as root: esolctl set server.url https://HOST/PATH)" },
 	{ "[agent]\nenabled = maybe\n", "2: enabled: 'maybe' is not a boolean (true or false)" },
 	{ "[agent]\nlog_level = loud\n",
 	  "2: log_level: 'loud' is not one of error, warning, notice, info, debug" },
@@ -311,6 +313,28 @@ START_TEST(test_bad_files)
 	ck_assert_str_eq(err, want);
 	/* the running configuration is kept */
 	ck_assert_mem_eq(&c2, &before, sizeof(before));
+}
+END_TEST
+
+/* A value or a name with a terminal escape is quoted escaped in the error. */
+START_TEST(test_errors_escape_what_they_quote)
+{
+	static const char *const files[] = {
+		"[agent]\nenabled = \x1b]0;pwned\x07\n",
+		"[agent]\ncolo\x1b[31mur = 1\n",
+		"[sched\x1b[2Jule]\npoll_time = 03:00\n",
+		"[schedule]\ntime_zone = Europe/\xe2\x80\xaeParis\n",
+	};
+	struct esol_config c;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		write_conf(files[i]);
+		ck_assert_int_eq(config_load(path, &c, err, sizeof(err)), -EINVAL);
+		ck_assert_msg(esc_is_clean(err), "raw in: %s", err);
+		ck_assert_msg(strstr(err, "\\x1b") || strstr(err, "\\u{202E}"), "%s", err);
+	}
 }
 END_TEST
 
@@ -539,7 +563,8 @@ START_TEST(test_validate_direct)
 	config_defaults(&c);
 	c.enabled = true;
 	ck_assert_int_eq(config_validate(&c, err, sizeof(err)), -EINVAL);
-	ck_assert_str_eq(err, "agent.enabled: participation is on but [server] url is empty");
+	ck_assert_str_eq(err, "agent.enabled: participation needs the server: set [server] "
+			 "url first (as root: esolctl set server.url https://HOST/PATH)");
 	strcpy(c.server_url, "https://cs.example.com");
 	ck_assert_int_eq(config_validate(&c, err, sizeof(err)), 0);
 	strcpy(c.client_key, "/k");
@@ -680,7 +705,7 @@ static void keys_of(const char *file, char *out, size_t n)
  * The example shipped in userspace/agent/init/esold.conf loads and
  * validates, sets every key there is (the list is the one config_save
  * writes, i.e. the code's own), in the canonical order, and its values
- * are the defaults (but for the control group the init files create).
+ * are the code's defaults, every one.
  */
 START_TEST(test_shipped_example)
 {
@@ -699,7 +724,7 @@ START_TEST(test_shipped_example)
 	keys_of(example, got, sizeof(got));
 	ck_assert_str_eq(got, want);
 
-	snprintf(def.control_group, sizeof(def.control_group), "esoladm");
+	/* Every value, the control group included, is the code's default. */
 	ck_assert(config_equal(&c, &def));
 	config_free(&c);
 }
@@ -717,6 +742,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_lenient_syntax);
 	tcase_add_loop_test(tc, test_bad_files, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, test_nul_and_huge_files);
+	tcase_add_test(tc, test_errors_escape_what_they_quote);
 	tcase_add_test(tc, test_save_load_roundtrip);
 	tcase_add_test(tc, test_save_fails_cleanly);
 	tcase_add_test(tc, test_set_writes_only_on_change);

@@ -238,6 +238,40 @@ START_TEST(test_busy)
 }
 END_TEST
 
+/* A client that sends nothing (or half a request) is told and dropped. */
+START_TEST(test_idle_timeout)
+{
+	int quiet = client(), half = client(), busy = client();
+	bool closed = false;
+	const char *r;
+	int i;
+
+	send_str(half, "{\"cmd\":");
+	/* Ask and get answers on the third for a while: its time restarts. */
+	for (i = 0; i < 3; i++) {
+		send_str(busy, "{\"cmd\":\"status\"}\n");
+		r = replies(busy, 1, &closed);
+		ck_assert_ptr_nonnull(strstr(r, "\"ok\":true"));
+		usleep(CONTROL_IDLE_MS * 1000 / 3);
+	}
+	r = replies(quiet, 1, &closed);
+	ck_assert_ptr_nonnull(strstr(r, "\"error\":\"timeout\""));
+	if (!closed)
+		replies(quiet, 1, &closed);
+	ck_assert(closed);
+	r = replies(half, 1, &closed);
+	ck_assert_ptr_nonnull(strstr(r, "\"error\":\"timeout\""));
+	/* the one that kept asking is still there */
+	send_str(busy, "{\"cmd\":\"status\"}\n");
+	r = replies(busy, 1, &closed);
+	ck_assert_ptr_nonnull(strstr(r, "\"ok\":true"));
+	ck_assert(!closed);
+	close(quiet);
+	close(half);
+	close(busy);
+}
+END_TEST
+
 START_TEST(test_path_checks)
 {
 	struct control other;
@@ -288,12 +322,14 @@ int main(void)
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_status_and_peer);
 	tcase_add_test(tc, test_errors_keep_connection);
 	tcase_add_test(tc, test_pipelined_and_split);
 	tcase_add_test(tc, test_eof_after_request_is_answered);
 	tcase_add_test(tc, test_too_large_closes);
 	tcase_add_test(tc, test_busy);
+	tcase_add_test(tc, test_idle_timeout);
 	tcase_add_test(tc, test_path_checks);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

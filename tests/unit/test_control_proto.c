@@ -59,6 +59,47 @@ START_TEST(test_set)
 }
 END_TEST
 
+/* Several keys in one set ("also"), each checked like the first. */
+START_TEST(test_set_also)
+{
+	struct ctl_request req, out;
+	char msg[256], *line;
+
+	ck_assert_int_eq(parse("{\"cmd\":\"set\",\"key\":\"server.client_cert\",\"value\":\"/c\","
+			       "\"also\":[{\"key\":\"server.client_key\",\"value\":\"/k\"}]}",
+			       &req, msg), CTL_OK);
+	ck_assert_uint_eq(req.n_also, 1);
+	ck_assert_str_eq(req.also[0].key, "server.client_key");
+	ck_assert_str_eq(req.also[0].value, "/k");
+	line = ctl_encode_request(&req);
+	ck_assert_ptr_nonnull(line);
+	ck_assert_int_eq(ctl_parse_request(line, strlen(line), &out, msg, sizeof(msg)), CTL_OK);
+	ck_assert_uint_eq(out.n_also, 1);
+	ck_assert_str_eq(out.also[0].value, "/k");
+	free(line);
+	/* too many, empty, wrong shapes, bad key or value inside */
+	ck_assert_int_eq(parse("{\"cmd\":\"set\",\"key\":\"a.b\",\"value\":\"1\",\"also\":["
+			       "{\"key\":\"a.c\",\"value\":\"1\"},{\"key\":\"a.d\",\"value\":\"1\"},"
+			       "{\"key\":\"a.e\",\"value\":\"1\"},{\"key\":\"a.f\",\"value\":\"1\"}]}",
+			       &req, msg), CTL_E_BAD_REQUEST);
+	ck_assert_int_eq(parse("{\"cmd\":\"set\",\"key\":\"a.b\",\"value\":\"1\",\"also\":[]}",
+			       &req, msg), CTL_E_BAD_REQUEST);
+	ck_assert_int_eq(parse("{\"cmd\":\"set\",\"key\":\"a.b\",\"value\":\"1\",\"also\":"
+			       "[{\"key\":\"a.c\"}]}", &req, msg), CTL_E_BAD_REQUEST);
+	ck_assert_int_eq(parse("{\"cmd\":\"set\",\"key\":\"a.b\",\"value\":\"1\",\"also\":"
+			       "[{\"key\":\"a.c\",\"value\":\"1\",\"x\":1}]}", &req, msg),
+			 CTL_E_BAD_REQUEST);
+	ck_assert_int_eq(parse("{\"cmd\":\"set\",\"key\":\"a.b\",\"value\":\"1\",\"also\":"
+			       "[{\"key\":\"A;b\",\"value\":\"1\"}]}", &req, msg),
+			 CTL_E_BAD_REQUEST);
+	ck_assert_int_eq(parse("{\"cmd\":\"set\",\"key\":\"a.b\",\"value\":\"1\",\"also\":"
+			       "[{\"key\":\"a.c\",\"value\":\"x\\u001b\"}]}", &req, msg),
+			 CTL_E_BAD_REQUEST);
+	ck_assert_int_eq(parse("{\"cmd\":\"status\",\"also\":[]}", &req, msg),
+			 CTL_E_BAD_REQUEST);
+}
+END_TEST
+
 START_TEST(test_log_count)
 {
 	struct ctl_request req;
@@ -227,6 +268,7 @@ int main(void)
 
 	tcase_add_test(tc, test_status_and_simple_commands);
 	tcase_add_test(tc, test_set);
+	tcase_add_test(tc, test_set_also);
 	tcase_add_test(tc, test_log_count);
 	tcase_add_test(tc, test_bad_requests);
 	tcase_add_test(tc, test_too_large);

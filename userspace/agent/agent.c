@@ -41,9 +41,6 @@ bool agent_enabled(const struct agent *a)
 	return agent_cfg_enabled(a->cfg);
 }
 
-/* While the engine's serial is unknown, it is read again after 1 s, 2 s, ... 10 min. */
-#define IDENTITY_RETRY_MIN_MS	1000u
-#define IDENTITY_RETRY_MAX_MS	(10u * 60 * 1000)
 
 static uint64_t mono_ms(void)
 {
@@ -254,8 +251,8 @@ static void identity_wait(struct agent *a)
 		log_notice("the print engine's serial number is not known yet: "
 			   "no poll until it is");
 	a->identity_retry_ms = a->identity_retry_ms ?
-		(a->identity_retry_ms >= IDENTITY_RETRY_MAX_MS / 2 ? IDENTITY_RETRY_MAX_MS :
-		 a->identity_retry_ms * 2) : IDENTITY_RETRY_MIN_MS;
+		(a->identity_retry_ms >= AGENT_IDENTITY_RETRY_MAX_MS / 2 ? AGENT_IDENTITY_RETRY_MAX_MS :
+		 a->identity_retry_ms * 2) : AGENT_IDENTITY_RETRY_MIN_MS;
 	loop_timer_after_ms(&a->t_identity, a->identity_retry_ms);
 }
 
@@ -341,9 +338,18 @@ void agent_supplies_update(struct agent *a)
 		int r = exchange_take_supplies(a, trig);
 
 		if (r < 0) {
-			/* Could not take the report: try again in a minute. */
-			wait = 60 * 1000;
+			/*
+			 * Could not take the report (engine gone, spool failing):
+			 * try again in a minute, then doubling up to an hour.
+			 */
+			a->supplies_retry_s = !a->supplies_retry_s ? AGENT_SUPPLIES_RETRY_MIN_S :
+				a->supplies_retry_s >= AGENT_SUPPLIES_RETRY_MAX_S / 2 ?
+				AGENT_SUPPLIES_RETRY_MAX_S : a->supplies_retry_s * 2;
+			wait = (uint64_t)a->supplies_retry_s * 1000;
+			log_info("supplies report: trying again in %u s",
+				 (unsigned int)a->supplies_retry_s);
 		} else {
+			a->supplies_retry_s = 0;
 			supplies_taken(&a->sup, trig, time(NULL), mono_ms());
 			agent_save_state(a);
 			exchange_kick(a);
@@ -466,18 +472,27 @@ static int open_control(struct agent *a)
 
 int agent_reload(struct agent *a, char *msg, size_t msg_size)
 {
-	struct agent_cfg *ncfg;
+	struct agent_cfg *ncfg = NULL;
+	struct net_transport *tp;
 	bool was_enabled = agent_enabled(a);
 	int r;
 
 	r = agent_cfg_load(a->config_path, &ncfg, msg, msg_size);
-	if (r < 0)
-		return r;
-	r = exchange_reconfigure(a, ncfg, msg, msg_size);
+	if (r == 0)
+		r = agent_cfg_check_startup(ncfg, a->cfg, msg, msg_size);
 	if (r < 0) {
 		agent_cfg_free(ncfg);
 		return r;
 	}
+	if (agent_cfg_follow(ncfg, a->cfg))
+		log_notice("%s: the paths, control socket or group changed: they take effect "
+			   "when esold restarts", a->config_path);
+	r = exchange_prepare(a, ncfg, &tp, msg, msg_size);
+	if (r < 0) {
+		agent_cfg_free(ncfg);
+		return r;
+	}
+	exchange_apply(a, ncfg, tp);
 	agent_cfg_free(a->cfg);
 	a->cfg = ncfg;
 	if (!a->opts.verbose)
@@ -488,6 +503,7 @@ int agent_reload(struct agent *a, char *msg, size_t msg_size)
 		agent_apply_enabled(a);
 	else
 		agent_schedule_poll(a);
+	exchange_kick(a);
 	return 0;
 }
 

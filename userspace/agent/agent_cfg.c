@@ -2,13 +2,22 @@
 // SPDX-FileCopyrightText: 2026 The esol authors
 /* agent_cfg: the running configuration over core/config; see agent_cfg.h. */
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "agent/agent_cfg.h"
 #include "core/config.h"
 #include "core/creds.h"
+#include "core/fsutil.h"
 #include "core/schedule.h"
 #include "core/spool.h"
 #include "core/tz.h"
@@ -18,7 +27,8 @@
 
 struct agent_cfg {
 	char path[4096];
-	struct esol_config c;
+	struct esol_config c;		/* as running */
+	struct esol_config file;	/* as in the file (differs in start-up keys only) */
 	struct proxy_creds creds;	/* manual proxy credentials, if a file is set */
 	char txlog_path[ESOL_PATH_MAX + 32];
 };
@@ -43,14 +53,72 @@ static const struct {
 	{ "server_url", "server.url" },
 };
 
+/*
+ * What a member of the control socket's group may change: participation,
+ * when the poll happens, logging, and the way out through a proxy.  Every
+ * other key decides where data goes, how the server is proved, or what
+ * is kept (server, every path, the client certificate, the spool and log
+ * bounds, the socket itself): root's, or the config file's.
+ */
+static const char *const operator_keys[] = {
+	"agent.enabled", "agent.log_level",
+	"schedule.poll_time", "schedule.time_zone", "schedule.spread_minutes",
+	"proxy.mode", "proxy.host", "proxy.port", "proxy.pac_url",
+};
+
+/* Keys esold reads once, at start-up (a change waits for the next start). */
+static const char *const startup_keys[] = {
+	"agent.state_dir", "spool.dir", "txlog.path", "control.socket", "control.group",
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 static const char *full_key(const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+	for (i = 0; i < NELEM(aliases); i++)
 		if (strcmp(key, aliases[i].alias) == 0)
 			return aliases[i].key;
 	return key;
+}
+
+static bool in_list(const char *key, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(key, list[i]) == 0)
+			return true;
+	return false;
+}
+
+const char *agent_cfg_full_key(const char *key)
+{
+	const char *k = full_key(key);
+	struct esol_config def;
+	char probe[8];
+
+	config_defaults(&def);
+	if (!strchr(k, '.') || config_get(&def, k, probe, sizeof(probe)) == -ENOENT)
+		return NULL;
+	return k;
+}
+
+enum agent_cfg_role agent_cfg_key_role(const char *key)
+{
+	const char *k = agent_cfg_full_key(key);
+
+	if (k && in_list(k, operator_keys, NELEM(operator_keys)))
+		return AGENT_CFG_OPERATE;
+	return AGENT_CFG_ADMIN;
+}
+
+bool agent_cfg_key_startup(const char *key)
+{
+	const char *k = agent_cfg_full_key(key);
+
+	return k && in_list(k, startup_keys, NELEM(startup_keys));
 }
 
 static void derive(struct agent_cfg *ac)
@@ -72,20 +140,200 @@ static int load_creds(struct agent_cfg *ac, char *msg, size_t msg_size)
 		return 0;
 	r = creds_load(ac->c.proxy_credentials_file, &ac->creds, err, sizeof(err));
 	if (r < 0)
-		snprintf(msg, msg_size, "proxy credentials: %s", err);
+		snprintf(msg, msg_size, "proxy.credentials_file: %s", err);
 	return r;
+}
+
+/* ---- the files the settings name: readable, and what they should be ---- */
+
+static void ssl_why(char *why, size_t n)
+{
+	unsigned long e = ERR_peek_last_error();
+
+	if (e)
+		ERR_error_string_n(e, why, n);
+	else
+		snprintf(why, n, "no PEM data");
+	ERR_clear_error();
+}
+
+static BIO *open_pem(const char *key, const char *path, char *msg, size_t msg_size)
+{
+	BIO *b;
+
+	if (access(path, R_OK) < 0) {
+		snprintf(msg, msg_size, "%s: cannot read %s: %s", key, path, strerror(errno));
+		return NULL;
+	}
+	b = BIO_new_file(path, "r");
+	if (!b)
+		snprintf(msg, msg_size, "%s: cannot open %s", key, path);
+	return b;
+}
+
+/* ca_file: at least one certificate; client cert and key: parse and match. */
+static int check_tls_files(const struct esol_config *c, char *msg, size_t msg_size)
+{
+	X509 *cert = NULL;
+	EVP_PKEY *key = NULL;
+	char why[160];
+	int r = -EINVAL;
+	BIO *b;
+
+	ERR_clear_error();
+	if (c->ca_file[0]) {
+		STACK_OF(X509_INFO) *infos;
+		int i, n = 0;
+
+		b = open_pem("server.ca_file", c->ca_file, msg, msg_size);
+		if (!b)
+			return -EINVAL;
+		infos = PEM_X509_INFO_read_bio(b, NULL, NULL, NULL);
+		BIO_free(b);
+		for (i = 0; infos && i < sk_X509_INFO_num(infos); i++)
+			if (sk_X509_INFO_value(infos, i)->x509)
+				n++;
+		sk_X509_INFO_pop_free(infos, X509_INFO_free);
+		if (n == 0) {
+			ssl_why(why, sizeof(why));
+			snprintf(msg, msg_size, "server.ca_file: %s holds no PEM certificate (%s)",
+				 c->ca_file, why);
+			return -EINVAL;
+		}
+	}
+	if (!c->client_cert[0])
+		return 0;
+	b = open_pem("server.client_cert", c->client_cert, msg, msg_size);
+	if (!b)
+		return -EINVAL;
+	cert = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (!cert) {
+		ssl_why(why, sizeof(why));
+		snprintf(msg, msg_size, "server.client_cert: %s is not a PEM certificate (%s)",
+			 c->client_cert, why);
+		goto out;
+	}
+	b = open_pem("server.client_key", c->client_key, msg, msg_size);
+	if (!b)
+		goto out;
+	/* No passphrase callback: an encrypted key cannot be used unattended. */
+	key = PEM_read_bio_PrivateKey(b, NULL, NULL, (void *)"");
+	BIO_free(b);
+	if (!key) {
+		ssl_why(why, sizeof(why));
+		snprintf(msg, msg_size, "server.client_key: %s is not an unencrypted PEM "
+			 "private key (%s)", c->client_key, why);
+		goto out;
+	}
+	if (X509_check_private_key(cert, key) != 1) {
+		snprintf(msg, msg_size, "server.client_key: %s is not the key of the "
+			 "certificate %s", c->client_key, c->client_cert);
+		goto out;
+	}
+	r = 0;
+out:
+	ERR_clear_error();
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	return r;
+}
+
+int agent_cfg_check(const struct agent_cfg *ac, char *msg, size_t msg_size)
+{
+	return check_tls_files(&ac->c, msg, msg_size);
+}
+
+/* A directory esold can create files in. */
+static int check_dir(const char *key, const char *dir, bool may_create,
+		     char *msg, size_t msg_size)
+{
+	char parent[ESOL_PATH_MAX + 1];
+	struct stat st;
+
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(msg, msg_size, "%s: %s is not a directory", key, dir);
+			return -EINVAL;
+		}
+		if (access(dir, W_OK | X_OK) < 0) {
+			snprintf(msg, msg_size, "%s: esold cannot write in %s: %s", key, dir,
+				 strerror(errno));
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (errno != ENOENT || !may_create) {
+		snprintf(msg, msg_size, "%s: %s: %s", key, dir, strerror(errno));
+		return -EINVAL;
+	}
+	if (fsu_dirname(dir, parent, sizeof(parent)) < 0 ||
+	    access(parent, W_OK | X_OK) < 0) {
+		snprintf(msg, msg_size, "%s: %s does not exist and esold cannot create it",
+			 key, dir);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The start-up keys that change: would the next start work with them? */
+static int check_startup(const struct esol_config *next, const struct esol_config *run,
+			 char *msg, size_t msg_size)
+{
+	char dir[ESOL_PATH_MAX + 1];
+	int r = 0;
+
+	if (strcmp(next->state_dir, run->state_dir) != 0)
+		r = check_dir("agent.state_dir", next->state_dir, false, msg, msg_size);
+	if (r == 0 && strcmp(next->spool_dir, run->spool_dir) != 0)
+		r = check_dir("spool.dir", next->spool_dir, true, msg, msg_size);
+	if (r == 0 && strcmp(next->txlog_path, run->txlog_path) != 0 && next->txlog_path[0]) {
+		r = fsu_dirname(next->txlog_path, dir, sizeof(dir));
+		if (r == 0)
+			r = check_dir("txlog.path", dir, false, msg, msg_size);
+	}
+	if (r == 0 && strcmp(next->control_socket, run->control_socket) != 0) {
+		r = fsu_dirname(next->control_socket, dir, sizeof(dir));
+		if (r == 0)
+			r = check_dir("control.socket", dir, false, msg, msg_size);
+	}
+	if (r == 0 && strcmp(next->control_group, run->control_group) != 0 &&
+	    next->control_group[0] && !getgrnam(next->control_group)) {
+		snprintf(msg, msg_size, "control.group: no group '%s' on this system",
+			 next->control_group);
+		r = -EINVAL;
+	}
+	return r < 0 ? -EINVAL : 0;
+}
+
+/* Keep the running start-up keys in c (the file may say otherwise). */
+static void keep_startup(struct esol_config *c, const struct esol_config *run)
+{
+	memcpy(c->state_dir, run->state_dir, sizeof(c->state_dir));
+	memcpy(c->spool_dir, run->spool_dir, sizeof(c->spool_dir));
+	memcpy(c->txlog_path, run->txlog_path, sizeof(c->txlog_path));
+	memcpy(c->control_socket, run->control_socket, sizeof(c->control_socket));
+	memcpy(c->control_group, run->control_group, sizeof(c->control_group));
+}
+
+static struct agent_cfg *cfg_new(const char *path)
+{
+	struct agent_cfg *ac = calloc(1, sizeof(*ac));
+
+	if (ac)
+		snprintf(ac->path, sizeof(ac->path), "%s", path);
+	return ac;
 }
 
 int agent_cfg_load(const char *path, struct agent_cfg **out, char *msg, size_t msg_size)
 {
-	struct agent_cfg *ac = calloc(1, sizeof(*ac));
+	struct agent_cfg *ac = cfg_new(path);
 	int r;
 
 	if (!ac) {
 		snprintf(msg, msg_size, "out of memory");
 		return -ENOMEM;
 	}
-	snprintf(ac->path, sizeof(ac->path), "%s", path);
 	r = config_load(path, &ac->c, msg, msg_size);
 	if (r == 0)
 		r = config_validate(&ac->c, msg, msg_size);
@@ -95,9 +343,31 @@ int agent_cfg_load(const char *path, struct agent_cfg **out, char *msg, size_t m
 		agent_cfg_free(ac);
 		return r;
 	}
+	ac->file = ac->c;
 	derive(ac);
 	*out = ac;
 	return 0;
+}
+
+int agent_cfg_check_startup(const struct agent_cfg *ncfg, const struct agent_cfg *run,
+			    char *msg, size_t msg_size)
+{
+	return check_startup(&ncfg->file, &run->c, msg, msg_size);
+}
+
+bool agent_cfg_follow(struct agent_cfg *ncfg, const struct agent_cfg *run)
+{
+	keep_startup(&ncfg->c, &run->c);
+	derive(ncfg);
+	return agent_cfg_restart_pending(ncfg);
+}
+
+bool agent_cfg_restart_pending(const struct agent_cfg *ac)
+{
+	struct esol_config f = ac->file;
+
+	keep_startup(&f, &ac->c);
+	return !config_equal(&f, &ac->file);
 }
 
 void agent_cfg_free(struct agent_cfg *ac)
@@ -106,37 +376,52 @@ void agent_cfg_free(struct agent_cfg *ac)
 		return;
 	creds_clear(&ac->creds);
 	config_free(&ac->c);
+	config_free(&ac->file);
 	free(ac);
 }
 
-int agent_cfg_set(struct agent_cfg *ac, const char *key, const char *value,
-		  char *msg, size_t msg_size)
+int agent_cfg_prepare_set(const struct agent_cfg *cur, const struct config_change *ch,
+			  size_t n, struct agent_cfg **out, bool *changed,
+			  char *msg, size_t msg_size)
 {
-	struct config_change ch = { .key = full_key(key), .value = value };
-	struct esol_config nc;
-	struct proxy_creds saved = ac->creds;
-	bool changed = false;
-	char probe[8];
+	struct esol_config infile;
+	struct agent_cfg *ac;
 	int r;
 
-	if (!strchr(ch.key, '.') || config_get(&ac->c, ch.key, probe, sizeof(probe)) == -ENOENT) {
-		snprintf(msg, msg_size, "%s: no such setting (use section.name, e.g. schedule.poll_time)",
-			 key);
-		return -EINVAL;
+	*out = NULL;
+	*changed = false;
+	ac = cfg_new(cur->path);
+	if (!ac) {
+		snprintf(msg, msg_size, "out of memory");
+		return -ENOMEM;
 	}
-	r = config_set(ac->path, &ch, 1, &nc, &changed, msg, msg_size);
-	if (r < 0)
-		return r;
-	/* The file is valid and saved: run with what it now says. */
-	config_free(&ac->c);
-	ac->c = nc;
-	derive(ac);
-	r = load_creds(ac, msg, msg_size);
+	r = config_apply(cur->path, ch, n, &infile, &ac->file, msg, msg_size);
+	if (r == 0)
+		r = check_startup(&ac->file, &cur->c, msg, msg_size);
+	if (r == 0) {
+		ac->c = ac->file;
+		keep_startup(&ac->c, &cur->c);
+		derive(ac);
+		r = load_creds(ac, msg, msg_size);
+	}
+	if (r == 0)
+		r = check_tls_files(&ac->c, msg, msg_size);
 	if (r < 0) {
-		ac->creds = saved;
+		agent_cfg_free(ac);
 		return r;
 	}
+	*changed = !config_equal(&infile, &ac->file);
+	*out = ac;
 	return 0;
+}
+
+int agent_cfg_save(const struct agent_cfg *ac, char *msg, size_t msg_size)
+{
+	int r = config_save_atomic(ac->path, &ac->file);
+
+	if (r < 0)
+		snprintf(msg, msg_size, "%s: cannot write: %s", ac->path, strerror(-r));
+	return r;
 }
 
 bool agent_cfg_enabled(const struct agent_cfg *ac)

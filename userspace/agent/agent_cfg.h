@@ -27,12 +27,54 @@ int agent_cfg_load(const char *path, struct agent_cfg **out,
 void agent_cfg_free(struct agent_cfg *c);
 
 /*
- * Set key to value: validated, written to the config file atomically,
- * then applied to *c (on any error *c and the file are unchanged).
- * -EINVAL with msg for a bad key or value, other -errno for I/O.
+ * A change from the control socket, in two steps so that a refused one
+ * changes nothing, byte for byte, in the agent or in the file:
+ *
+ * agent_cfg_prepare_set() makes the configuration that "set key value..."
+ * gives (the file as it is, with those n changes; keys in section.name
+ * form, see agent_cfg_full_key()), and checks all of it: the
+ * value, the cross-key rules, the files it names (readable; the CA
+ * bundle holds certificates; the client certificate and its key parse
+ * and belong together; the proxy credentials file is acceptable), and,
+ * for a start-up key, that the next start would work (directories
+ * exist and esold can write there, the group exists).  Nothing is
+ * written.  *changed says whether the file would change.  -EINVAL (or
+ * -errno) with msg.
+ *
+ * agent_cfg_save() then writes it (atomically: temp file, fsync,
+ * rename, directory fsync); the caller applies it only once saved.
+ *
+ * The start-up keys (agent.state_dir, spool.dir, txlog.path,
+ * control.socket, control.group) are saved but used from the next
+ * start: the new config keeps the running values of those
+ * (agent_cfg_restart_pending() says when the file differs).
  */
-int agent_cfg_set(struct agent_cfg *c, const char *key, const char *value,
-		  char *msg, size_t msg_size);
+struct config_change;
+int agent_cfg_prepare_set(const struct agent_cfg *cur, const struct config_change *ch,
+			  size_t n, struct agent_cfg **out, bool *changed,
+			  char *msg, size_t msg_size);
+int agent_cfg_save(const struct agent_cfg *c, char *msg, size_t msg_size);
+/*
+ * A config loaded again from the file (reload) keeps the running
+ * start-up keys of run.  Returns true when the file differs in them.
+ */
+bool agent_cfg_follow(struct agent_cfg *ncfg, const struct agent_cfg *run);
+/* Would the next start work with ncfg's start-up keys?  0 or -EINVAL + msg. */
+int agent_cfg_check_startup(const struct agent_cfg *ncfg, const struct agent_cfg *run,
+			    char *msg, size_t msg_size);
+bool agent_cfg_restart_pending(const struct agent_cfg *c);
+/* The files the running settings name (TLS material): 0 or -EINVAL + msg. */
+int agent_cfg_check(const struct agent_cfg *c, char *msg, size_t msg_size);
+
+/* Who may change a key over the control socket (see docs/agent.md). */
+enum agent_cfg_role {
+	AGENT_CFG_OPERATE,	/* any member of the control group */
+	AGENT_CFG_ADMIN,	/* root (or esold's own user) only */
+};
+/* "section.name" of key or of its short alias; NULL when there is none. */
+const char *agent_cfg_full_key(const char *key);
+enum agent_cfg_role agent_cfg_key_role(const char *key);
+bool agent_cfg_key_startup(const char *key);
 
 bool agent_cfg_enabled(const struct agent_cfg *c);
 const char *agent_cfg_path(const struct agent_cfg *c);

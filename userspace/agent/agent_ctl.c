@@ -2,17 +2,25 @@
 // SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * agent_ctl: what esold does for each control-socket command (status,
- * poll-now, set, log, spool-list, spool-clear, reload).  Every change is
- * logged with the peer's uid and pid.
+ * poll-now, set, log, spool-list, spool-clear, reload), and who may ask:
+ * anyone who can reach the socket reads and operates (participation, the
+ * poll time and zone, log level, proxy, poll-now, reload); what decides
+ * where the data goes or how the server is proved (the server keys,
+ * every path, the socket, the spool and log bounds, spool clear) only
+ * root or esold's own user (docs/agent.md, "Who may do what").  Every
+ * change, and every refusal, is logged with the peer's uid and pid.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent/agent_cfg.h"
 #include "agent/agent_priv.h"
 #include "agent/exchange.h"
+#include "core/config.h"
+#include "common/escape.h"
 #include "common/log.h"
 
 static json_t *time_or_null(int64_t t)
@@ -53,14 +61,14 @@ static json_t *status(struct agent *a)
 	char pt[6], zone[TZ_NAME_MAX + 1];
 
 	agent_cfg_poll_time(a->cfg, pt);
-	return json_pack("{s:b,s:s,s:s,s:s,s:o,s:o,s:o,s:o,"
+	return json_pack("{s:b,s:o,s:s,s:s,s:o,s:o,s:o,s:o,"
 			 "s:{s:b,s:i,s:o,s:o},"
 			 "s:{s:i,s:i},"
 			 "s:{s:s,s:o},"
-			 "s:o,s:o,s:o,s:o,"
+			 "s:o,s:o,s:o,s:o,s:o,s:o,s:b,"
 			 "s:{s:I,s:I,s:I}}",
 			 "enabled", agent_enabled(a),
-			 "server", agent_cfg_server_url(a->cfg),
+			 "server", str_or_null(agent_cfg_server_url(a->cfg)),
 			 "poll_time", pt,
 			 "timezone", agent_cfg_timezone(a->cfg, zone),
 			 "next_poll", time_or_null(a->next_poll),
@@ -82,8 +90,11 @@ static json_t *status(struct agent *a)
 							   : json_null(),
 			 "retry_in_s", a->in_backoff ? ms_or_null(loop_timer_remaining_ms(&a->t_retry))
 						     : json_null(),
+			 "repoll_in_s", ms_or_null(exchange_repoll_in_ms(a)),
 			 "last_error", str_or_null(a->last_error),
 			 "last_error_time", time_or_null(a->last_error_time),
+			 "not_sending", str_or_null(agent_enabled(a) ? exchange_unusable(a) : NULL),
+			 "restart_pending", agent_cfg_restart_pending(a->cfg),
 			 "counters",
 			 "polls", (json_int_t)a->polls,
 			 "reads_sent", (json_int_t)a->reads_sent,
@@ -100,38 +111,113 @@ static bool secret_key(const char *key)
 	return strstr(key, "password") != NULL || strstr(key, "secret") != NULL;
 }
 
+/* Root, or esold's own user (who can rewrite the config file anyway). */
+static bool is_admin(const struct control_peer *peer)
+{
+	return peer->uid == 0 || peer->uid == geteuid();
+}
+
+/* Refuse what only root may do; logged with the peer. */
+static bool deny(const struct control_peer *peer, const char *what, enum ctl_status *st,
+		 char *msg, size_t msg_size)
+{
+	if (is_admin(peer))
+		return false;
+	*st = CTL_E_PERMISSION;
+	snprintf(msg, msg_size, "%s: only root may do this (it decides where the data "
+		 "goes or how the server is proved); uid %u may read the status, "
+		 "enable or disable, and set the poll time, time zone, log level and proxy",
+		 what, (unsigned int)peer->uid);
+	log_warn("control: uid %u pid %d: %s refused: not root",
+		 (unsigned int)peer->uid, (int)peer->pid, what);
+	return true;
+}
+
 static json_t *do_set(struct agent *a, const struct ctl_request *req,
 		      const struct control_peer *peer, enum ctl_status *st,
 		      char *msg, size_t msg_size)
 {
-	bool was_enabled = agent_enabled(a);
-	char m2[AGENT_MSG_MAX];
+	struct config_change ch[CTL_SET_MAX];
+	bool was_enabled = agent_enabled(a), changed = false, startup = false;
+	char m2[AGENT_MSG_MAX + 64], what[AGENT_MSG_MAX], shown[ESC_FIELD_MAX];
+	struct agent_cfg *ncfg = NULL;
+	struct net_transport *tp = NULL;
+	size_t n = 0, i, off;
 	int r;
 
-	r = agent_cfg_set(a->cfg, req->key, req->value, msg, msg_size);
+	ch[n].key = req->key;
+	ch[n++].value = req->value;
+	for (i = 0; i < req->n_also && n < CTL_SET_MAX; i++) {
+		ch[n].key = req->also[i].key;
+		ch[n++].value = req->also[i].value;
+	}
+	/* Known keys, in section.name form; "set a, b" and "a = v, b = w" for the log. */
+	what[0] = shown[0] = '\0';
+	for (i = 0; i < n; i++) {
+		const char *k = agent_cfg_full_key(ch[i].key);
+		char v[128];
+
+		if (!k) {
+			*st = CTL_E_INVALID_VALUE;
+			snprintf(msg, msg_size, "%s: no such setting (use section.name, e.g. "
+				 "schedule.poll_time)", ch[i].key);
+			return NULL;
+		}
+		ch[i].key = k;
+		startup |= agent_cfg_key_startup(k);
+		off = strlen(what);
+		snprintf(what + off, sizeof(what) - off, "%s%s", i ? ", " : "", k);
+		esc_str(v, sizeof(v), secret_key(k) ? "(hidden)" : ch[i].value);
+		off = strlen(shown);
+		snprintf(shown + off, sizeof(shown) - off, "%s%s = %s", i ? ", " : "", k, v);
+	}
+	snprintf(m2, sizeof(m2), "set %s", what);
+	for (i = 0; i < n; i++)
+		if (agent_cfg_key_role(ch[i].key) == AGENT_CFG_ADMIN &&
+		    deny(peer, m2, st, msg, msg_size))
+			return NULL;
+
+	/* 1. Everything checked, nothing written, nothing running touched. */
+	r = agent_cfg_prepare_set(a->cfg, ch, n, &ncfg, &changed, msg, msg_size);
+	if (r == 0) {
+		r = exchange_prepare(a, ncfg, &tp, m2, sizeof(m2));
+		if (r < 0)
+			snprintf(msg, msg_size, "%s: refused, the server settings would not "
+				 "work: %s", what, m2);
+	}
 	if (r < 0) {
 		*st = r == -EINVAL ? CTL_E_INVALID_VALUE : CTL_E_FAILED;
 		log_warn("control: uid %u pid %d: set %s refused: %s",
-			 (unsigned int)peer->uid, (int)peer->pid, req->key, msg);
+			 (unsigned int)peer->uid, (int)peer->pid, shown, msg);
+		agent_cfg_free(ncfg);
 		return NULL;
 	}
-	log_notice("control: uid %u pid %d set %s = %s (saved to %s)",
-		   (unsigned int)peer->uid, (int)peer->pid, req->key,
-		   secret_key(req->key) ? "(hidden)" : req->value, a->config_path);
-	if (strcmp(req->key, "enabled") == 0 || was_enabled != agent_enabled(a)) {
-		if (was_enabled != agent_enabled(a))
-			agent_apply_enabled(a);
-	} else {
-		r = exchange_reconfigure(a, a->cfg, m2, sizeof(m2));
-		if (r < 0) {
-			*st = CTL_E_FAILED;
-			snprintf(msg, msg_size, "saved, but cannot be applied: %s", m2);
-			log_err("control: %s", msg);
-			return NULL;
-		}
-		agent_schedule_poll(a);
+	/* 2. Saved (only if the file changes), 3. then applied. */
+	if (changed && agent_cfg_save(ncfg, msg, msg_size) < 0) {
+		*st = CTL_E_FAILED;
+		log_err("control: uid %u pid %d: set %s not saved: %s",
+			(unsigned int)peer->uid, (int)peer->pid, shown, msg);
+		exchange_discard(tp);
+		agent_cfg_free(ncfg);
+		return NULL;
 	}
-	snprintf(m2, sizeof(m2), "%s saved", req->key);
+	exchange_apply(a, ncfg, tp);
+	agent_cfg_free(a->cfg);
+	a->cfg = ncfg;
+	if (!a->opts.verbose)
+		log_set_level(agent_cfg_log_level(a->cfg));
+	log_notice("control: uid %u pid %d set %s (%s %s)",
+		   (unsigned int)peer->uid, (int)peer->pid, shown,
+		   changed ? "saved to" : "already in", a->config_path);
+	if (was_enabled != agent_enabled(a))
+		agent_apply_enabled(a);
+	else
+		agent_schedule_poll(a);
+	exchange_kick(a);
+	if (startup && changed)
+		snprintf(m2, sizeof(m2), "%s saved; esold uses it from its next start", what);
+	else
+		snprintf(m2, sizeof(m2), "%s %s", what, changed ? "saved" : "unchanged");
 	return message(m2);
 }
 
@@ -149,6 +235,11 @@ json_t *agent_ctl_handle(void *arg, const struct ctl_request *req,
 		if (!agent_enabled(a)) {
 			*st = CTL_E_FAILED;
 			snprintf(msg, msg_size, "participation is off (esolctl set enabled true)");
+			return NULL;
+		}
+		if (exchange_unusable(a)) {
+			*st = CTL_E_FAILED;
+			snprintf(msg, msg_size, "nothing can be sent: %s", exchange_unusable(a));
 			return NULL;
 		}
 		log_notice("control: uid %u pid %d asked for a poll now",
@@ -181,6 +272,8 @@ json_t *agent_ctl_handle(void *arg, const struct ctl_request *req,
 		return j;
 	}
 	case CTL_CMD_SPOOL_CLEAR:
+		if (deny(peer, "spool clear", st, msg, msg_size))
+			return NULL;
 		r = exchange_spool_clear(a);
 		if (r < 0) {
 			*st = CTL_E_FAILED;

@@ -14,6 +14,7 @@
 
 #include "agent/agent.h"
 #include "agent/control.h"
+#include "agent/limits.h"
 #include "agent/loop.h"
 #include "agent/state.h"
 #include "agent/supplies.h"
@@ -74,6 +75,13 @@ struct agent {
 	struct job job;
 	char held[AGENT_HELD_MAX][PROTO_ID_MAX + 16];
 	unsigned int n_held;
+	/* confirmed by the server but not removable from the spool: never sent again */
+	char confirmed[AGENT_HELD_MAX][PROTO_ID_MAX + 16];
+	unsigned int n_confirmed;
+	/* server-asked extra polls in the current 24 h window (CLOCK_BOOTTIME ms) */
+	uint64_t repoll_window_ms;
+	unsigned int repolls;
+	uint32_t supplies_retry_s;	/* wait after a report could not be stored, 0: none */
 
 	/* for status */
 	int64_t next_poll;		/* Unix s, 0: none */

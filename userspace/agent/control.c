@@ -9,10 +9,39 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent/control.h"
+#include "common/escape.h"
 #include "common/log.h"
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Arm the idle timer at the earliest client deadline (or disarm it). */
+static void idle_arm(struct control *c)
+{
+	uint64_t first = UINT64_MAX, now;
+	unsigned int i;
+
+	if (!c->idle_init)
+		return;
+	for (i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		if (c->clients[i].fd >= 0 && c->clients[i].deadline_ms < first)
+			first = c->clients[i].deadline_ms;
+	if (first == UINT64_MAX) {
+		loop_timer_disarm(&c->idle);
+		return;
+	}
+	now = now_ms();
+	loop_timer_after_ms(&c->idle, first > now ? first - now : 0);
+}
 
 static void client_close(struct control_client *cl)
 {
@@ -53,6 +82,8 @@ static bool client_flush(struct control_client *cl)
 	free(cl->out);
 	cl->out = NULL;
 	cl->out_len = cl->out_off = 0;
+	/* Answered: the next request has its own time. */
+	cl->deadline_ms = now_ms() + CONTROL_IDLE_MS;
 	if (cl->discard || (cl->eof && !memchr(cl->in, '\n', cl->in_len))) {
 		client_close(cl);
 		return false;
@@ -87,6 +118,7 @@ static void client_request(struct control *c, struct control_client *cl,
 
 	st = ctl_parse_request(line, len, &req, msg, sizeof(msg));
 	if (st != CTL_OK) {
+		esc_inplace(msg, sizeof(msg));	/* it may quote the request */
 		log_info("control: refused request from uid %u pid %d: %s",
 			 (unsigned int)cl->peer.uid, (int)cl->peer.pid, msg);
 		client_queue(cl, ctl_encode_reply_error(st, msg));
@@ -135,9 +167,19 @@ static void client_process(struct control *c, struct control_client *cl)
 	client_update_events(cl);
 }
 
+static void client_io(struct control_client *cl, uint32_t events);
+
 static void client_ready(struct loop_watch *w, uint32_t events)
 {
 	struct control_client *cl = w->arg;
+	struct control *c = cl->ctl;
+
+	client_io(cl, events);
+	idle_arm(c);
+}
+
+static void client_io(struct control_client *cl, uint32_t events)
+{
 	ssize_t n;
 
 	if (events & EPOLLOUT) {
@@ -164,13 +206,55 @@ static void client_ready(struct loop_watch *w, uint32_t events)
 	client_process(cl->ctl, cl);
 }
 
+/* Tell a client why it is not served (best effort) and close it. */
+static void refuse_fd(int fd, enum ctl_status st, const char *why)
+{
+	char *line = ctl_encode_reply_error(st, why);
+
+	if (line)
+		(void)!send(fd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT);
+	free(line);
+	shutdown(fd, SHUT_WR);
+	close(fd);
+}
+
+static void idle_fired(struct loop_timer *t, bool cancelled)
+{
+	struct control *c = t->arg;
+	uint64_t now = now_ms();
+	unsigned int i;
+	char why[96];
+
+	(void)cancelled;
+	snprintf(why, sizeof(why), "no request within %d s: closing", CONTROL_IDLE_MS / 1000);
+	for (i = 0; i < CONTROL_CLIENTS_MAX; i++) {
+		struct control_client *cl = &c->clients[i];
+
+		if (cl->fd < 0 || cl->deadline_ms > now)
+			continue;
+		log_info("control: uid %u pid %d sent no request within %d s: closed",
+			 (unsigned int)cl->peer.uid, (int)cl->peer.pid, CONTROL_IDLE_MS / 1000);
+		if (!cl->out) {
+			char *line = ctl_encode_reply_error(CTL_E_TIMEOUT, why);
+
+			if (line)
+				(void)!send(cl->fd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT);
+			free(line);
+		}
+		client_close(cl);
+	}
+	idle_arm(c);
+}
+
 static void listener_ready(struct loop_watch *w, uint32_t events)
 {
 	struct control *c = w->arg;
 	struct control_client *cl = NULL;
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
-	unsigned int i;
+	unsigned int i, used = 0, mine = 0;
+	bool admin;
+	char why[160];
 	int fd;
 
 	(void)events;
@@ -180,41 +264,56 @@ static void listener_ready(struct loop_watch *w, uint32_t events)
 			log_warn("control: accept: %s", strerror(errno));
 		return;
 	}
-	for (i = 0; i < CONTROL_CLIENTS_MAX; i++)
-		if (c->clients[i].fd < 0) {
-			cl = &c->clients[i];
-			break;
-		}
-	if (!cl) {
-		static const char busy[] =
-			"{\"ok\":false,\"error\":\"busy\",\"message\":\"too many control clients\"}\n";
-
-		(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-		close(fd);
-		log_warn("control: refused a client: %d already connected",
-			 CONTROL_CLIENTS_MAX);
-		return;
-	}
 	memset(&cred, 0, sizeof(cred));
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
 		log_warn("control: SO_PEERCRED: %s", strerror(errno));
 		close(fd);
 		return;
 	}
+	admin = cred.uid == 0 || cred.uid == geteuid();
+	for (i = 0; i < CONTROL_CLIENTS_MAX; i++) {
+		if (c->clients[i].fd < 0) {
+			if (!cl)
+				cl = &c->clients[i];
+			continue;
+		}
+		used++;
+		if (c->clients[i].peer.uid == cred.uid)
+			mine++;
+	}
+	why[0] = '\0';
+	if (!cl)
+		snprintf(why, sizeof(why), "too many control clients (%d connected)",
+			 CONTROL_CLIENTS_MAX);
+	else if (!admin && mine >= CONTROL_CLIENTS_PER_UID)
+		snprintf(why, sizeof(why), "uid %u already has %d control connections open",
+			 (unsigned int)cred.uid, CONTROL_CLIENTS_PER_UID);
+	else if (!admin && used >= CONTROL_CLIENTS_MAX - CONTROL_ADMIN_SLOTS)
+		snprintf(why, sizeof(why), "too many control clients (%u connected; the "
+			 "last %d places are kept for root)", used, CONTROL_ADMIN_SLOTS);
+	if (why[0]) {
+		log_warn("control: refused uid %u pid %d: %s", (unsigned int)cred.uid,
+			 (int)cred.pid, why);
+		refuse_fd(fd, CTL_E_BUSY, why);
+		return;
+	}
 	cl->fd = fd;
 	cl->peer.pid = cred.pid;
 	cl->peer.uid = cred.uid;
 	cl->peer.gid = cred.gid;
+	cl->peer.admin = admin;
 	cl->in_len = 0;
 	cl->discard = false;
 	cl->eof = false;
 	cl->ctl = c;
+	cl->deadline_ms = now_ms() + CONTROL_IDLE_MS;
 	if (loop_watch_add(c->loop, &cl->w, fd, EPOLLIN, client_ready, cl) < 0) {
 		log_warn("control: cannot watch a client");
 		close(fd);
 		cl->fd = -1;
 		return;
 	}
+	idle_arm(c);
 	log_debug("control: client uid %u pid %d connected",
 		  (unsigned int)cred.uid, (int)cred.pid);
 }
@@ -272,8 +371,16 @@ int control_open(struct control *c, struct loop *l, const char *path,
 		goto fail_unlink;
 	if (listen(c->fd, 8) < 0)
 		goto fail_unlink;
+	r = loop_timer_init(l, &c->idle, CLOCK_MONOTONIC, idle_fired, c);
+	if (r < 0) {
+		errno = -r;
+		goto fail_unlink;
+	}
+	c->idle_init = true;
 	r = loop_watch_add(l, &c->lw, c->fd, EPOLLIN, listener_ready, c);
 	if (r < 0) {
+		loop_timer_close(&c->idle);
+		c->idle_init = false;
 		errno = -r;
 		goto fail_unlink;
 	}
@@ -303,6 +410,10 @@ void control_close(struct control *c)
 		close(c->fd);
 		unlink(c->path);
 		c->fd = -1;
+	}
+	if (c->idle_init) {
+		loop_timer_close(&c->idle);
+		c->idle_init = false;
 	}
 }
 

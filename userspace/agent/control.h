@@ -7,9 +7,19 @@
  * loop.  Each client sends line-delimited JSON requests (ctl/ctlproto.h);
  * each request is parsed and bounded here, its peer credentials
  * (SO_PEERCRED) attached, and passed to the handler the agent gave, whose
- * reply is written back.  At most CONTROL_CLIENTS_MAX clients at once;
- * one more is told "busy" and closed.  A client whose line exceeds
- * CTL_REQUEST_MAX is told "too_large" and closed.
+ * reply is written back (the handler decides what each peer may do).
+ *
+ * Nobody can lock the administrator out:
+ *   - at most CONTROL_CLIENTS_MAX clients at once, of which the last
+ *     CONTROL_ADMIN_SLOTS only for root (and esold's own user), and at
+ *     most CONTROL_CLIENTS_PER_UID for any one other user; one more is
+ *     told "busy" (and why) and closed;
+ *   - a client must send a whole request within CONTROL_IDLE_MS of
+ *     connecting or of its last reply, or it is told "timeout" and
+ *     closed (a client that sends nothing, or a byte now and then, does
+ *     not keep its slot);
+ *   - a client whose line exceeds CTL_REQUEST_MAX is told "too_large"
+ *     and closed.
  *
  * The socket path is checked before binding: a live socket there (another
  * esold) is an error, a stale one is replaced, anything that is not a
@@ -19,6 +29,7 @@
 #define ESOL_AGENT_CONTROL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <jansson.h>
@@ -27,11 +38,15 @@
 #include "ctl/ctlproto.h"
 
 #define CONTROL_CLIENTS_MAX	8
+#define CONTROL_ADMIN_SLOTS	2	/* of CONTROL_CLIENTS_MAX, kept for root */
+#define CONTROL_CLIENTS_PER_UID	3	/* for any user but root */
+#define CONTROL_IDLE_MS		5000	/* to send a whole request */
 
 struct control_peer {
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
+	bool admin;		/* root, or esold's own user */
 };
 
 /*
@@ -54,6 +69,7 @@ struct control_client {
 	size_t in_len;
 	bool discard;		/* closing after an error reply */
 	bool eof;		/* the peer shut down its side */
+	uint64_t deadline_ms;	/* CLOCK_MONOTONIC: a whole request by then */
 	char *out;
 	size_t out_len, out_off;
 };
@@ -65,6 +81,8 @@ struct control {
 	char path[108];
 	control_handler_fn handler;
 	void *arg;
+	struct loop_timer idle;		/* the earliest client deadline */
+	bool idle_init;
 	struct control_client clients[CONTROL_CLIENTS_MAX];
 };
 

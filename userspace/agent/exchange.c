@@ -12,6 +12,7 @@
 #include "agent/exchange.h"
 #include "agent/ids.h"
 #include "agent/meter.h"
+#include "common/escape.h"
 #include "common/log.h"
 #include "core/backoff.h"
 #include "core/spool.h"
@@ -27,6 +28,7 @@ struct agent_net {
 	struct loop_timer t_net;	/* the transport's timer (monotonic) */
 	struct loop_timer t_repoll;	/* the server's "poll again after" */
 	bool repoll;
+	char tp_error[AGENT_MSG_MAX];	/* why there is no transport ("" if there is) */
 };
 
 /* One fd the transport asked the loop to watch. */
@@ -141,6 +143,44 @@ static void hold(struct agent *a, const char *name)
 	snprintf(a->held[a->n_held++], sizeof(a->held[0]), "%s", name);
 }
 
+static bool is_confirmed(const struct agent *a, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n_confirmed; i++)
+		if (strcmp(a->confirmed[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void confirm(struct agent *a, const char *name)
+{
+	if (is_confirmed(a, name) || a->n_confirmed >= AGENT_HELD_MAX)
+		return;
+	snprintf(a->confirmed[a->n_confirmed++], sizeof(a->confirmed[0]), "%s", name);
+}
+
+/* Try again to remove what the server confirmed but the spool kept. */
+static void remove_confirmed(struct agent *a)
+{
+	unsigned int i = 0;
+
+	while (i < a->n_confirmed) {
+		int r = spool_remove(a->net->spool, a->confirmed[i]);
+
+		if (r < 0 && r != -ENOENT) {
+			log_debug("spool: %s still cannot be removed: %s", a->confirmed[i],
+				  strerror(-r));
+			i++;
+			continue;
+		}
+		log_info("spool: %s (confirmed earlier) removed", a->confirmed[i]);
+		memmove(a->confirmed[i], a->confirmed[i + 1],
+			(a->n_confirmed - i - 1) * sizeof(a->confirmed[0]));
+		a->n_confirmed--;
+	}
+}
+
 /* ---- transmission log ---- */
 
 static void txlog_note(struct agent *a, const struct net_result *r,
@@ -167,13 +207,21 @@ static void txlog_note(struct agent *a, const struct net_result *r,
 
 /* ---- completion ---- */
 
-static void backoff(struct agent *a, const struct net_result *r)
+static void backoff_ms(struct agent *a, int64_t retry_after_s, bool poll)
 {
-	uint64_t ms = backoff_fail(&a->net->bo, r->retry_after_s);
+	uint64_t ms = backoff_fail(&a->net->bo, retry_after_s);
 
+	/* A failed poll is not retried sooner than the poll floor. */
+	if (poll && ms < (uint64_t)AGENT_POLL_MIN_INTERVAL_S * 1000)
+		ms = (uint64_t)AGENT_POLL_MIN_INTERVAL_S * 1000;
 	a->in_backoff = true;
 	loop_timer_after_ms(&a->t_retry, ms);
 	log_info("next try in %llu s", (unsigned long long)(ms / 1000));
+}
+
+static void backoff(struct agent *a, const struct net_result *r)
+{
+	backoff_ms(a, r->retry_after_s, a->job.kind == JOB_POLL);
 }
 
 void exchange_retry_fired(struct loop_timer *t, bool cancelled)
@@ -271,6 +319,7 @@ static void poll_done(struct agent *a, const struct net_result *r)
 	char when[PROTO_TIME_LEN + 1];
 
 	if (proto_decode_poll_reply(r->body, r->body_len, &rep, &perr) != PROTO_OK) {
+		esc_inplace(perr.message, sizeof(perr.message));	/* may quote the reply */
 		snprintf(a->last_poll_result, sizeof(a->last_poll_result),
 			 "bad reply: %s", perr.message);
 		agent_set_error(a, "poll: the server's reply is invalid: %s", perr.message);
@@ -298,9 +347,31 @@ static void poll_done(struct agent *a, const struct net_result *r)
 	agent_save_state(a);
 	agent_supplies_update(a);
 	if (rep.retry_after_s) {
-		/* "Poll again after": an extra poll, the daily one stays. */
-		a->net->repoll = true;
-		loop_timer_after_ms(&a->net->t_repoll, (uint64_t)rep.retry_after_s * 1000);
+		/*
+		 * "Poll again after": an extra poll, the daily one stays; not
+		 * sooner than the poll floor, and only so many a day.
+		 */
+		uint64_t now = backoff_now_ms(), s = rep.retry_after_s;
+
+		if (!a->repoll_window_ms || now - a->repoll_window_ms >= 86400ull * 1000) {
+			a->repoll_window_ms = now;
+			a->repolls = 0;
+		}
+		if (s < AGENT_POLL_MIN_INTERVAL_S)
+			s = AGENT_POLL_MIN_INTERVAL_S;
+		if (a->repolls >= AGENT_REPOLLS_PER_DAY) {
+			log_notice("the server asked for another poll in %u s: ignored, it had "
+				   "its %d extra polls of the day", (unsigned int)rep.retry_after_s,
+				   AGENT_REPOLLS_PER_DAY);
+		} else {
+			a->repolls++;
+			a->net->repoll = true;
+			loop_timer_after_ms(&a->net->t_repoll, s * 1000);
+			if (s != rep.retry_after_s)
+				log_info("the server asked for another poll in %u s: in %llu s "
+					 "(the floor)", (unsigned int)rep.retry_after_s,
+					 (unsigned long long)s);
+		}
 	}
 }
 
@@ -318,6 +389,8 @@ static void message_done(struct agent *a, const struct net_result *r)
 	if (e != PROTO_OK || strcmp(ack.id, a->job.id) != 0) {
 		const char *why = e != PROTO_OK ? perr.message : "the ack names another id";
 
+		esc_inplace(perr.message, sizeof(perr.message));	/* may quote the reply */
+
 		agent_set_error(a, "%s: the server's reply is invalid: %s",
 			        job_path(a->job.kind), why);
 		log_err("%s %s: the server's reply is invalid: %s; kept in the spool",
@@ -330,9 +403,20 @@ static void message_done(struct agent *a, const struct net_result *r)
 	backoff_reset(&a->net->bo);
 	/* Confirmed (stored now or before): only now it leaves the spool. */
 	rr = spool_remove(a->net->spool, a->job.name);
-	if (rr < 0 && rr != -ENOENT)
-		log_err("spool: cannot remove %s: %s (it will be sent again; the server answers duplicate)",
-			a->job.name, strerror(-rr));
+	if (rr < 0 && rr != -ENOENT) {
+		/*
+		 * Never sent again by this esold (no resend storm); should a
+		 * restart find it, its id makes the server answer "duplicate".
+		 * The spool is failing: slow down before the next message.
+		 */
+		log_err("spool: cannot remove %s after the server confirmed it: %s; it is not "
+			"sent again (after a restart it would be, and the server answers "
+			"\"duplicate\")", a->job.name, strerror(-rr));
+		agent_set_error(a, "spool: cannot remove confirmed %s: %s", a->job.name,
+				strerror(-rr));
+		confirm(a, a->job.name);
+		backoff_ms(a, -1, false);
+	}
 	if (a->job.kind == JOB_READ)
 		a->reads_sent++;
 	else
@@ -363,6 +447,7 @@ static void transfer_done(void *arg, const struct net_result *r)
 
 			snprintf(what + n, sizeof(what) - n, " (%s: %s)", er.error, er.message);
 		}
+		esc_inplace(what, sizeof(what));	/* the server's words: data */
 		agent_set_error(a, "%s: %s", job_path(a->job.kind), what);
 		txlog_note(a, r, what);
 		if (a->job.kind == JOB_POLL) {
@@ -419,11 +504,13 @@ static bool start_spooled(struct agent *a)
 	size_t len;
 	int r;
 
+	if (a->n_confirmed)
+		remove_confirmed(a);
 	for (;;) {
 		e = NULL;
 		list = spool_list(a->net->spool, &n);
 		for (i = 0; i < n; i++)
-			if (!is_held(a, list[i].id)) {
+			if (!is_held(a, list[i].id) && !is_confirmed(a, list[i].id)) {
 				e = &list[i];
 				break;
 			}
@@ -503,7 +590,8 @@ static void start_poll(struct agent *a)
 
 void exchange_kick(struct agent *a)
 {
-	if (!a->net || !agent_enabled(a) || a->job.kind != JOB_NONE || a->in_backoff)
+	if (!a->net || !a->net->tp || !agent_enabled(a) || a->job.kind != JOB_NONE ||
+	    a->in_backoff)
 		return;
 	if (start_spooled(a))
 		return;
@@ -543,6 +631,10 @@ static int make_transport(struct agent *a, const struct agent_cfg *cfg,
 	char err[256];
 	int r;
 
+	*tp = NULL;
+	/* No server yet (the factory config): nothing to talk to, nothing to set up. */
+	if (!agent_cfg_server_url(cfg)[0])
+		return 0;
 	agent_cfg_net(cfg, &nc);
 	r = net_transport_new(&nc, &ops, tp, err, sizeof(err));
 	if (r < 0)
@@ -584,19 +676,46 @@ int exchange_init(struct agent *a, char *msg, size_t msg_size)
 			 strerror(-r));
 		return r;
 	}
-	return make_transport(a, a->cfg, &a->net->tp, msg, msg_size);
+	/*
+	 * A server setting that cannot be used (a certificate file gone) does
+	 * not stop esold: it starts, sends nothing, says why in its status,
+	 * and waits for the administrator (esolctl set, or the file and a
+	 * reload).  A device must never be stranded by its settings.
+	 */
+	r = agent_cfg_check(a->cfg, a->net->tp_error, sizeof(a->net->tp_error));
+	if (r == 0)
+		r = make_transport(a, a->cfg, &a->net->tp, a->net->tp_error,
+				   sizeof(a->net->tp_error));
+	if (r < 0) {
+		log_err("the server settings cannot be used, nothing is sent until they are "
+			"fixed: %s", a->net->tp_error);
+		agent_set_error(a, "configuration: %s", a->net->tp_error);
+	} else {
+		a->net->tp_error[0] = '\0';
+	}
+	return 0;
 }
 
-int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
-			 char *msg, size_t msg_size)
+int exchange_prepare(struct agent *a, const struct agent_cfg *ncfg,
+		     struct net_transport **tp, char *msg, size_t msg_size)
 {
-	struct net_transport *tp;
+	int r = agent_cfg_check(ncfg, msg, msg_size);
+
+	if (r < 0)
+		return r;
+	return make_transport(a, ncfg, tp, msg, msg_size);
+}
+
+void exchange_discard(struct net_transport *tp)
+{
+	net_transport_free(tp);
+}
+
+void exchange_apply(struct agent *a, const struct agent_cfg *ncfg, struct net_transport *tp)
+{
 	struct spool_limits lim;
 	int r;
 
-	r = make_transport(a, ncfg, &tp, msg, msg_size);
-	if (r < 0)
-		return r;
 	if (a->job.kind != JOB_NONE) {
 		/* Cancelled and started again with the new settings. */
 		if (a->job.kind == JOB_POLL)
@@ -606,6 +725,7 @@ int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
 	}
 	net_transport_free(a->net->tp);
 	a->net->tp = tp;
+	a->net->tp_error[0] = '\0';
 	agent_cfg_spool_limits(ncfg, &lim);
 	r = spool_set_limits(a->net->spool, &lim);
 	if (r < 0)
@@ -616,8 +736,31 @@ int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
 		a->in_backoff = false;
 	}
 	backoff_reset(&a->net->bo);
+}
+
+int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
+			 char *msg, size_t msg_size)
+{
+	struct net_transport *tp;
+	int r;
+
+	r = exchange_prepare(a, ncfg, &tp, msg, msg_size);
+	if (r < 0)
+		return r;
+	exchange_apply(a, ncfg, tp);
 	exchange_kick(a);
 	return 0;
+}
+
+const char *exchange_unusable(const struct agent *a)
+{
+	if (!a->net)
+		return "not started";
+	if (a->net->tp_error[0])
+		return a->net->tp_error;
+	if (!a->net->tp)
+		return "no server is set (as root: esolctl set server.url https://HOST/PATH)";
+	return NULL;
 }
 
 void exchange_free(struct agent *a)
@@ -638,6 +781,11 @@ void exchange_free(struct agent *a)
 
 /* ---- for the control socket ---- */
 
+int64_t exchange_repoll_in_ms(const struct agent *a)
+{
+	return a->net && a->net->repoll ? loop_timer_remaining_ms(&a->net->t_repoll) : -1;
+}
+
 size_t exchange_spool_count(const struct agent *a)
 {
 	return a->net ? spool_count(a->net->spool) : 0;
@@ -657,14 +805,15 @@ json_t *exchange_spool_json(struct agent *a)
 		json_t *e;
 
 		proto_time_format(list[i].created, when);
-		e = json_pack("{s:s,s:s,s:s,s:i,s:b,s:b}",
+		e = json_pack("{s:s,s:s,s:s,s:i,s:b,s:b,s:b}",
 			      "id", list[i].id,
 			      "kind", spool_kind_name(list[i].kind),
 			      "created", when,
 			      "bytes", (int)list[i].len,
 			      "sending", a->job.kind != JOB_POLL && a->job.kind != JOB_NONE &&
 					 strcmp(a->job.name, list[i].id) == 0,
-			      "held", is_held(a, list[i].id));
+			      "held", is_held(a, list[i].id),
+			      "confirmed", is_confirmed(a, list[i].id));
 		if (!e || json_array_append_new(arr, e)) {
 			json_decref(arr);
 			return NULL;
@@ -684,6 +833,8 @@ int exchange_spool_clear(struct agent *a)
 	}
 	r = spool_clear(a->net->spool);
 	a->n_held = 0;
+	if (r >= 0)
+		a->n_confirmed = 0;
 	exchange_kick(a);
 	return r;
 }

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -28,9 +29,22 @@ struct agent_cfg;
 /* Open the spool (recovering it), the transmission log and the transport. */
 int exchange_init(struct agent *a, char *msg, size_t msg_size);
 void exchange_free(struct agent *a);
-/* Apply a new config (transport, spool limits); msg on refusal. */
+/*
+ * A new config in two steps: exchange_prepare() checks the files it names
+ * and makes its transport (*tp NULL when it names no server) without
+ * touching the running one: 0, or -errno with msg.  exchange_apply()
+ * switches to it (cannot fail); exchange_discard() drops a prepared
+ * transport that will not be used.  exchange_reconfigure() does both.
+ */
+struct net_transport;
+int exchange_prepare(struct agent *a, const struct agent_cfg *ncfg,
+		     struct net_transport **tp, char *msg, size_t msg_size);
+void exchange_apply(struct agent *a, const struct agent_cfg *ncfg, struct net_transport *tp);
+void exchange_discard(struct net_transport *tp);
 int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
 			 char *msg, size_t msg_size);
+/* Why nothing can be sent (no server set, settings unusable), or NULL. */
+const char *exchange_unusable(const struct agent *a);
 /* Start the next transfer if there is one to do and nothing in flight. */
 void exchange_kick(struct agent *a);
 /* Cancel the transfer in flight (participation off); the spool stays. */
@@ -43,6 +57,8 @@ int exchange_take_supplies(struct agent *a, enum proto_supplies_trigger trig);
 
 /* For the control socket. */
 size_t exchange_spool_count(const struct agent *a);
+/* Milliseconds to the poll the server asked for (retry_after_s), -1: none. */
+int64_t exchange_repoll_in_ms(const struct agent *a);
 /* {"entries":[{id,kind,created,bytes,sending,held}...],"bytes":N}; NULL on ENOMEM. */
 json_t *exchange_spool_json(struct agent *a);
 /* Cancel a spooled message in flight and delete them all: count or -errno. */

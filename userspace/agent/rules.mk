@@ -23,7 +23,7 @@ LIBS += $(AGENT_LIB)
 # esold links every component's archive, named by path (see above).
 ESOLD_ARCHIVES := $(AGENT_LIB) $(B)/libesolctl.a $(B)/libesolcore.a \
 		  $(B)/libesolnet.a $(B)/libproto.a $(B)/libprinteng.a \
-		  $(B)/userspace/common/log.o
+		  $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 ESOLD_LDLIBS := $(shell $(PKG_CONFIG) --libs jansson libcrypto libsystemd \
 		  libcurl duktape libpsl inih libnl-genl-3.0 zlib)
 CFLAGS_userspace_agent_exchange := $(shell $(PKG_CONFIG) --cflags libcurl)
@@ -38,17 +38,18 @@ BINS += $(B)/bin/esold
 E2E_TESTS += tests/e2e/e2e_meter_read.sh tests/e2e/e2e_crash_resend.sh \
 	     tests/e2e/e2e_supplies.sh tests/e2e/e2e_participation.sh \
 	     tests/e2e/e2e_proxy.sh tests/e2e/e2e_control.sh \
-	     tests/e2e/e2e_clock_step.sh
+	     tests/e2e/e2e_clock_step.sh tests/e2e/e2e_factory.sh \
+	     tests/e2e/e2e_roles.sh
 
 $(B)/tests/unit/test_agent_state: $(B)/tests/unit/test_agent_state.o $(AGENT_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) $(CHECK_LDLIBS)
 
-$(B)/tests/unit/test_agent_loop: $(B)/tests/unit/test_agent_loop.o $(AGENT_LIB) $(B)/userspace/common/log.o
+$(B)/tests/unit/test_agent_loop: $(B)/tests/unit/test_agent_loop.o $(AGENT_LIB) $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) $(CHECK_LDLIBS)
 
-$(B)/tests/unit/test_control: $(B)/tests/unit/test_control.o $(AGENT_LIB) $(B)/libesolctl.a $(B)/userspace/common/log.o
+$(B)/tests/unit/test_control: $(B)/tests/unit/test_control.o $(AGENT_LIB) $(B)/libesolctl.a $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) $(CHECK_LDLIBS)
 
@@ -82,3 +83,22 @@ $(B)/tests/unit/test_agent_sched: $(B)/tests/unit/test_agent_sched.o \
 		$(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls check)
 
 UNIT_TESTS += $(B)/tests/unit/test_agent_sched
+
+# The whole agent where the outside is hostile or the spool fails.
+CFLAGS_tests_unit_test_agent_trust := $(CFLAGS_tests_unit_test_agent_sched)
+$(B)/tests/unit/test_agent_trust: $(B)/tests/unit/test_agent_trust.o \
+		$(B)/tests/unit/net_testsrv.o $(B)/tests/unit/fixtures/sysfs/pe_tree.o \
+		$(ESOLD_ARCHIVES)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ESOLD_LDLIBS) \
+		$(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls check)
+
+UNIT_TESTS += $(B)/tests/unit/test_agent_trust
+
+# The documented limits against the code's constants.
+$(B)/tests/unit/test_limits: $(B)/tests/unit/test_limits.o $(B)/libesolcore.a \
+		$(B)/userspace/common/log.o $(B)/userspace/common/escape.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LDLIBS)
+
+UNIT_TESTS += $(B)/tests/unit/test_limits

@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 #include <ini.h>
 
+#include "common/escape.h"
 #include "common/log.h"
 #include "core/config.h"
 #include "core/fsutil.h"
@@ -99,7 +100,7 @@ void config_defaults(struct esol_config *c)
 	strcpy(c->txlog_path, "/var/lib/esol/txlog.jsonl");
 	c->txlog_max_bytes = 1 * MIB;
 	strcpy(c->control_socket, "/run/esol/esold.sock");
-	strcpy(c->control_group, "esol");
+	strcpy(c->control_group, "esoladm");
 }
 
 void config_free(struct esol_config *c)
@@ -146,9 +147,9 @@ static int fail(char *why, size_t n, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* Value quoted for a message, cut if long. */
-#define Q	"'%.64s%s'"
-#define QA(v)	(v), strlen(v) > 64 ? "..." : ""
+/* Value quoted for a message: escaped (it may come from anyone), cut if long. */
+#define Q	"'%s'"
+#define QA(v)	esc_str((char[72]){ 0 }, 72, (v))
 
 static int parse_bool(const char *v, bool *out, char *why, size_t n)
 {
@@ -593,7 +594,8 @@ static int cross_check(const struct esol_config *c, const char *path,
 	why[0] = '\0';
 	if (c->enabled && !c->server_url[0]) {
 		k = find_key("agent", "enabled");
-		snprintf(why, sizeof(why), "participation is on but [server] url is empty");
+		snprintf(why, sizeof(why), "participation needs the server: set [server] url "
+			 "first (as root: esolctl set server.url https://HOST/PATH)");
 	} else if (c->proxy_mode == ESOL_PROXY_MANUAL && (!c->proxy_host[0] || !c->proxy_port)) {
 		k = find_key("proxy", "mode");
 		snprintf(why, sizeof(why), "'manual' needs host and port in [proxy]");
@@ -649,6 +651,7 @@ static void ctx_error(struct parse_ctx *x, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(x->err + n, sizeof(x->err) - (size_t)n, fmt, ap);
 	va_end(ap);
+	esc_inplace(x->err, sizeof(x->err));	/* names and values from the file */
 }
 
 /*
@@ -888,15 +891,15 @@ static int value_writable(const char *v, char *why, size_t n)
 	return 0;
 }
 
-int config_set(const char *path, const struct config_change *ch, size_t n,
-	       struct esol_config *out, bool *changed, char *err, size_t errlen)
+int config_apply(const char *path, const struct config_change *ch, size_t n,
+		 struct esol_config *cur_out, struct esol_config *out,
+		 char *err, size_t errlen)
 {
 	struct esol_config cur, next;
 	char why[320], lerr[512];
 	size_t i;
 	int r;
 
-	*changed = false;
 	r = config_load(path, &cur, lerr, sizeof(lerr));
 	if (r == -ENOENT) {
 		config_defaults(&cur);
@@ -910,7 +913,7 @@ int config_set(const char *path, const struct config_change *ch, size_t n,
 
 		if (!k) {
 			snprintf(err, errlen, "unknown key '%s' (use section.key, "
-				 "e.g. schedule.poll_time)", ch[i].key ? ch[i].key : "");
+				 "e.g. schedule.poll_time)", QA(ch[i].key ? ch[i].key : ""));
 			return -EINVAL;
 		}
 		if (!ch[i].value || value_writable(ch[i].value, why, sizeof(why)) < 0 ||
@@ -922,6 +925,22 @@ int config_set(const char *path, const struct config_change *ch, size_t n,
 		}
 	}
 	r = config_validate(&next, err, errlen);
+	if (r < 0)
+		return r;
+	if (cur_out)
+		*cur_out = cur;
+	*out = next;
+	return 0;
+}
+
+int config_set(const char *path, const struct config_change *ch, size_t n,
+	       struct esol_config *out, bool *changed, char *err, size_t errlen)
+{
+	struct esol_config cur, next;
+	int r;
+
+	*changed = false;
+	r = config_apply(path, ch, n, &cur, &next, err, errlen);
 	if (r < 0)
 		return r;
 	if (!config_equal(&cur, &next)) {

@@ -128,6 +128,16 @@ struct config_change {
 int config_set(const char *path, const struct config_change *ch, size_t n,
 	       struct esol_config *out, bool *changed, char *err, size_t errlen);
 
+/*
+ * config_set() without the write: the file at path (the defaults when it
+ * is missing) with the changes applied and validated, in *out, and the
+ * file as it is in *cur (may be NULL).  Nothing is written.  0, or -errno
+ * with err (a file that does not load: "not changed: ...").
+ */
+int config_apply(const char *path, const struct config_change *ch, size_t n,
+		 struct esol_config *cur, struct esol_config *out,
+		 char *err, size_t errlen);
+
 /* The value of "section.name" as the file would show it.  0 or -ENOENT. */
 int config_get(const struct esol_config *c, const char *key, char *out, size_t outlen);
 

@@ -23,7 +23,7 @@ CORE_TESTS := config schedule spool txlog backoff
 $(foreach t,$(CORE_TESTS),$(eval CFLAGS_tests_unit_test_$(t) := $(CORE_CFLAGS)))
 
 $(patsubst %,$(B)/tests/unit/test_%,$(CORE_TESTS)): $(B)/tests/unit/test_%: \
-		$(B)/tests/unit/test_%.o $(CORE_LIB) $(B)/userspace/common/log.o
+		$(B)/tests/unit/test_%.o $(CORE_LIB) $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LDLIBS) $(shell $(PKG_CONFIG) --libs check)
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/escape.h"
 #include "core/fsutil.h"
 #include "core/txlog.h"
 
@@ -126,7 +127,7 @@ static int add_body(json_t *o, const char *key, const char *body, size_t len)
 /* The record as one JSON line (with '\n'); bodies cut to `cut` bytes when set. */
 static char *render(const struct txlog_record *r, size_t cut, bool truncated, size_t *len)
 {
-	char ts[32];
+	char ts[32], proxy[ESC_FIELD_MAX], result[ESC_FIELD_MAX];
 	struct tm tm;
 	time_t t = (time_t)r->time;
 	json_t *o;
@@ -141,13 +142,16 @@ static char *render(const struct txlog_record *r, size_t cut, bool truncated, si
 		return NULL;
 	bad |= json_object_set_new(o, "time", json_string(ts));
 	bad |= json_object_set_new(o, "endpoint", json_string(r->endpoint ? r->endpoint : ""));
+	/* The one-line fields are for people: outside text escaped, bounded. */
 	if (r->proxy)
-		bad |= json_object_set_new(o, "proxy", json_string(r->proxy));
+		bad |= json_object_set_new(o, "proxy",
+					   json_string(esc_str(proxy, sizeof(proxy), r->proxy)));
 	bad |= json_object_set_new(o, "bytes_sent", json_integer((json_int_t)r->bytes_sent));
 	bad |= json_object_set_new(o, "bytes_received",
 				   json_integer((json_int_t)r->bytes_received));
 	bad |= json_object_set_new(o, "status", json_integer(r->status));
-	bad |= json_object_set_new(o, "result", json_string(r->result ? r->result : ""));
+	bad |= json_object_set_new(o, "result",
+				   json_string(esc_str(result, sizeof(result), r->result)));
 	sl = r->sent ? r->sent_len : 0;
 	rl = r->received ? r->received_len : 0;
 	if (truncated) {

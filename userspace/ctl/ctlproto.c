@@ -27,6 +27,8 @@ static const char *const status_names[CTL_E_COUNT] = {
 	[CTL_E_INVALID_VALUE] = "invalid_value",
 	[CTL_E_FAILED] = "failed",
 	[CTL_E_BUSY] = "busy",
+	[CTL_E_PERMISSION] = "permission_denied",
+	[CTL_E_TIMEOUT] = "timeout",
 };
 
 const char *ctl_cmd_name(enum ctl_cmd cmd)
@@ -98,6 +100,33 @@ static bool valid_value(const char *s)
 	return true;
 }
 
+static bool set_key(const json_t *v, char *out, char *msg, size_t msg_size)
+{
+	if (!json_is_string(v) || json_string_length(v) > CTL_KEY_MAX ||
+	    !valid_key(json_string_value(v))) {
+		snprintf(msg, msg_size,
+			 "\"key\" must be a config key name of 1..%d characters [a-z0-9_.]",
+			 CTL_KEY_MAX);
+		return false;
+	}
+	strcpy(out, json_string_value(v));
+	return true;
+}
+
+static bool set_value(const json_t *v, char *out, char *msg, size_t msg_size)
+{
+	if (!json_is_string(v) || json_string_length(v) > CTL_VALUE_MAX ||
+	    strlen(json_string_value(v)) != json_string_length(v) ||
+	    !valid_value(json_string_value(v))) {
+		snprintf(msg, msg_size,
+			 "\"value\" must be a string of at most %d characters without control characters",
+			 CTL_VALUE_MAX);
+		return false;
+	}
+	strcpy(out, json_string_value(v));
+	return true;
+}
+
 enum ctl_status ctl_parse_request(const char *line, size_t len,
 				  struct ctl_request *req,
 				  char *msg, size_t msg_size)
@@ -154,28 +183,37 @@ enum ctl_status ctl_parse_request(const char *line, size_t len,
 		if (strcmp(key, "cmd") == 0)
 			continue;
 		if (req->cmd == CTL_CMD_SET && strcmp(key, "key") == 0) {
-			if (!json_is_string(v) ||
-			    json_string_length(v) > CTL_KEY_MAX ||
-			    !valid_key(json_string_value(v))) {
-				snprintf(msg, msg_size,
-					 "\"key\" must be a config key name of 1..%d characters [a-z0-9_.]",
-					 CTL_KEY_MAX);
+			if (!set_key(v, req->key, msg, msg_size))
 				goto out;
-			}
-			strcpy(req->key, json_string_value(v));
 			has_key = true;
 		} else if (req->cmd == CTL_CMD_SET && strcmp(key, "value") == 0) {
-			if (!json_is_string(v) ||
-			    json_string_length(v) > CTL_VALUE_MAX ||
-			    strlen(json_string_value(v)) != json_string_length(v) ||
-			    !valid_value(json_string_value(v))) {
-				snprintf(msg, msg_size,
-					 "\"value\" must be a string of at most %d characters without control characters",
-					 CTL_VALUE_MAX);
+			if (!set_value(v, req->value, msg, msg_size))
+				goto out;
+			has_value = true;
+		} else if (req->cmd == CTL_CMD_SET && strcmp(key, "also") == 0) {
+			size_t i;
+			json_t *e;
+
+			if (!json_is_array(v) || json_array_size(v) < 1 ||
+			    json_array_size(v) > CTL_SET_MAX - 1) {
+				snprintf(msg, msg_size, "\"also\" must be an array of 1..%d "
+					 "{\"key\",\"value\"} objects", CTL_SET_MAX - 1);
 				goto out;
 			}
-			strcpy(req->value, json_string_value(v));
-			has_value = true;
+			json_array_foreach(v, i, e) {
+				if (!json_is_object(e) || json_object_size(e) != 2 ||
+				    !json_object_get(e, "key") || !json_object_get(e, "value")) {
+					snprintf(msg, msg_size, "\"also\"[%zu] must be "
+						 "{\"key\":...,\"value\":...}", i);
+					goto out;
+				}
+				if (!set_key(json_object_get(e, "key"), req->also[i].key,
+					     msg, msg_size) ||
+				    !set_value(json_object_get(e, "value"), req->also[i].value,
+					       msg, msg_size))
+					goto out;
+			}
+			req->n_also = (unsigned int)json_array_size(v);
 		} else if (req->cmd == CTL_CMD_LOG && strcmp(key, "count") == 0) {
 			json_int_t n;
 
@@ -244,9 +282,24 @@ char *ctl_encode_request(const struct ctl_request *req)
 	if (!o)
 		return NULL;
 	if (req->cmd == CTL_CMD_SET) {
+		json_t *also;
+		unsigned int i;
+
 		if (json_object_set_new(o, "key", json_string(req->key)) ||
 		    json_object_set_new(o, "value", json_string(req->value)))
 			goto fail;
+		if (req->n_also > CTL_SET_MAX - 1)
+			goto fail;
+		if (req->n_also) {
+			also = json_array();
+			if (!also || json_object_set_new(o, "also", also))
+				goto fail;
+			for (i = 0; i < req->n_also; i++)
+				if (json_array_append_new(also, json_pack("{s:s,s:s}",
+						"key", req->also[i].key,
+						"value", req->also[i].value)))
+					goto fail;
+		}
 	} else if (req->cmd == CTL_CMD_LOG) {
 		if (json_object_set_new(o, "count", json_integer(req->count)))
 			goto fail;

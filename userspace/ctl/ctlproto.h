@@ -9,6 +9,8 @@
  *   request  {"cmd":"status"}
  *            {"cmd":"poll-now"}
  *            {"cmd":"set","key":"enabled","value":"false"}
+ *            {"cmd":"set","key":"server.client_cert","value":"/etc/esol/d.crt",
+ *             "also":[{"key":"server.client_key","value":"/etc/esol/d.key"}]}
  *            {"cmd":"log","count":20}
  *            {"cmd":"spool-list"}   {"cmd":"spool-clear"}   {"cmd":"reload"}
  *   reply    {"ok":true,"data":{...}}
@@ -29,6 +31,7 @@
 #define CTL_REPLY_MAX		(4 * 1024 * 1024)	/* bytes, one line */
 #define CTL_KEY_MAX		31
 #define CTL_VALUE_MAX		1023
+#define CTL_SET_MAX		4	/* keys one set changes together */
 #define CTL_LOG_COUNT_MAX	1000
 #define CTL_LOG_COUNT_DEFAULT	20
 #define CTL_DEFAULT_SOCKET	"/run/esol/esold.sock"
@@ -48,6 +51,11 @@ struct ctl_request {
 	enum ctl_cmd cmd;
 	char key[CTL_KEY_MAX + 1];	/* set */
 	char value[CTL_VALUE_MAX + 1];	/* set */
+	struct {
+		char key[CTL_KEY_MAX + 1];
+		char value[CTL_VALUE_MAX + 1];
+	} also[CTL_SET_MAX - 1];	/* set: more keys changed together */
+	unsigned int n_also;
 	unsigned int count;		/* log: 1..CTL_LOG_COUNT_MAX */
 };
 
@@ -59,7 +67,9 @@ enum ctl_status {
 	CTL_E_UNKNOWN_COMMAND,
 	CTL_E_INVALID_VALUE,	/* set: the config module refused it */
 	CTL_E_FAILED,		/* the agent could not do it (I/O error...) */
-	CTL_E_BUSY,		/* too many control clients */
+	CTL_E_BUSY,		/* too many control clients (or too many of this user) */
+	CTL_E_PERMISSION,	/* only root may do this */
+	CTL_E_TIMEOUT,		/* no request in time: the connection is closed */
 	CTL_E_COUNT
 };
 

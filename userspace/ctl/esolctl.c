@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/escape.h"
 #include "common/version.h"
 #include "ctl/ctlproto.h"
 
@@ -40,9 +41,12 @@ static void usage(FILE *f)
 "  status                 agent state: participation, next poll, last result,\n"
 "                         supplies, spool, proxy, last error\n"
 "  poll-now               poll the Communication Server now\n"
-"  set KEY VALUE          change a setting and save it to the config file;\n"
-"                         KEY: enabled, poll_time, timezone, spread_minutes,\n"
-"                         proxy, proxy_host, proxy_port, pac_url, log_level...\n"
+"  set KEY VALUE [KEY VALUE]...\n"
+"                         change settings (up to %d, together) and save them\n"
+"                         to the config file; KEY: section.name or enabled,\n"
+"                         poll_time, timezone, spread_minutes, proxy,\n"
+"                         proxy_host, proxy_port, pac_url, log_level... (the\n"
+"                         server, paths and certificates: root only)\n"
 "  enable | disable       same as set enabled true|false\n"
 "  log [N]                the last N transmission-log records (default %d)\n"
 "  spool list             messages waiting to be sent\n"
@@ -55,7 +59,7 @@ static void usage(FILE *f)
 "  -t, --timeout SECONDS  give up waiting for esold after this long (default 10)\n"
 "  -V, --version\n"
 "  -h, --help\n",
-		CTL_LOG_COUNT_DEFAULT, CTL_DEFAULT_SOCKET);
+		CTL_SET_MAX, CTL_LOG_COUNT_DEFAULT, CTL_DEFAULT_SOCKET);
 }
 
 /* Remaining ms until deadline (CLOCK_MONOTONIC ms). */
@@ -106,6 +110,12 @@ static int exchange(const struct opts *o, const char *line, char **reply)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			/*
+			 * esold may have answered and closed already (busy,
+			 * timeout): its reply is what to show, not EPIPE.
+			 */
+			if (errno == EPIPE || errno == ECONNRESET)
+				break;
 			fprintf(stderr, "esolctl: sending to esold: %s\n", strerror(errno));
 			close(fd);
 			return EXIT_UNREACHABLE;
@@ -154,7 +164,12 @@ static int exchange(const struct opts *o, const char *line, char **reply)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			fprintf(stderr, "esolctl: esold closed the connection without a reply\n");
+			if (off < len)
+				fprintf(stderr, "esolctl: esold closed the connection before "
+					"the request was sent, without a reply\n");
+			else
+				fprintf(stderr, "esolctl: esold closed the connection without "
+					"a reply\n");
 			goto fail;
 		}
 		have += (size_t)n;
@@ -171,10 +186,28 @@ fail:
 
 /* ---- human-readable output ---- */
 
+/*
+ * Every string esold passes on may hold text from outside (a server's
+ * reply, a PAC error, a proxy): escaped before it reaches the terminal.
+ */
+#define SHOW_MAX	8192
+
+static void put_escaped(const char *s, size_t len, FILE *f)
+{
+	static char out[SHOW_MAX];
+
+	fputs(esc_buf(out, sizeof(out), s, len), f);
+}
+
+static void put_str(const char *s, FILE *f)
+{
+	put_escaped(s, s ? strlen(s) : 0, f);
+}
+
 static void print_scalar(const json_t *v)
 {
 	if (json_is_string(v))
-		fputs(json_string_value(v), stdout);
+		put_escaped(json_string_value(v), json_string_length(v), stdout);
 	else if (json_is_integer(v))
 		printf("%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v))
@@ -188,7 +221,7 @@ static void print_scalar(const json_t *v)
 	else {
 		char *s = json_dumps(v, JSON_COMPACT);
 
-		fputs(s ? s : "?", stdout);
+		put_str(s ? s : "?", stdout);
 		free(s);
 	}
 }
@@ -206,6 +239,7 @@ static void print_flat(const char *prefix, const json_t *obj, int width)
 			print_flat(name, v, width);
 			continue;
 		}
+		esc_inplace(name, sizeof(name));
 		printf("%-*s ", width, name);
 		print_scalar(v);
 		putchar('\n');
@@ -231,7 +265,9 @@ static void print_log(const json_t *data)
 		if (i)
 			putchar('\n');
 		json_object_foreach(r, key, v) {
-			printf("%-10s ", key);
+			char k[64];
+
+			printf("%-10s ", esc_str(k, sizeof(k), key));
 			print_scalar(v);
 			putchar('\n');
 		}
@@ -256,7 +292,9 @@ static void print_spool(const json_t *data)
 		if (!json_is_object(e))
 			continue;
 		json_object_foreach(e, key, v) {
-			printf("%s%s=", first ? "" : "  ", key);
+			char k[64];
+
+			printf("%s%s=", first ? "" : "  ", esc_str(k, sizeof(k), key));
 			print_scalar(v);
 			first = false;
 		}
@@ -280,8 +318,10 @@ static void print_human(enum ctl_cmd cmd, const json_t *data)
 		return;
 	default:
 		m = json_object_get(data, "message");
-		if (json_is_string(m))
-			puts(json_string_value(m));
+		if (json_is_string(m)) {
+			print_scalar(m);
+			putchar('\n');
+		}
 		else
 			print_flat("", data, 16);
 		return;
@@ -311,14 +351,23 @@ static int parse_command(int argc, char **argv, struct ctl_request *req)
 		req->cmd = CTL_CMD_SET;
 		strcpy(req->key, "enabled");
 		strcpy(req->value, cmd[0] == 'e' ? "true" : "false");
-	} else if (strcmp(cmd, "set") == 0 && argc == 3) {
+	} else if (strcmp(cmd, "set") == 0 && argc >= 3 && argc % 2 == 1 &&
+		   argc <= 1 + 2 * CTL_SET_MAX) {
+		int i;
+
 		req->cmd = CTL_CMD_SET;
-		if (strlen(argv[1]) > CTL_KEY_MAX || strlen(argv[2]) > CTL_VALUE_MAX) {
-			fprintf(stderr, "esolctl: key or value too long\n");
-			return EXIT_USAGE;
-		}
+		for (i = 1; i < argc; i += 2)
+			if (strlen(argv[i]) > CTL_KEY_MAX || strlen(argv[i + 1]) > CTL_VALUE_MAX) {
+				fprintf(stderr, "esolctl: key or value too long\n");
+				return EXIT_USAGE;
+			}
 		strcpy(req->key, argv[1]);
 		strcpy(req->value, argv[2]);
+		for (i = 3; i < argc; i += 2) {
+			strcpy(req->also[req->n_also].key, argv[i]);
+			strcpy(req->also[req->n_also].value, argv[i + 1]);
+			req->n_also++;
+		}
 	} else if (strcmp(cmd, "log") == 0 && argc <= 2) {
 		req->cmd = CTL_CMD_LOG;
 		if (argc == 2) {
@@ -413,17 +462,25 @@ int main(int argc, char **argv)
 		return r;
 	if (ctl_parse_reply(reply, strlen(reply), &ok, &data, error, sizeof(error),
 			    msg, sizeof(msg)) < 0) {
-		fprintf(stderr, "esolctl: bad reply from esold: %s\n", msg);
+		fputs("esolctl: bad reply from esold: ", stderr);
+		put_str(msg, stderr);
+		fputc('\n', stderr);
 		free(reply);
 		return EXIT_UNREACHABLE;
 	}
 	free(reply);
 	if (!ok) {
-		fprintf(stderr, "esolctl: %s: %s\n", error, msg);
+		/* esold's own words, escaped like everything it passes on. */
+		fputs("esolctl: ", stderr);
+		put_str(error, stderr);
+		fputs(": ", stderr);
+		put_str(msg, stderr);
+		fputc('\n', stderr);
 		return EXIT_REFUSED;
 	}
 	if (o.json) {
-		char *s = json_dumps(data, JSON_INDENT(2) | JSON_SORT_KEYS);
+		/* ASCII only: a control or bidi character arrives as \uXXXX. */
+		char *s = json_dumps(data, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 
 		if (s)
 			puts(s);

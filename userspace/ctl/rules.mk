@@ -10,7 +10,7 @@ $(CTL_LIB): $(CTL_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(B)/bin/esolctl: $(B)/userspace/ctl/esolctl.o $(CTL_LIB)
+$(B)/bin/esolctl: $(B)/userspace/ctl/esolctl.o $(CTL_LIB) $(B)/userspace/common/escape.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CTL_LDLIBS)
 

@@ -24,21 +24,21 @@ $(NET_LIB): $(NET_LIB_OBJS)
 
 LIBS += $(NET_LIB)
 
-$(B)/bin/esol-proxy-test: $(B)/userspace/net/esol-proxy-test.o $(NET_LIB) $(B)/userspace/common/log.o
+$(B)/bin/esol-proxy-test: $(B)/userspace/net/esol-proxy-test.o $(NET_LIB) $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LDLIBS)
 
 BINS += $(B)/bin/esol-proxy-test
 
-$(B)/tests/unit/test_proxy: $(B)/tests/unit/test_proxy.o $(B)/tests/unit/net_testsrv.o $(NET_LIB) $(B)/userspace/common/log.o
+$(B)/tests/unit/test_proxy: $(B)/tests/unit/test_proxy.o $(B)/tests/unit/net_testsrv.o $(NET_LIB) $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LDLIBS) $(NET_TEST_LDLIBS) $(NET_CHECK_LDLIBS)
 
-$(B)/tests/unit/test_pac: $(B)/tests/unit/test_pac.o $(NET_LIB) $(B)/userspace/common/log.o
+$(B)/tests/unit/test_pac: $(B)/tests/unit/test_pac.o $(NET_LIB) $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LDLIBS) $(NET_CHECK_LDLIBS)
 
-$(B)/tests/unit/test_transport: $(B)/tests/unit/test_transport.o $(B)/tests/unit/net_testsrv.o $(NET_LIB) $(B)/userspace/common/log.o
+$(B)/tests/unit/test_transport: $(B)/tests/unit/test_transport.o $(B)/tests/unit/net_testsrv.o $(NET_LIB) $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LDLIBS) $(NET_TEST_LDLIBS) $(NET_CHECK_LDLIBS)
 

@@ -21,6 +21,7 @@
 
 #include <curl/curl.h>
 
+#include "common/escape.h"
 #include "common/log.h"
 #include "net/noproxy.h"
 #include "net/transport.h"
@@ -719,6 +720,16 @@ static void finish(struct net_transport *t)
 	t->resp = tmp;
 	buf_reset(&t->resp, t->max_response);
 	t->done_res = t->res;
+	/* Text from the server, a proxy or a PAC is data: escaped here, once. */
+	esc_inplace(t->done_res.message, sizeof(t->done_res.message));
+	esc_inplace(t->done_res.proxy_used, sizeof(t->done_res.proxy_used));
+	esc_inplace(t->done_res.proxy_note, sizeof(t->done_res.proxy_note));
+	for (unsigned i = 0; i < t->done_res.n_attempts && i < NET_MAX_CANDS; i++) {
+		esc_inplace(t->done_res.attempts[i].message,
+			    sizeof(t->done_res.attempts[i].message));
+		esc_inplace(t->done_res.attempts[i].proxy,
+			    sizeof(t->done_res.attempts[i].proxy));
+	}
 	t->done_res.body = t->done_body.p ? t->done_body.p : "";
 	t->done_res.body_len = t->done_body.len;
 	request_clear(t);
@@ -888,6 +899,7 @@ static void pac_fallback(struct net_transport *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(note, sizeof(note), fmt, ap);
 	va_end(ap);
+	esc_inplace(note, sizeof(note));	/* may quote the PAC's answer or error */
 	/* logged here, once per PAC cache lifetime: nobody above can act */
 	log_warn("proxy: %s; going DIRECT", note);
 	decide(t, NET_PSRC_DEFAULT, NULL, note);
@@ -936,6 +948,8 @@ static void pac_eval_done(struct net_transport *t)
 	t->dec.src = NET_PSRC_PAC;
 	snprintf(t->dec.note, sizeof(t->dec.note), "PAC %s%s%s", t->pac_from,
 		 bad[0] ? ": ignored " : "", bad);
+	esc_inplace(t->dec.note, sizeof(t->dec.note));
+	esc_inplace(bad, sizeof(bad));
 	if (bad[0])
 		log_warn("proxy: PAC %s: ignored %s", t->pac_from, bad);
 	free(ans);
@@ -1008,6 +1022,7 @@ static void pac_fetch_done(struct net_transport *t, CURLcode code)
 	else
 		snprintf(why, sizeof(why), "%s", t->pac_errbuf[0] ? t->pac_errbuf :
 			 curl_easy_strerror(code));
+	esc_inplace(why, sizeof(why));
 	log_debug("proxy: no PAC at %s: %s", t->pac_urls[t->cur_pac_url], why);
 	if (++t->cur_pac_url < t->n_pac_urls) {
 		r = pac_fetch_start(t);

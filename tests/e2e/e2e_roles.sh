@@ -1,0 +1,147 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
+# e2e: who may do what on the control socket (issue 12, section 1), with
+# real unprivileged users made here (as root; skipped otherwise):
+#  - a user outside the socket's group cannot connect at all;
+#  - a member reads (status, log, spool list) and operates (enable,
+#    disable, poll time, time zone, proxy, poll-now, reload), and is
+#    refused -- with esold's own words, file unchanged -- every key that
+#    decides where data goes or how the server is proved, and spool
+#    clear; a set mixing both kinds is refused whole;
+#  - root does all of it; every change is logged with the uid;
+#  - a client that sends nothing is dropped after the idle time, one user
+#    cannot take every slot, the last slots are root's, and esolctl
+#    prints the refusal ("busy ...") rather than a broken pipe.
+. "$(dirname "$0")/lib.sh"
+e2e_init roles
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: e2e_roles needs root to create the test users (useradd); run it as root"
+	exit 0
+fi
+
+GRP=esole2e_ctl
+USERS="esole2e_op1 esole2e_op2 esole2e_op3 esole2e_out"
+roles_cleanup() {
+	for u in $USERS; do userdel "$u" 2>/dev/null || true; done
+	groupdel "$GRP" 2>/dev/null || true
+}
+trap 'rc0=$?; roles_cleanup; (exit $rc0); e2e_cleanup' EXIT
+roles_cleanup
+groupadd "$GRP"
+for u in esole2e_op1 esole2e_op2 esole2e_op3; do
+	useradd -M -N -g "$GRP" -s /usr/sbin/nologin "$u"
+done
+useradd -M -N -g nogroup -s /usr/sbin/nologin esole2e_out
+
+# What the users run must be reachable by them.
+chmod 0711 "$T"
+cp "$ESOLCTL" "$T/esolctl"
+cc -O1 -o "$T/ctl_hold" "$TOP/tests/e2e/ctl_hold.c" || fail "cannot build ctl_hold"
+chmod 0755 "$T/esolctl" "$T/ctl_hold"
+
+as_user() { u=$1; shift; setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups "$@"; }
+uctl() { u=$1; shift; as_user "$u" "$T/esolctl" -s "$T/ctl.sock" "$@"; }
+hold() { u=$1; shift; as_user "$u" "$T/ctl_hold" "$T/ctl.sock" "$@"; }
+
+make_sysfs "$T/root" SIM0001
+start_server --supplies off
+write_conf
+sed -i "s/^group =.*/group = $GRP/" "$T/esold.conf"
+start_esold
+[ "$(stat -c %G:%a "$T/ctl.sock")" = "$GRP:660" ] || fail "socket $(stat -c %G:%a "$T/ctl.sock")"
+OP1=$(id -u esole2e_op1)
+
+# ---- a user outside the group: not even a connection ----
+rc=0; uctl esole2e_out status 2>"$T/err" || rc=$?
+[ "$rc" -eq 3 ] && grep -q "Permission denied" "$T/err" || fail "outsider: exit $rc $(cat "$T/err")"
+
+# ---- a member: reads and operates ----
+uctl esole2e_op1 status >/dev/null || fail "member: status"
+uctl esole2e_op1 --json status | jq -e '.enabled == true' >/dev/null || fail "member: status json"
+uctl esole2e_op1 log 5 >/dev/null || fail "member: log"
+uctl esole2e_op1 spool list >/dev/null || fail "member: spool list"
+uctl esole2e_op1 disable || fail "member: disable"
+grep -q '^enabled = false' "$T/esold.conf" || fail "disable not saved"
+uctl esole2e_op1 enable || fail "member: enable"
+uctl esole2e_op1 set poll_time 05:45 || fail "member: poll_time"
+uctl esole2e_op1 set timezone Europe/Paris || fail "member: timezone"
+uctl esole2e_op1 set spread_minutes 30 || fail "member: spread"
+uctl esole2e_op1 set log_level debug || fail "member: log_level"
+uctl esole2e_op1 set proxy_host proxy.example proxy_port 3128 || fail "member: proxy host/port"
+uctl esole2e_op1 set proxy none || fail "member: proxy mode"
+uctl esole2e_op1 poll-now || fail "member: poll-now"
+uctl esole2e_op1 reload || fail "member: reload"
+grep -Eq "uid $OP1 pid [0-9]+ set schedule.poll_time = 05:45" "$T/esold.log" ||
+	fail "the change is not logged with the uid"
+[ "$(status_field poll_time)" = 05:45 ] || fail "poll_time not applied"
+
+# ... and is refused what decides where data goes, file unchanged.
+"$MKPKI" "$T/pki2" OTHER0001 >/dev/null
+mkdir -p "$T/other"
+cp "$T/esold.conf" "$T/before.conf"
+refused() {	# refused ARGS...: a member's esolctl ARGS is refused
+	rc=0
+	uctl esole2e_op1 "$@" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" -eq 1 ] || fail "member: '$*' exit $rc: $(cat "$T/out" "$T/err")"
+	grep -q "permission_denied: .*only root may do this" "$T/err" ||
+		fail "member: '$*' refusal: $(cat "$T/err")"
+	cmp -s "$T/esold.conf" "$T/before.conf" || fail "member: '$*' changed the file"
+}
+refused set server_url https://evil.example/
+refused set server.url "https://localhost:$PORT"	# even the same value
+refused set server.ca_file "$T/pki2/ca.crt"
+refused set server.pin "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+refused set server.client_cert "$T/pki2/device.crt" server.client_key "$T/pki2/device.key"
+refused set proxy.credentials_file "$T/other/creds"
+refused set agent.state_dir "$T/other"
+refused set spool.dir "$T/other"
+refused set spool.max_count 1
+refused set spool.max_bytes 16K
+refused set txlog.path "$T/other/txlog"
+refused set txlog.max_bytes 16K
+refused set control.socket "$T/other/ctl.sock"
+refused set control.group nogroup
+refused set poll_time 06:00 server.url https://evil.example/	# mixed: refused whole
+refused spool clear
+[ "$(status_field poll_time)" = 05:45 ] || fail "a refused mixed set changed the agent"
+grep -Eq "control: uid $OP1 pid [0-9]+: set server.url refused: not root" "$T/esold.log" ||
+	fail "refusals are not logged with the uid"
+
+# ---- root: everything ----
+ctl set spool.max_count 300 | grep -q saved || fail "root: spool.max_count"
+ctl spool clear >/dev/null || fail "root: spool clear"
+
+# ---- nobody keeps a slot by saying nothing ----
+out=$(hold esole2e_op1 12)
+echo "$out" | grep -q '"error":"timeout"' || fail "idle client not told: $out"
+ms=$(echo "$out" | sed -n 's/^closed after \([0-9]*\) ms$/\1/p')
+[ -n "$ms" ] && [ "$ms" -ge 4000 ] && [ "$ms" -le 10000 ] || fail "idle client: $out"
+log "an idle client was dropped after $ms ms"
+
+# ---- one user cannot take every slot; the last ones are root's ----
+HOLDS=""
+for i in 1 2 3; do hold esole2e_op1 4 >"$T/hold1.$i" & HOLDS="$HOLDS $!"; done
+sleep 1
+rc=0; uctl esole2e_op1 status >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] || fail "a 4th connection of one user: exit $rc $(cat "$T/out")"
+grep -q "busy: uid $OP1 already has 3 control connections open" "$T/err" ||
+	fail "per-user refusal not shown: $(cat "$T/err")"
+uctl esole2e_op2 status >/dev/null || fail "another member locked out by one user"
+for i in 1 2 3; do hold esole2e_op2 3 >"$T/hold2.$i" & HOLDS="$HOLDS $!"; done
+sleep 0.5
+rc=0; uctl esole2e_op3 status >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] || fail "a member past the shared slots: exit $rc"
+grep -q "busy: too many control clients .*kept for root" "$T/err" ||
+	fail "shared-slot refusal not shown: $(cat "$T/err")"
+! grep -qi "broken pipe" "$T/err" || fail "esolctl printed a broken pipe"
+ctl status >/dev/null || fail "root locked out"
+for p in $HOLDS; do wait "$p"; done
+for f in "$T"/hold1.* "$T"/hold2.*; do
+	grep -q "open after" "$f" || fail "a held connection was refused: $(cat "$f")"
+done
+uctl esole2e_op1 status >/dev/null || fail "slots not freed"
+
+stop_esold
+log "ok"

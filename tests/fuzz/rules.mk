@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
+# fuzz: libFuzzer harnesses (clang-14, Debian libclang-rt-14-dev), built
+# with ASan+UBSan into build/fuzz.  `make fuzz FUZZ_SECONDS=N` runs each
+# for N seconds (default 60) on its seed corpus tests/fuzz/seeds/NAME (a
+# working corpus grows in build/fuzz/corpus/NAME), prints the executions
+# and findings of each, and fails on a finding (crash-*, leak-*, timeout-*
+# and oom-* files land in build/fuzz/findings/NAME).  A harness is
+# tests/fuzz/fuzz_NAME.c; other components add theirs to FUZZ_TARGETS
+# with a rule for $(FUZZ_B)/fuzz_NAME.
+FUZZ_CC ?= clang-14
+FUZZ_B := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+	      -fno-sanitize-recover=undefined -Iinclude/uapi -Iuserspace
+FUZZ_TARGETS += ctl_request config
+
+$(FUZZ_B)/fuzz_ctl_request: tests/fuzz/fuzz_ctl_request.c userspace/ctl/ctlproto.c \
+		userspace/ctl/ctlproto.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags jansson) -o $@ \
+		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson)
+
+FUZZ_CONFIG_SRCS := userspace/core/config.c userspace/core/fsutil.c userspace/core/tz.c \
+		    userspace/common/log.c userspace/common/escape.c
+$(FUZZ_B)/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_CONFIG_SRCS) userspace/core/config.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags inih libcurl) -o $@ \
+		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs inih libcurl)
+
+fuzz: $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
