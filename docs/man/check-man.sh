@@ -241,7 +241,7 @@ EOF
 # shellcheck disable=SC2086
 if [ -n "$keys" ] && ${CC:-cc} -std=gnu11 -D_GNU_SOURCE -Iuserspace -Iinclude/uapi \
 	-o "$tmp/defaults" "$tmp/defaults.c" "$bdir/libesolcore.a" \
-	"$bdir/userspace/common/log.o" ${CORE_LDLIBS:-} > "$tmp/cc.log" 2>&1 &&
+	"$bdir/userspace/common/log.o" "$bdir/userspace/common/escape.o" ${CORE_LDLIBS:-} > "$tmp/cc.log" 2>&1 &&
 	"$tmp/defaults" $keys > "$tmp/defaults.txt" 2>> "$tmp/cc.log"; then
 	ok
 	flat "$mandir/esold.conf.5" > "$tmp/conf"

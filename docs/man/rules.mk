@@ -47,6 +47,6 @@ $(B)/man/%: docs/man/%.scd $(MAN_VERSION_STAMP) docs/man/rules.mk
 	r=$$?; rm -f $@.scd $@.roff $@.tmp; exit $$r
 
 check-man: $(MAN_PAGES) $(MAN_CHECK_BINS) $(B)/libprinteng.a \
-		$(B)/libesolcore.a $(B)/userspace/common/log.o
+		$(B)/libesolcore.a $(COMMON_OBJS)
 	CC='$(CC)' PKG_CONFIG='$(PKG_CONFIG)' CORE_LDLIBS='$(CORE_LDLIBS)' \
 		docs/man/check-man.sh $(B)/man $(B)
