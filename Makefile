@@ -115,7 +115,7 @@ check-install: all
 # The device image in QEMU: the whole chain as a test (the demo, with its
 # result counted).
 check-device: all
-	ARCH=$(ARCH) scripts/demo.sh --result build/results/device
+	ARCH=$(ARCH) tests/device/run.sh
 
 check:
 	scripts/check-all.sh

@@ -21,7 +21,8 @@
 #include "lib/libprinteng.h"
 #include "proto/proto.h"
 
-#define AGENT_VERSION		"0.1"
+/* The one version (VERSION, via the build): reported in every poll. */
+#define AGENT_VERSION		ESOL_VERSION
 #define AGENT_HELD_MAX		64	/* spool entries refused by the server */
 #define AGENT_MSG_MAX		256
 
