@@ -28,7 +28,8 @@ log() { echo "build-debug-kernel: $*" >&2; }
 
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 gccver=$(gcc-12 --version 2>/dev/null | head -n 1 || gcc --version | head -n 1)
-hash=$( { echo "$srcver"; echo "$gccver"; cat "$debug_config" "$esol_config"; } |
+# The options decide the kernel, not the comments around them.
+hash=$( { echo "$srcver"; echo "$gccver"; grep -hv '^[[:space:]]*#' "$debug_config" "$esol_config"; } |
 	sha256sum | cut -c1-12)
 dir=$cache/debug-kernel/$hash
 
