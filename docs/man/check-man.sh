@@ -24,6 +24,19 @@
 #     with the header (a prototype that no longer matches is an error),
 #     and each program of EXAMPLES compiles (-Wall -Wextra -Werror) and
 #     links against the library.
+#   - who may do what: esolctl(1) lists each key a member of the socket's
+#     group may set (operator_keys[] in agent/agent_cfg.c) under
+#     "Operating", and every other key and each root-only command
+#     (deny() in agent/agent_ctl.c) under "Administering", never the
+#     other way round; esold.conf(5) says "start-up only" in the entry of
+#     each start-up key (startup_keys[]) and of no other; esolctl(1) and
+#     esold.conf(5) give CTL_SET_MAX ("up to N settings");
+#   - esold(8)'s LIMITS gives every limit of docs/config.md's table
+#     (which test_limits checks against the code) as "*name*: value",
+#     and no other;
+#   - every installed path the pages name (PREFIX/..., SYSCONFDIR/...,
+#     LIBDIR/... in italics) is one "make -n install-device install-dev"
+#     installs.
 # So a page cannot silently go stale when the code grows.  One check per
 # page render and per item; build/results/man gets "passed failed"; the
 # last line is "man: N passed, N failed".
@@ -304,6 +317,42 @@ else
 	else
 		ok
 	fi
+fi
+
+# The installed paths the pages name (_PREFIX/..._, _SYSCONFDIR/..._,
+# _LIBDIR/..._ in italics; MINOR.PATCH for the version) are paths that
+# "make -n install" installs to (or directories it installs into), asked
+# of the Makefile with those names as the directories.
+for sysconf in "" SYSCONFDIR=/SYSCONFDIR; do
+	# shellcheck disable=SC2086
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -n install-device install-dev \
+		B="$bdir" DESTDIR= PREFIX=/PREFIX LIBDIR=/LIBDIR $sysconf 2>/dev/null
+done | awk '{
+		n = 0
+		for (i = 1; i <= NF; i++) {
+			w = $i; gsub(/^["\047]+|["\047;|&)]+$/, "", w)
+			if (w ~ /^\/(PREFIX|LIBDIR|SYSCONFDIR)\//) dest[++n] = w
+			else { b = w; sub(/.*\//, "", b); if (b != "") base[i] = b }
+		}
+		for (j = 1; j <= n; j++) {
+			print dest[j]
+			if (dest[j] ~ /\/$/) for (i in base) print dest[j] base[i]
+		}
+		delete base
+	}' | sed 's,/*$,,' | sort -u > "$tmp/installed"
+if [ ! -s "$tmp/installed" ]; then
+	bad "make -n install-device install-dev names no installed path"
+else
+	for page in esold.8 esolctl.1 esold.conf.5 libprinteng.3 printeng-stat.1; do
+		flat "$mandir/$page" | grep -oE '<I>(PREFIX|LIBDIR|SYSCONFDIR)/[^<]*<' |
+			sed 's/^<I>//; s/<$//; s,/*$,,' | sort -u > "$tmp/paths"
+		while read -r path; do
+			pre=$(re "/$path" | sed 's/MINOR\\\.PATCH/[0-9]+\\.[0-9]+/')
+			if grep -qE "^$pre(/|\$)" "$tmp/installed"; then ok; else
+				bad "$page: names $path, which make install does not install"
+			fi
+		done < "$tmp/paths"
+	done
 fi
 
 # esolctl(1): every field of "esolctl --json status", from a real esold
