@@ -24,6 +24,19 @@
 #     with the header (a prototype that no longer matches is an error),
 #     and each program of EXAMPLES compiles (-Wall -Wextra -Werror) and
 #     links against the library.
+#   - who may do what: esolctl(1) lists each key a member of the socket's
+#     group may set (operator_keys[] in agent/agent_cfg.c) under
+#     "Operating", and every other key and each root-only command
+#     (deny() in agent/agent_ctl.c) under "Administering", never the
+#     other way round; esold.conf(5) says "start-up only" in the entry of
+#     each start-up key (startup_keys[]) and of no other; esolctl(1) and
+#     esold.conf(5) give CTL_SET_MAX ("up to N settings");
+#   - esold(8)'s LIMITS gives every limit of docs/config.md's table
+#     (which test_limits checks against the code) as "*name*: value",
+#     and no other;
+#   - every installed path the pages name (PREFIX/..., SYSCONFDIR/...,
+#     LIBDIR/... in italics) is one "make -n install-device install-dev"
+#     installs.
 # So a page cannot silently go stale when the code grows.  One check per
 # page render and per item; build/results/man gets "passed failed"; the
 # last line is "man: N passed, N failed".
@@ -84,16 +97,66 @@ render() {
 # bold in PAGE, or is the title of a section (.SH) or subsection (.SS).
 need() {
 	page=$1
-	what=$2
-	shift 2
+	shift
 	flat "$page" > "$tmp/flat"
+	need_in "$tmp/flat" "$(basename "$page")" "$@"
+}
+
+# need_in FLAT LABEL WHAT ITEM...: the same, in an already flattened text
+# (a part of a page: see subsection).
+need_in() {
+	nflat=$1
+	label=$2
+	what=$3
+	shift 3
 	for item in "$@"; do
-		if grep -qE "<B>$item(<|[^A-Za-z0-9_-]|\$)|^\.S[HS] \"?$item\"?\$" "$tmp/flat"; then
+		if grep -qE "<B>$item(<|[^A-Za-z0-9_-]|\$)|^\.S[HS] \"?$item\"?\$" "$nflat"; then
 			ok
 		else
-			bad "$(basename "$page"): $what '$item' is not documented (in bold)"
+			bad "$label: $what '$item' is not documented (in bold)"
 		fi
 	done
+}
+
+# absent_in FLAT LABEL WHAT ITEM...: no ITEM in bold there.
+absent_in() {
+	nflat=$1
+	label=$2
+	what=$3
+	shift 3
+	for item in "$@"; do
+		if grep -qE "<B>$item(<|[^A-Za-z0-9_-]|\$)" "$nflat"; then
+			bad "$label: $what '$item' is listed here, but the code says otherwise"
+		else
+			ok
+		fi
+	done
+}
+
+# subsection FLAT TITLE: the lines of the section or subsection TITLE, up
+# to the next one.
+subsection() {
+	awk -v t="$2" '$0 ~ /^\.S[HS] / { t0 = $0; sub(/^\.S[HS] "?/, "", t0); sub(/"$/, "", t0)
+			if (on) exit; if (t0 == t) { on = 1; next } } on' "$1"
+}
+
+# entry FLAT SECTION KEY: the entry of KEY in the [SECTION] of
+# esold.conf(5), from its "<B>KEY<R> =" to the end of the entry, one line.
+entry() {
+	awk -v s=".SH [$2]" -v k="<B>$3<R> =" '$0 == s { insec = 1 }
+		insec && index($0, k) { on = 1 } on { print }
+		on && /^\.RE/ { exit }' "$1" | tr '\n' ' '
+}
+
+# A C array of strings in FILE: the quoted "section.key" items between
+# "NAME[] = {" and "};".
+c_keys() {
+	sed -n "/ $2\[\] = {/,/};/p" "$1" | grep -oE '"[a-z]+\.[a-z_]+"' | tr -d '"'
+}
+
+# Regular expression for a literal string.
+re() {
+	printf '%s\n' "$1" | sed 's#[][\.*^$+?(){}|]#\\&#g'
 }
 
 # Options (-x, --long) and $VARIABLES of a help text on stdin.
@@ -160,6 +223,138 @@ while read -r alias key; do
 	fi
 done < "$tmp/aliases"
 
+# Every key of core/config.c, as section.name.
+keys=$(grep -oE '^[[:space:]]*\{ "[a-z]+", "[a-z_]+",' userspace/core/config.c |
+       sed -E 's/.*\{ "([a-z]+)", "([a-z_]+)",/\1.\2/')
+[ -n "$keys" ] || bad "no keys found in userspace/core/config.c"
+
+# esolctl(1), "WHO MAY DO WHAT": each key's role as agent/agent_cfg.c has
+# it.  The keys a member of the socket's group may set (operator_keys[])
+# are in bold under "Operating" and not under "Administering"; every other
+# key of core/config.c, and each command only root may run (deny() in
+# agent/agent_ctl.c), under "Administering" and not under "Operating".
+opkeys=$(c_keys userspace/agent/agent_cfg.c operator_keys)
+admincmds=$(grep -oE 'deny\(peer, "[a-z -]+"' userspace/agent/agent_ctl.c |
+	    sed -E 's/.*"(.*)"/\1/; s/ /[[:blank:]]/g')
+flat "$mandir/esolctl.1" > "$tmp/flat"
+subsection "$tmp/flat" Operating > "$tmp/operating"
+subsection "$tmp/flat" Administering > "$tmp/administering"
+if [ -z "$opkeys" ] || [ -z "$keys" ]; then
+	bad "no operator_keys[] found in userspace/agent/agent_cfg.c"
+elif [ ! -s "$tmp/operating" ] || [ ! -s "$tmp/administering" ]; then
+	bad "esolctl.1: no subsections \"Operating\" and \"Administering\" (WHO MAY DO WHAT)"
+else
+	opre=$(for k in $opkeys; do re "$k"; done)
+	adre=$(for k in $(printf '%s\n' "$keys" | grep -vxF "$opkeys"); do re "$k"; done)
+	# shellcheck disable=SC2086
+	need_in "$tmp/operating" "esolctl.1 (Operating)" "operator key" $opre
+	# shellcheck disable=SC2086
+	absent_in "$tmp/administering" "esolctl.1 (Administering)" "operator key" $opre
+	# shellcheck disable=SC2086
+	need_in "$tmp/administering" "esolctl.1 (Administering)" "root-only key" $adre $admincmds
+	# shellcheck disable=SC2086
+	absent_in "$tmp/operating" "esolctl.1 (Operating)" "root-only key" $adre $admincmds
+fi
+
+# esolctl(1) and esold.conf(5): how many keys one set changes (CTL_SET_MAX).
+setmax=$(sed -nE 's/^#define[[:space:]]+CTL_SET_MAX[[:space:]]+([0-9]+).*/\1/p' userspace/ctl/ctlproto.h)
+for page in esolctl.1 esold.conf.5; do
+	if [ -z "$setmax" ]; then
+		bad "no CTL_SET_MAX in userspace/ctl/ctlproto.h"
+		break
+	fi
+	if flat "$mandir/$page" | tr '\n' ' ' | grep -qE "up to $setmax (settings|keys)"; then
+		ok
+	else
+		bad "$page: does not say that a set changes \"up to $setmax settings\" (or keys)"
+	fi
+done
+
+# esold.conf(5): each start-up key (startup_keys[] in agent/agent_cfg.c)
+# says "start-up only" in its entry, and no other key does.
+stkeys=$(c_keys userspace/agent/agent_cfg.c startup_keys)
+flat "$mandir/esold.conf.5" > "$tmp/conf"
+if [ -z "$stkeys" ]; then
+	bad "no startup_keys[] found in userspace/agent/agent_cfg.c"
+else
+	for key in $keys; do
+		entry "$tmp/conf" "${key%%.*}" "${key#*.}" > "$tmp/entry"
+		if printf '%s\n' "$stkeys" | grep -qxF "$key"; then
+			if grep -q 'start-up only' "$tmp/entry"; then ok; else
+				bad "esold.conf.5: $key is read at start-up only, its entry does not say \"start-up only\""
+			fi
+		elif grep -q 'start-up only' "$tmp/entry"; then
+			bad "esold.conf.5: $key is applied at once, but its entry says \"start-up only\""
+		else
+			ok
+		fi
+	done
+fi
+
+# esold(8), LIMITS: every limit of the table in docs/config.md (which
+# test_limits checks against the code's constants) as "*name*: value",
+# and no other.
+# shellcheck disable=SC2016
+sed -n '/<!-- limits -->/,/<!-- \/limits -->/p' docs/config.md |
+	sed -nE 's/^\| `([a-z_.]+)` \| ([0-9]+) \|.*/\1 \2/p' > "$tmp/limits"
+flat "$mandir/esold.8" > "$tmp/flat"
+subsection "$tmp/flat" LIMITS > "$tmp/limits_sec"
+if [ ! -s "$tmp/limits" ]; then
+	bad "no limits table in docs/config.md"
+else
+	while read -r name value; do
+		if grep -qE "^<B>$(re "$name")<R>: $value\$" "$tmp/limits_sec"; then ok; else
+			bad "esold.8: LIMITS does not give $name as \"*$name*: $value\" (docs/config.md)"
+		fi
+	done < "$tmp/limits"
+	sed -nE 's/^<B>([a-z_.]+)<R>: [0-9]+$/\1/p' "$tmp/limits_sec" | while read -r name; do
+		grep -q "^$(re "$name") " "$tmp/limits" ||
+			echo "FAIL: esold.8: LIMITS gives $name, which docs/config.md's table does not have"
+	done > "$tmp/extra"
+	if [ -s "$tmp/extra" ]; then
+		cat "$tmp/extra"
+		failed=$((failed + $(wc -l < "$tmp/extra")))
+	else
+		ok
+	fi
+fi
+
+# The installed paths the pages name (_PREFIX/..._, _SYSCONFDIR/..._,
+# _LIBDIR/..._ in italics; MINOR.PATCH for the version) are paths that
+# "make -n install" installs to (or directories it installs into), asked
+# of the Makefile with those names as the directories.
+for sysconf in "" SYSCONFDIR=/SYSCONFDIR; do
+	# shellcheck disable=SC2086
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -n install-device install-dev \
+		B="$bdir" DESTDIR= PREFIX=/PREFIX LIBDIR=/LIBDIR $sysconf 2>/dev/null
+done | awk '{
+		n = 0
+		for (i = 1; i <= NF; i++) {
+			w = $i; gsub(/^["\047]+|["\047;|&)]+$/, "", w)
+			if (w ~ /^\/(PREFIX|LIBDIR|SYSCONFDIR)\//) dest[++n] = w
+			else { b = w; sub(/.*\//, "", b); if (b != "") base[i] = b }
+		}
+		for (j = 1; j <= n; j++) {
+			print dest[j]
+			if (dest[j] ~ /\/$/) for (i in base) print dest[j] base[i]
+		}
+		delete base
+	}' | sed 's,/*$,,' | sort -u > "$tmp/installed"
+if [ ! -s "$tmp/installed" ]; then
+	bad "make -n install-device install-dev names no installed path"
+else
+	for page in esold.8 esolctl.1 esold.conf.5 libprinteng.3 printeng-stat.1; do
+		flat "$mandir/$page" | grep -oE '<I>(PREFIX|LIBDIR|SYSCONFDIR)/[^<]*<' |
+			sed 's/^<I>//; s/<$//; s,/*$,,' | sort -u > "$tmp/paths"
+		while read -r path; do
+			pre=$(re "/$path" | sed 's/MINOR\\\.PATCH/[0-9]+\\.[0-9]+/')
+			if grep -qE "^$pre(/|\$)" "$tmp/installed"; then ok; else
+				bad "$page: names $path, which make install does not install"
+			fi
+		done < "$tmp/paths"
+	done
+fi
+
 # esolctl(1): every field of "esolctl --json status", from a real esold
 # with a throw-away configuration under $tmp: participation off, no print
 # engine (--root names an empty directory), nothing leaves the machine.
@@ -206,11 +401,7 @@ need "$mandir/esol-server.8" "esol-server command" \
 	  sed -E 's/.*esol-server +\[?//' | tr '|' '\n' | sort -u)
 
 # esold.conf(5): every section and key of the code's table.
-keys=$(grep -oE '^[[:space:]]*\{ "[a-z]+", "[a-z_]+",' userspace/core/config.c |
-       sed -E 's/.*\{ "([a-z]+)", "([a-z_]+)",/\1.\2/')
-if [ -z "$keys" ]; then
-	bad "no keys found in userspace/core/config.c"
-else
+if [ -n "$keys" ]; then
 	# shellcheck disable=SC2046
 	need "$mandir/esold.conf.5" "section" $(printf '%s\n' "$keys" | sed 's/\..*//' | sort -u | sed 's/.*/\\[&\\]/')
 	# shellcheck disable=SC2046
@@ -248,11 +439,7 @@ if [ -n "$keys" ] && ${CC:-cc} -std=gnu11 -D_GNU_SOURCE -Iuserspace -Iinclude/ua
 	while read -r key value; do
 		sec=${key%%.*}
 		name=${key#*.}
-		# The key's entry: in its section, from its "<B>name<R> =" to the
-		# end of the entry.
-		awk -v s=".SH [$sec]" -v k="<B>$name<R> =" '$0 == s { insec = 1 }
-			insec && index($0, k) { on = 1 } on { print }
-			on && /^\.RE/ { exit }' "$tmp/conf" | tr '\n' ' ' > "$tmp/entry"
+		entry "$tmp/conf" "$sec" "$name" > "$tmp/entry"
 		if [ ! -s "$tmp/entry" ]; then
 			bad "esold.conf.5: no entry for $key"
 		elif [ -z "$value" ]; then
