@@ -17,7 +17,7 @@ libinih-dev libjansson-dev duktape-dev zlib1g-dev tzdata
 libmicrohttpd-dev libsqlite3-dev sqlite3
 libsystemd-dev
 tinyproxy faketime strace jq
-collectd-core libyajl2
+collectd-core libyajl2 swupdate mender-client python3
 clang-14 libclang-rt-14-dev
 "
 
