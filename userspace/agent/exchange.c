@@ -165,6 +165,33 @@ static void txlog_note(struct agent *a, const struct net_result *r,
 		log_warn("transmission log: %s", strerror(-e));
 }
 
+/* ---- the poll's record in the state file ---- */
+
+/*
+ * Called once per poll, at its end (ok or failed): the file is written
+ * only when a restart would otherwise act differently -- what the server
+ * set for the supplies changed, or the file does not yet count the current
+ * schedule slot as polled.  So polling writes the flash at most once a
+ * slot (a day), however often the server asks for extra polls; the
+ * last_poll/last_poll_ok on disk may lag the ones in memory by that much.
+ * A crash between a poll's start and its end loses its record: after the
+ * restart the schedule polls once more.
+ */
+static void save_poll_state(struct agent *a)
+{
+	const struct agent_state *d = &a->st_saved;
+	int64_t next = 0;
+	bool due = true;
+
+	if (a->sup.enabled == d->supplies_enabled &&
+	    a->sup.interval_s == d->supplies_interval_s &&
+	    a->sup.last_sent == d->supplies_last_sent && d->last_poll > 0 &&
+	    agent_cfg_schedule(a->cfg, a->dev_serial, time(NULL), d->last_poll,
+			       &due, &next) == 0 && !due)
+		return;
+	agent_save_state(a);
+}
+
 /* ---- completion ---- */
 
 static void backoff(struct agent *a, const struct net_result *r)
@@ -276,6 +303,7 @@ static void poll_done(struct agent *a, const struct net_result *r)
 		agent_set_error(a, "poll: the server's reply is invalid: %s", perr.message);
 		log_err("poll: the server's reply is invalid: %s", perr.message);
 		txlog_note(a, r, "invalid reply");
+		save_poll_state(a);
 		backoff(a, r);
 		return;
 	}
@@ -295,7 +323,7 @@ static void poll_done(struct agent *a, const struct net_result *r)
 			 a->sup.enabled ? "enabled" : "disabled", a->sup.interval_s);
 	if (rep.read_meters)
 		handle_read_request(a, &rep);
-	agent_save_state(a);
+	save_poll_state(a);
 	agent_supplies_update(a);
 	if (rep.retry_after_s) {
 		/* "Poll again after": an extra poll, the daily one stays. */
@@ -370,6 +398,7 @@ static void transfer_done(void *arg, const struct net_result *r)
 				 (int)sizeof(a->last_poll_result) - 1, what);
 			log_warn("poll failed: %s", what);
 			/* Tried again after the back-off; the schedule counts it done. */
+			save_poll_state(a);
 			a->poll_due = true;
 			backoff(a, r);
 		} else if (r->status == NET_E_HTTP_CLIENT) {
@@ -490,13 +519,12 @@ static void start_poll(struct agent *a)
 		return;
 	}
 	/*
-	 * Every attempt is the day's poll for the schedule (saved at once): a
-	 * failed one is the back-off's to retry, and after a restart the
-	 * schedule does not poll again that day, so a day of failures is
-	 * never retried as a burst.
+	 * Every attempt is the day's poll for the schedule (saved at its end,
+	 * see save_poll_state()): a failed one is the back-off's to retry,
+	 * and after a restart the schedule does not poll again that day, so a
+	 * day of failures is never retried as a burst.
 	 */
 	a->st.last_poll = a->last_poll_try;
-	agent_save_state(a);
 	log_info("polling %s", agent_cfg_server_url(a->cfg));
 	start(a);
 }
