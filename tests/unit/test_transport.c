@@ -680,6 +680,36 @@ START_TEST(t_cancel_closes_idle)
 END_TEST
 
 /*
+ * Idle: the kept-alive connection is closed on request (the agent does it
+ * before the server's idle timeout), and the next request resumes the TLS
+ * session on a new connection.
+ */
+START_TEST(t_close_idle)
+{
+	struct net_config c = cfg_for(url);
+	struct net_request req = { .method = NET_POST, .path = "/v1/poll", .body = "{}",
+				   .body_len = 2 };
+	struct net_result r;
+	struct net_sync *s;
+	char err[200];
+
+	ck_assert_int_eq(net_sync_new(&c, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_int_eq(client_conns(srv.port), 1);	/* kept alive */
+	net_transport_close_idle(net_sync_transport(s));
+	ck_assert_int_eq(client_conns(srv.port), 0);
+	ck_assert_uint_eq(net_sync_watched(s), 0);
+	ck_assert(!net_sync_timer_armed(s));
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_int_eq(client_conns(srv.port), 1);
+	ck_assert_int_eq(srv.hits_v1, 2);
+	net_sync_free(s);
+}
+END_TEST
+
+/*
  * A transfer stuck in its DNS lookup (a name server that never answers,
  * with a resolver that keeps asking for minutes): cancel returns at once
  * and leaves nothing watched.  libcurl's threaded resolver joins its
@@ -957,6 +987,7 @@ static Suite *transport_suite(void)
 	tcase_add_test(tc, t_pin);
 	tcase_add_test(tc, t_cancel);
 	tcase_add_test(tc, t_cancel_closes_idle);
+	tcase_add_test(tc, t_close_idle);
 	tcase_add_test(tc, t_callback_starts_next);
 	suite_add_tcase(s, tc);
 

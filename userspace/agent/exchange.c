@@ -26,8 +26,17 @@ struct agent_net {
 	struct backoff bo;
 	struct loop_timer t_net;	/* the transport's timer (monotonic) */
 	struct loop_timer t_repoll;	/* the server's "poll again after" */
+	struct loop_timer t_idle;	/* close the kept-alive connection */
 	bool repoll;
 };
+
+/*
+ * A connection left idle this long after the last transfer is closed:
+ * below esol-server's 30 s idle timeout (and nginx's 75 s default), so a
+ * poll never meets a connection the server dropped.  Polls closer together
+ * share one connection.
+ */
+#define IDLE_CLOSE_MS	20000
 
 /* One fd the transport asked the loop to watch. */
 struct net_fdw {
@@ -413,6 +422,8 @@ static void transfer_done(void *arg, const struct net_result *r)
 	}
 	job_clear(&a->job);
 	exchange_kick(a);
+	if (a->job.kind == JOB_NONE)	/* nothing more to send for now */
+		loop_timer_after_ms(&a->net->t_idle, IDLE_CLOSE_MS);
 }
 
 /* ---- starting transfers ---- */
@@ -563,6 +574,14 @@ static void repoll_fired(struct loop_timer *t, bool cancelled)
 	exchange_kick(a);
 }
 
+static void idle_fired(struct loop_timer *t, bool cancelled)
+{
+	struct agent *a = t->arg;
+
+	(void)cancelled;
+	net_transport_close_idle(a->net->tp);
+}
+
 static int make_transport(struct agent *a, const struct agent_cfg *cfg,
 			  struct net_transport **tp, char *msg, size_t msg_size)
 {
@@ -593,6 +612,8 @@ int exchange_init(struct agent *a, char *msg, size_t msg_size)
 	r = loop_timer_init(&a->loop, &a->net->t_net, CLOCK_MONOTONIC, net_timer_fired, a);
 	if (!r)
 		r = loop_timer_init(&a->loop, &a->net->t_repoll, CLOCK_BOOTTIME, repoll_fired, a);
+	if (!r)
+		r = loop_timer_init(&a->loop, &a->net->t_idle, CLOCK_MONOTONIC, idle_fired, a);
 	if (r < 0) {
 		snprintf(msg, msg_size, "timers: %s", strerror(-r));
 		return r;
@@ -656,6 +677,7 @@ void exchange_free(struct agent *a)
 	job_clear(&a->job);
 	loop_timer_close(&a->net->t_net);
 	loop_timer_close(&a->net->t_repoll);
+	loop_timer_close(&a->net->t_idle);
 	if (a->net->spool)
 		spool_close(a->net->spool);
 	if (a->net->txlog)

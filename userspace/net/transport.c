@@ -1208,6 +1208,12 @@ bool net_transport_cancel(struct net_transport *t)
 	return busy;
 }
 
+void net_transport_close_idle(struct net_transport *t)
+{
+	if (t && t->state == ST_IDLE)
+		close_connections(t);
+}
+
 void net_transport_flush_proxy_cache(struct net_transport *t)
 {
 	t->cache_valid = false;
