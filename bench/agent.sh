@@ -271,7 +271,7 @@ if [ "${1:-}" = "--one" ]; then
 		settle
 		poll_esold() {	# poll_esold KIND
 			case $1 in
-			resumed) sleep $((SERVER_IDLE_S + 1)) ;;
+			resumed) sleep $((SERVER_IDLE_S + 2)) ;;
 			esac
 			n=$(txn)
 			ctl poll-now
@@ -289,6 +289,7 @@ if [ "${1:-}" = "--one" ]; then
 		quiet_minute
 		at_rest
 		say "live"
+		poll_esold live	# the idle minute let the connection go: open it
 		kinds live poll_esold
 		say "resumed (each after the server's ${SERVER_IDLE_S} s idle timeout)"
 		kinds resumed poll_esold
