@@ -14,3 +14,4 @@ bench-kmod: kmod
 bench: bench-kmod $(BENCH_GUEST)
 	scripts/bench.sh
 -include bench/idle.mk
+-include bench/agent.mk

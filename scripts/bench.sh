@@ -23,4 +23,23 @@ scripts/vm-run.sh --kernel debian --initrd "$out/bench.cpio.gz" --quiet \
 	--timeout 600 --log "$out/bench.log" || rc=$?
 echo "== bench (QEMU TCG guest, 2 vCPUs; ratios compare figures of one run)"
 grep -a ': # BENCH' "$out/bench.log" | sed 's/^.*: # BENCH/BENCH/' | tr -d '\r'
+# What the emulator cannot change: the built loops, from the module's
+# disassembly (instructions, locked instructions, calls and their targets
+# from the relocations).  Each function is its whole loop plus the two
+# ktime_get_ns() calls that time it.
+echo "== disassembly of the timed loops (objdump -dr bench/kmod/printeng_bench.ko)"
+for f in bench_atomic bench_meter_add bench_meter_add_var; do
+	objdump -dr --no-show-raw-insn bench/kmod/printeng_bench.ko |
+	awk -v f="$f" '
+		$0 ~ "^[0-9a-f]+ <" f ">:$" { on = 1; next }
+		on && /^$/ { exit }
+		on && /^ *[0-9a-f]+:\t/ {
+			n++
+			if ($0 ~ /\tlock /) lk++
+			if ($0 ~ /\tcall/) { c++; wantsym = 1 }
+			next
+		}
+		on && wantsym && /R_X86_64/ { sub(/-0x[0-9a-f]+$/, "", $NF); t = t " " $NF; wantsym = 0 }
+		END { printf "BENCH objdump %s: %d instructions, %d locked, %d calls:%s\n", f, n, lk, c, t }'
+done
 exit $rc

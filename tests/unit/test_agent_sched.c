@@ -8,9 +8,10 @@
  *  - never before the print engine's serial number is known (it sets the
  *    per-device spread), and on the schedule made with that serial as
  *    soon as the engine shows up;
- *  - every poll attempt is recorded at once (state.json) as the last
- *    poll: a failed one is retried by the back-off, not by the schedule,
- *    and the retry is recorded too;
+ *  - every poll attempt is the last poll: a failed one is retried by the
+ *    back-off, not by the schedule; state.json records the first attempt
+ *    of a schedule slot when it ends, and not the retries of the same slot
+ *    (no flash write a poll);
  *  - the poll's config summary names the system's zone when none is set;
  *  - "clock" (only with ESOL_TEST_SET_CLOCK=1 as root, since it sets the
  *    wall clock: tests/e2e/e2e_clock_step.sh runs it in a VM): the wall
@@ -212,7 +213,10 @@ START_TEST(t_every_attempt_is_recorded)
 	struct control_peer peer = { .pid = getpid() };
 	enum ctl_status st = CTL_OK;
 	struct agent_state disk;
-	int64_t polled = time(NULL) - 60, t0, next = 0;
+	int64_t polled = time(NULL) - 3 * 86400, t0, next = 0, first;
+	char spath[128];
+	struct stat sb;
+	ino_t ino;
 	bool due = true;
 	char msg[256];
 	json_t *j;
@@ -230,11 +234,15 @@ START_TEST(t_every_attempt_is_recorded)
 	ck_assert_int_eq(st, CTL_OK);
 	RUN_UNTIL(ag->in_backoff);
 	ck_assert_int_eq(srv.hits_poll, 1);
-	/* the attempt is the last poll, on disk too */
+	/* the attempt is the last poll, on disk too (the disk's was days old) */
 	ck_assert_int_ge(ag->st.last_poll, t0);
 	ck_assert_int_eq(agent_state_load(dir, &disk, msg, sizeof(msg)), 0);
 	ck_assert_int_eq(disk.last_poll, ag->st.last_poll);
 	ck_assert_int_eq(disk.last_poll_ok, 0);
+	first = disk.last_poll;
+	snprintf(spath, sizeof(spath), "%s/%s", dir, AGENT_STATE_FILE);
+	ck_assert_int_eq(stat(spath, &sb), 0);
+	ino = sb.st_ino;	/* a rewrite renames a new file over it */
 	/* the schedule counts the day as polled; the back-off will retry */
 	ck_assert_int_eq(agent_cfg_schedule(ag->cfg, ag->dev_serial, time(NULL),
 					    ag->st.last_poll, &due, &next), 0);
@@ -251,8 +259,15 @@ START_TEST(t_every_attempt_is_recorded)
 	ck_assert(!ag->in_backoff);
 	ck_assert_int_gt(ag->st.last_poll_ok, 0);
 	ck_assert_int_ge(ag->st.last_poll, t0);
+	/* the retry of the same slot writes nothing: the disk still counts
+	 * the slot as polled, so a restart would not poll again */
 	ck_assert_int_eq(agent_state_load(dir, &disk, msg, sizeof(msg)), 0);
-	ck_assert_int_eq(disk.last_poll, ag->st.last_poll);
+	ck_assert_int_eq(disk.last_poll, first);
+	ck_assert_int_eq(stat(spath, &sb), 0);
+	ck_assert_uint_eq(sb.st_ino, ino);
+	ck_assert_int_eq(agent_cfg_schedule(ag->cfg, ag->dev_serial, time(NULL),
+					    disk.last_poll, &due, &next), 0);
+	ck_assert(!due);
 }
 END_TEST
 

@@ -456,6 +456,81 @@ START_TEST(t_client_cert)
 }
 END_TEST
 
+/* Copy a file. */
+static void copy_file(const char *from, const char *to)
+{
+	char buf[8192];
+	FILE *in = fopen(from, "r"), *out = fopen(to, "w");
+	size_t n;
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(out);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	ck_assert_int_eq(fclose(out), 0);
+}
+
+static void spoil_file(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/*
+ * The CA, client certificate and key are read and parsed once, by the
+ * transport, not for every connection: with the files spoiled on disk, a
+ * new connection (cancel closes them all) still verifies the server and
+ * presents the device's certificate.
+ */
+START_TEST(t_tls_material_parsed_once)
+{
+	struct net_request req = { .method = NET_GET, .path = "/whoami" };
+	char dir[] = "/tmp/test_transport_tls.XXXXXX", ca[64], crt[64], key[64], err[256];
+	struct net_config c;
+	struct net_result r;
+	struct net_sync *s;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(ca, sizeof(ca), "%s/ca.crt", dir);
+	snprintf(crt, sizeof(crt), "%s/device.crt", dir);
+	snprintf(key, sizeof(key), "%s/device.key", dir);
+	copy_file(tsrv_pki_file("ca.crt"), ca);
+	copy_file(tsrv_pki_file("device.crt"), crt);
+	copy_file(tsrv_pki_file("device.key"), key);
+	start_srv("server.crt", "server.key", "ca.crt", NULL);
+	c = cfg_for(url);
+	c.ca_file = ca;
+	c.client_cert = crt;
+	c.client_key = key;
+	ck_assert_msg(net_sync_new(&c, &s, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_str_eq(r.body, "SIM0001");
+
+	spoil_file(ca);
+	spoil_file(crt);
+	spoil_file(key);
+	net_transport_cancel(net_sync_transport(s));	/* closes the connection */
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_str_eq(r.body, "SIM0001");
+	net_sync_free(s);
+
+	/* a transport made now reads the spoiled files: a config error */
+	request(&c, NET_GET, "/whoami", NULL, &r, NULL);
+	ck_assert_msg(r.status == NET_E_CONFIG, "%s: %s", net_status_name(r.status), r.message);
+	tsrv_stop(&srv);
+	unlink(ca);
+	unlink(crt);
+	unlink(key);
+	rmdir(dir);
+}
+END_TEST
+
 /*
  * TLS session resumption across connections: `openssl s_server -www`
  * closes the connection after each answer and says in its status page
@@ -599,6 +674,36 @@ START_TEST(t_cancel_closes_idle)
 
 	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
 	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_int_eq(srv.hits_v1, 2);
+	net_sync_free(s);
+}
+END_TEST
+
+/*
+ * Idle: the kept-alive connection is closed on request (the agent does it
+ * before the server's idle timeout), and the next request resumes the TLS
+ * session on a new connection.
+ */
+START_TEST(t_close_idle)
+{
+	struct net_config c = cfg_for(url);
+	struct net_request req = { .method = NET_POST, .path = "/v1/poll", .body = "{}",
+				   .body_len = 2 };
+	struct net_result r;
+	struct net_sync *s;
+	char err[200];
+
+	ck_assert_int_eq(net_sync_new(&c, &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_int_eq(client_conns(srv.port), 1);	/* kept alive */
+	net_transport_close_idle(net_sync_transport(s));
+	ck_assert_int_eq(client_conns(srv.port), 0);
+	ck_assert_uint_eq(net_sync_watched(s), 0);
+	ck_assert(!net_sync_timer_armed(s));
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_int_eq(client_conns(srv.port), 1);
 	ck_assert_int_eq(srv.hits_v1, 2);
 	net_sync_free(s);
 }
@@ -882,6 +987,7 @@ static Suite *transport_suite(void)
 	tcase_add_test(tc, t_pin);
 	tcase_add_test(tc, t_cancel);
 	tcase_add_test(tc, t_cancel_closes_idle);
+	tcase_add_test(tc, t_close_idle);
 	tcase_add_test(tc, t_callback_starts_next);
 	suite_add_tcase(s, tc);
 
@@ -899,6 +1005,7 @@ static Suite *transport_suite(void)
 	tcase_add_test(tc, t_expired);
 	tcase_add_test(tc, t_tls11_refused);
 	tcase_add_test(tc, t_client_cert);
+	tcase_add_test(tc, t_tls_material_parsed_once);
 	tcase_add_test(tc, t_tls_resumption);
 	suite_add_tcase(s, tc);
 

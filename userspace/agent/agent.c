@@ -233,8 +233,8 @@ static void agent_poll_timer_check(struct agent *a)
 	r = agent_cfg_schedule(a->cfg, a->dev_serial, time(NULL), a->st.last_poll, &due, &next);
 	if (r == 0 && due) {
 		log_info("scheduled poll");
+		/* saved when the poll ends (exchange.c: save_poll_state) */
 		a->st.last_poll = time(NULL);
-		agent_save_state(a);
 		a->n_held = 0;	/* refused messages get another chance each day */
 		a->poll_due = true;
 		exchange_kick(a);

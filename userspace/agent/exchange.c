@@ -27,9 +27,18 @@ struct agent_net {
 	struct backoff bo;
 	struct loop_timer t_net;	/* the transport's timer (monotonic) */
 	struct loop_timer t_repoll;	/* the server's "poll again after" */
+	struct loop_timer t_idle;	/* close the kept-alive connection */
 	bool repoll;
 	char tp_error[AGENT_MSG_MAX];	/* why there is no transport ("" if there is) */
 };
+
+/*
+ * A connection left idle this long after the last transfer is closed:
+ * below esol-server's 30 s idle timeout (and nginx's 75 s default), so a
+ * poll never meets a connection the server dropped.  Polls closer together
+ * share one connection.
+ */
+#define IDLE_CLOSE_MS	20000
 
 /* One fd the transport asked the loop to watch. */
 struct net_fdw {
@@ -205,6 +214,33 @@ static void txlog_note(struct agent *a, const struct net_result *r,
 		log_warn("transmission log: %s", strerror(-e));
 }
 
+/* ---- the poll's record in the state file ---- */
+
+/*
+ * Called once per poll, at its end (ok or failed): the file is written
+ * only when a restart would otherwise act differently -- what the server
+ * set for the supplies changed, or the file does not yet count the current
+ * schedule slot as polled.  So polling writes the flash at most once a
+ * slot (a day), however often the server asks for extra polls; the
+ * last_poll/last_poll_ok on disk may lag the ones in memory by that much.
+ * A crash between a poll's start and its end loses its record: after the
+ * restart the schedule polls once more.
+ */
+static void save_poll_state(struct agent *a)
+{
+	const struct agent_state *d = &a->st_saved;
+	int64_t next = 0;
+	bool due = true;
+
+	if (a->sup.enabled == d->supplies_enabled &&
+	    a->sup.interval_s == d->supplies_interval_s &&
+	    a->sup.last_sent == d->supplies_last_sent && d->last_poll > 0 &&
+	    agent_cfg_schedule(a->cfg, a->dev_serial, time(NULL), d->last_poll,
+			       &due, &next) == 0 && !due)
+		return;
+	agent_save_state(a);
+}
+
 /* ---- completion ---- */
 
 static void backoff_ms(struct agent *a, int64_t retry_after_s, bool poll)
@@ -325,6 +361,7 @@ static void poll_done(struct agent *a, const struct net_result *r)
 		agent_set_error(a, "poll: the server's reply is invalid: %s", perr.message);
 		log_err("poll: the server's reply is invalid: %s", perr.message);
 		txlog_note(a, r, "invalid reply");
+		save_poll_state(a);
 		backoff(a, r);
 		return;
 	}
@@ -344,7 +381,7 @@ static void poll_done(struct agent *a, const struct net_result *r)
 			 a->sup.enabled ? "enabled" : "disabled", a->sup.interval_s);
 	if (rep.read_meters)
 		handle_read_request(a, &rep);
-	agent_save_state(a);
+	save_poll_state(a);
 	agent_supplies_update(a);
 	if (rep.retry_after_s) {
 		/*
@@ -455,6 +492,7 @@ static void transfer_done(void *arg, const struct net_result *r)
 				 (int)sizeof(a->last_poll_result) - 1, what);
 			log_warn("poll failed: %s", what);
 			/* Tried again after the back-off; the schedule counts it done. */
+			save_poll_state(a);
 			a->poll_due = true;
 			backoff(a, r);
 		} else if (r->status == NET_E_HTTP_CLIENT) {
@@ -469,6 +507,8 @@ static void transfer_done(void *arg, const struct net_result *r)
 	}
 	job_clear(&a->job);
 	exchange_kick(a);
+	if (a->job.kind == JOB_NONE)	/* nothing more to send for now */
+		loop_timer_after_ms(&a->net->t_idle, IDLE_CLOSE_MS);
 }
 
 /* ---- starting transfers ---- */
@@ -577,13 +617,12 @@ static void start_poll(struct agent *a)
 		return;
 	}
 	/*
-	 * Every attempt is the day's poll for the schedule (saved at once): a
-	 * failed one is the back-off's to retry, and after a restart the
-	 * schedule does not poll again that day, so a day of failures is
-	 * never retried as a burst.
+	 * Every attempt is the day's poll for the schedule (saved at its end,
+	 * see save_poll_state()): a failed one is the back-off's to retry,
+	 * and after a restart the schedule does not poll again that day, so a
+	 * day of failures is never retried as a burst.
 	 */
 	a->st.last_poll = a->last_poll_try;
-	agent_save_state(a);
 	log_info("polling %s", agent_cfg_server_url(a->cfg));
 	start(a);
 }
@@ -623,6 +662,14 @@ static void repoll_fired(struct loop_timer *t, bool cancelled)
 	exchange_kick(a);
 }
 
+static void idle_fired(struct loop_timer *t, bool cancelled)
+{
+	struct agent *a = t->arg;
+
+	(void)cancelled;
+	net_transport_close_idle(a->net->tp);
+}
+
 static int make_transport(struct agent *a, const struct agent_cfg *cfg,
 			  struct net_transport **tp, char *msg, size_t msg_size)
 {
@@ -657,6 +704,8 @@ int exchange_init(struct agent *a, char *msg, size_t msg_size)
 	r = loop_timer_init(&a->loop, &a->net->t_net, CLOCK_MONOTONIC, net_timer_fired, a);
 	if (!r)
 		r = loop_timer_init(&a->loop, &a->net->t_repoll, CLOCK_BOOTTIME, repoll_fired, a);
+	if (!r)
+		r = loop_timer_init(&a->loop, &a->net->t_idle, CLOCK_MONOTONIC, idle_fired, a);
 	if (r < 0) {
 		snprintf(msg, msg_size, "timers: %s", strerror(-r));
 		return r;
@@ -771,6 +820,7 @@ void exchange_free(struct agent *a)
 	job_clear(&a->job);
 	loop_timer_close(&a->net->t_net);
 	loop_timer_close(&a->net->t_repoll);
+	loop_timer_close(&a->net->t_idle);
 	if (a->net->spool)
 		spool_close(a->net->spool);
 	if (a->net->txlog)

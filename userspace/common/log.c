@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The esol authors
-/* log: syslog or stderr sink with a level filter; see log.h. */
+/* log: syslog or stderr sink (one write a line) with a level filter; see log.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "common/log.h"
+
+/* A stderr line longer than this is cut, and ends with "...". */
+#define LOG_LINE_MAX 2048
 
 /*
  * Process-wide logging configuration (like openlog()'s own state): set once
@@ -66,6 +71,41 @@ const char *log_level_name(int level)
 	return level_names[level];
 }
 
+/*
+ * One line to stderr in one write(): never interleaved with another
+ * writer's line, and one system call a message.
+ */
+static void log_write_line(const char *ident, const char *lvl, const char *fmt,
+			   va_list ap)
+{
+	char line[LOG_LINE_MAX];
+	size_t len, off = 0;
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s: %s: ", ident, lvl);
+	len = n < 0 ? 0 : (size_t)n;
+	if (len < sizeof(line) - 1) {
+		n = vsnprintf(line + len, sizeof(line) - len, fmt, ap);
+		if (n > 0)
+			len += (size_t)n;
+	}
+	if (len > sizeof(line) - 2) {	/* cut: room for "...\n" */
+		len = sizeof(line) - 5;
+		memcpy(line + len, "...", 3);
+		len += 3;
+	}
+	line[len++] = '\n';
+	while (off < len) {
+		ssize_t w = write(STDERR_FILENO, line + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;	/* nowhere to report it */
+		off += (size_t)w;
+	}
+}
+
 void log_vmsg(int level, const char *fmt, va_list ap)
 {
 	if (level > log_cfg.level)
@@ -74,9 +114,7 @@ void log_vmsg(int level, const char *fmt, va_list ap)
 		vsyslog(level, fmt, ap);
 		return;
 	}
-	fprintf(stderr, "%s: %s: ", log_cfg.ident, level_names[level]);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	log_write_line(log_cfg.ident, level_names[level], fmt, ap);
 }
 
 void log_msg(int level, const char *fmt, ...)

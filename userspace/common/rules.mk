@@ -7,4 +7,8 @@ $(B)/tests/unit/test_escape: $(B)/tests/unit/test_escape.o $(B)/userspace/common
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs check)
 
-UNIT_TESTS += $(B)/tests/unit/test_escape
+$(B)/tests/unit/test_log: $(B)/tests/unit/test_log.o $(B)/userspace/common/log.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs check)
+
+UNIT_TESTS += $(B)/tests/unit/test_escape $(B)/tests/unit/test_log

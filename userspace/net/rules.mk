@@ -1,20 +1,22 @@
 # SPDX-License-Identifier: MIT
 # SPDX-FileCopyrightText: 2026 The esol authors
 # net: esold's network layer - the HTTPS transport (libcurl multi-socket,
-# OpenSSL), proxy selection (manual, environment, WPAD/PAC) and the PAC
-# evaluator (duktape, in a capped child process) - in libesolnet.a, and the
+# OpenSSL; its TLS material parsed once: tlsconf), proxy selection (manual,
+# environment, WPAD/PAC) and the PAC evaluator (duktape, in a capped child process) - in libesolnet.a, and the
 # field tool esol-proxy-test.
 NET_LIB := $(B)/libesolnet.a
-NET_LIB_OBJS := $(B)/userspace/net/transport.o $(B)/userspace/net/netsync.o \
+NET_LIB_OBJS := $(B)/userspace/net/transport.o $(B)/userspace/net/tlsconf.o \
+		$(B)/userspace/net/netsync.o \
 		$(B)/userspace/net/netres.o $(B)/userspace/net/proxy.o \
 		$(B)/userspace/net/noproxy.o $(B)/userspace/net/wpad.o \
 		$(B)/userspace/net/pac.o $(B)/userspace/net/pac_js.o
 # Link with: $(NET_LIB) $(COMMON_OBJS) $(NET_LDLIBS)
-NET_LDLIBS := $(shell $(PKG_CONFIG) --libs libcurl duktape libpsl)
+NET_LDLIBS := $(shell $(PKG_CONFIG) --libs libcurl duktape libpsl openssl)
 NET_CHECK_LDLIBS := $(shell $(PKG_CONFIG) --libs check)
 NET_TEST_LDLIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls)
 CFLAGS_userspace_net_pac := $(shell $(PKG_CONFIG) --cflags duktape)
 CFLAGS_userspace_net_transport := $(shell $(PKG_CONFIG) --cflags libcurl)
+CFLAGS_userspace_net_tlsconf := $(shell $(PKG_CONFIG) --cflags libcurl openssl)
 CFLAGS_userspace_net_wpad := $(shell $(PKG_CONFIG) --cflags libpsl)
 
 $(NET_LIB): $(NET_LIB_OBJS)

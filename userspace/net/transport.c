@@ -24,6 +24,7 @@
 #include "common/escape.h"
 #include "common/log.h"
 #include "net/noproxy.h"
+#include "net/tlsconf.h"
 #include "net/transport.h"
 #include "net/wpad.h"
 
@@ -80,7 +81,8 @@ struct net_transport {
 	size_t pac_max;
 	struct pac_opts pac;
 
-	/* libcurl */
+	/* libcurl, and the TLS material parsed once */
+	struct net_tlsconf *tls;
 	CURLM *multi;
 	CURLSH *share;
 	CURL *easy;
@@ -528,16 +530,9 @@ static int setup_easy(struct net_transport *t, const struct net_config *c,
 	SET(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	SET(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (c->ca_file)
-		SET(h, CURLOPT_CAINFO, c->ca_file);
+	/* CA, client certificate and key: per attempt (net_tlsconf_apply) */
 	if (c->pin)
 		SET(h, CURLOPT_PINNEDPUBLICKEY, c->pin);
-	if (c->client_cert) {
-		SET(h, CURLOPT_SSLCERT, c->client_cert);
-		SET(h, CURLOPT_SSLCERTTYPE, "PEM");
-		SET(h, CURLOPT_SSLKEY, c->client_key);
-		SET(h, CURLOPT_SSLKEYTYPE, "PEM");
-	}
 	SET(h, CURLOPT_PROXY_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	SET(h, CURLOPT_PROXYAUTH, (long)CURLAUTH_ANY);
 	SET(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
@@ -646,6 +641,13 @@ int net_transport_new(const struct net_config *c, const struct net_loop_ops *ops
 	t->pac_max = p->pac_max_size ? p->pac_max_size : DEF_PAC_MAX;
 	t->pac = p->pac;
 
+	/*
+	 * Unparsable material is not refused here: libcurl reads the files
+	 * then, and every request fails with its message (NET_E_CONFIG).
+	 */
+	if (net_tlsconf_new(c->ca_file, c->client_cert, c->client_key, &t->tls,
+			    NULL, 0) == -ENOMEM)
+		goto nomem;
 	t->share = curl_share_init();
 	t->multi = multi_new(t);
 	t->easy = curl_easy_init();
@@ -767,7 +769,9 @@ static int attempt_start(struct net_transport *t)
 	t->errbuf[0] = '\0';
 	t->retry_after_s = -1;
 	t->location[0] = '\0';
-	if (curl_easy_setopt(t->easy, CURLOPT_URL, t->url) != CURLE_OK ||
+	/* the parsed TLS material, but not through a TLS proxy (tlsconf.h) */
+	if (net_tlsconf_apply(t->tls, t->easy, c->type != NET_PROXY_HTTPS) < 0 ||
+	    curl_easy_setopt(t->easy, CURLOPT_URL, t->url) != CURLE_OK ||
 	    curl_easy_setopt(t->easy, CURLOPT_PROXY, proxy) != CURLE_OK ||
 	    curl_easy_setopt(t->easy, CURLOPT_PROXYUSERNAME,
 			     c->user[0] ? c->user : NULL) != CURLE_OK ||
@@ -1219,6 +1223,12 @@ bool net_transport_cancel(struct net_transport *t)
 	return busy;
 }
 
+void net_transport_close_idle(struct net_transport *t)
+{
+	if (t && t->state == ST_IDLE)
+		close_connections(t);
+}
+
 void net_transport_flush_proxy_cache(struct net_transport *t)
 {
 	t->cache_valid = false;
@@ -1281,6 +1291,7 @@ void net_transport_free(struct net_transport *t)
 		curl_multi_cleanup(t->multi);
 	if (t->share)
 		curl_share_cleanup(t->share);
+	net_tlsconf_free(t->tls);
 	curl_slist_free_all(t->connect_to);
 	free(t->resp.p);
 	free(t->done_body.p);

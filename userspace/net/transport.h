@@ -162,6 +162,14 @@ bool net_transport_busy(const struct net_transport *t);
  * cancelled.
  */
 bool net_transport_cancel(struct net_transport *t);
+/*
+ * Close the connections kept alive after the last transfer (a transfer in
+ * flight is left alone).  The caller does it when the connection has been
+ * idle for less than the server's idle timeout, so the next request never
+ * meets a connection the server has dropped; it resumes the TLS session
+ * on a new one.  TLS sessions and the DNS cache are kept.
+ */
+void net_transport_close_idle(struct net_transport *t);
 
 /* The loop's side. */
 void net_transport_on_fd(struct net_transport *t, int fd, unsigned events);

@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
+# bench-agent: the cost of a poll, esold next to SWUpdate's suricatta, the
+# Mender client and collectd (write_http), in one run (bench/agent.sh):
+# one table printed, build/bench/agent.json written, no assertions.
+# Needs root (strace -p, unshare, a cpuacct cgroup), swupdate,
+# mender-client, collectd-core and python3 (scripts/install-deps.sh).
+.PHONY: bench-agent
+bench-agent:
+	$(MAKE) SAN=0 userspace
+	bench/agent.sh
