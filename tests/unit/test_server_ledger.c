@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The esol authors
 /*
- * test_server_ledger: esol-server's billing cycles, SQLite ledger,
- * poll policy, fault specs and capture directory, on real files.
+ * test_server_ledger: esol-server's billing cycles, ledger, poll policy,
+ * fault specs and capture directory, on real files.  The ledger and
+ * policy cases run on SQLite, and again on PostgreSQL when
+ * $ESOL_TEST_PG names one (tests/server/run.sh starts one for them).
  */
 #include <check.h>
 #include <errno.h>
@@ -16,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "server/capture.h"
 #include "server/cycle.h"
 #include "server/fault.h"
@@ -24,6 +28,7 @@
 
 static char tmpdir[256];
 static char dbpath[300];
+static const char *target = dbpath;	/* what open_ledger opens */
 static const struct ledger_defaults defs = {
 	.cycle_day = 1, .supplies_enabled = true, .supplies_interval_s = 86400,
 };
@@ -33,6 +38,27 @@ static void setup(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/esol-test-ledger-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	snprintf(dbpath, sizeof(dbpath), "%s/ledger.db", tmpdir);
+}
+
+/* The same cases on PostgreSQL: an empty schema for each. */
+static void pg_setup(void)
+{
+	const char *pg = getenv("ESOL_TEST_PG");
+	PGconn *c;
+	PGresult *res;
+
+	setup();
+	ck_assert_ptr_nonnull(pg);
+	ck_assert_str_eq(strncmp(pg, "pg:", 3) ? "" : "pg:", "pg:");
+	c = PQconnectdb(pg + 3);
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+	PQsetNoticeProcessor(c, NULL, NULL);
+	res = PQexec(c, "SET client_min_messages = warning;"
+		     " DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK, "%s", PQresultErrorMessage(res));
+	PQclear(res);
+	PQfinish(c);
+	target = pg;
 }
 
 static void teardown(void)
@@ -56,7 +82,7 @@ static struct ledger *open_ledger(void)
 	struct ledger *l;
 	char err[256];
 
-	ck_assert_msg(ledger_open(dbpath, &l, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(ledger_open(target, &l, err, sizeof(err)) == 0, "%s", err);
 	return l;
 }
 
@@ -648,6 +674,118 @@ START_TEST(capture_files)
 }
 END_TEST
 
+/*
+ * Two servers' connections: the cycle's request is made once, whichever
+ * asks first; the same read stored through both is kept once.
+ */
+START_TEST(ledger_two_connections)
+{
+	struct ledger *a = open_ledger(), *b = open_ledger();
+	char ida[PROTO_ID_MAX + 1], idb[PROTO_ID_MAX + 1];
+	struct proto_meter_read r;
+	enum ledger_store_result ra, rb;
+
+	ck_assert_int_eq(ledger_ensure_device(a, "SIM0001", T("2026-10-30T00:00:00Z"), &defs), 0);
+	ck_assert_int_eq(ledger_request_issue(a, "SIM0001", "2026-10", "rq-from-a",
+					      T("2026-10-30T00:00:00Z"), ida), 0);
+	ck_assert_int_eq(ledger_request_issue(b, "SIM0001", "2026-10", "rq-from-b",
+					      T("2026-10-30T00:01:00Z"), idb), 0);
+	ck_assert_str_eq(ida, "rq-from-a");
+	ck_assert_str_eq(idb, "rq-from-a");
+	meter_read(&r, "SIM0001", "read-1", "rq-from-a", 7);
+	ck_assert_int_eq(ledger_store_read(b, &r, T("2026-10-30T00:02:00Z"), &defs, &rb), 0);
+	ck_assert_int_eq(ledger_store_read(a, &r, T("2026-10-30T00:03:00Z"), &defs, &ra), 0);
+	ck_assert_int_eq(rb, LEDGER_STORED);
+	ck_assert_int_eq(ra, LEDGER_DUPLICATE);
+	r.meters[0]++;
+	ck_assert_int_eq(ledger_store_read(a, &r, T("2026-10-30T00:04:00Z"), &defs, &ra), 0);
+	ck_assert_int_eq(ra, LEDGER_CONFLICT);
+	ck_assert_int_eq(nreads(a, "SIM0001"), 1);
+	ck_assert_int_eq(ledger_cycle_reads(b, "SIM0001", "2026-10"), 1);
+	ledger_close(a);
+	ledger_close(b);
+}
+END_TEST
+
+struct export_check {
+	int rows;
+	char devices[4][PROTO_DEVICE_ID_MAX + 1];
+	uint64_t total[4];
+};
+
+static int export_cb(const struct ledger_export_row *row, void *arg)
+{
+	struct export_check *e = arg;
+
+	ck_assert_int_lt(e->rows, 4);
+	snprintf(e->devices[e->rows], sizeof(e->devices[0]), "%s", row->device_id);
+	e->total[e->rows] = row->meters[0];
+	ck_assert_str_eq(row->cycle, "2026-10");
+	e->rows++;
+	return 0;
+}
+
+/* The billing export: one cycle's reads, by device; other cycles not. */
+START_TEST(ledger_export_cycle)
+{
+	struct ledger *l = open_ledger();
+	struct proto_meter_read r;
+	enum ledger_store_result res;
+	struct export_check e = { 0 };
+
+	meter_read(&r, "SIM0002", "r-b", "rq-none", UINT64_MAX);
+	ck_assert_int_eq(ledger_store_read(l, &r, T("2026-10-05T00:00:00Z"), &defs, &res), 0);
+	meter_read(&r, "SIM0001", "r-a", "rq-none", 11);
+	ck_assert_int_eq(ledger_store_read(l, &r, T("2026-10-06T00:00:00Z"), &defs, &res), 0);
+	meter_read(&r, "SIM0001", "r-c", "rq-none", 12);
+	ck_assert_int_eq(ledger_store_read(l, &r, T("2026-11-06T00:00:00Z"), &defs, &res), 0);
+	ck_assert_int_eq(ledger_each_cycle_read(l, "2026-10", export_cb, &e), 0);
+	ck_assert_int_eq(e.rows, 2);
+	ck_assert_str_eq(e.devices[0], "SIM0001");
+	ck_assert_uint_eq(e.total[0], 11);
+	ck_assert_str_eq(e.devices[1], "SIM0002");
+	ck_assert_uint_eq(e.total[1], UINT64_MAX);
+	ledger_close(l);
+}
+END_TEST
+
+/* A ledger made by the first esol-server (schema 1, no version 2 index) is migrated. */
+START_TEST(ledger_migrates_v1)
+{
+	char cmd[1024];
+	struct ledger *l;
+	struct ledger_device d;
+	FILE *f;
+	char line[64] = "";
+
+	/* a version 1 ledger: today's tables without version 2's index */
+	l = open_ledger();
+	ck_assert_int_eq(ledger_ensure_device(l, "OLD1", 5, &defs), 0);
+	ledger_close(l);
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"DROP INDEX reads_export;"
+		 " UPDATE meta SET value='1' WHERE key='schema';\"", dbpath);
+	ck_assert_int_eq(system(cmd), 0);
+	l = open_ledger();
+	ck_assert_int_eq(ledger_get_device(l, "OLD1", &d), 0);
+	ck_assert_int_eq(d.first_seen, 5);
+	ledger_close(l);
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"SELECT value FROM meta WHERE key='schema';"
+		 " SELECT COUNT(*) FROM sqlite_master WHERE name='reads_export';\"", dbpath);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_str_eq(line, "2\n");
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_str_eq(line, "1\n");
+	pclose(f);
+	/* a newer ledger than this server knows is refused, untouched */
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"UPDATE meta SET value='99' WHERE key='schema';\"",
+		 dbpath);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(ledger_open(dbpath, &l, line, sizeof(line)), -EINVAL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("server_ledger");
@@ -675,6 +813,29 @@ static Suite *suite(void)
 	tcase_add_test(tc, policy_month_end_and_policy_changes);
 	tcase_add_test(tc, policy_new_device_defaults);
 	suite_add_tcase(s, tc);
+
+	tc = tcase_create("both");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, ledger_two_connections);
+	tcase_add_test(tc, ledger_export_cycle);
+	tcase_add_test(tc, ledger_migrates_v1);
+	suite_add_tcase(s, tc);
+
+	if (getenv("ESOL_TEST_PG")) {
+		tc = tcase_create("ledger_pg");
+		tcase_add_checked_fixture(tc, pg_setup, teardown);
+		tcase_set_timeout(tc, 120);
+		tcase_add_test(tc, ledger_devices);
+		tcase_add_test(tc, ledger_read_once);
+		tcase_add_test(tc, ledger_read_fulfils_request);
+		tcase_add_test(tc, ledger_supplies_once);
+		tcase_add_test(tc, policy_read_cycle);
+		tcase_add_test(tc, policy_month_end_and_policy_changes);
+		tcase_add_test(tc, policy_new_device_defaults);
+		tcase_add_test(tc, ledger_two_connections);
+		tcase_add_test(tc, ledger_export_cycle);
+		suite_add_tcase(s, tc);
+	}
 
 	tc = tcase_create("fault_capture");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -26,44 +26,41 @@ int policy_poll(struct ledger *l, const struct ledger_defaults *def,
 		const struct proto_poll_req *req, int64_t now,
 		struct proto_poll_reply *reply)
 {
-	struct ledger_device dev;
-	char cycle[CYCLE_LABEL_LEN + 1];
+	struct ledger_policy pol;
+	char cycle[CYCLE_LABEL_LEN + 1], candidate[PROTO_ID_MAX + 1];
+	const char *dev = req->device.device_id;
 	int r, n;
 
 	memset(reply, 0, sizeof(*reply));
 	reply->server_time = now;
+	/* one transaction: the decision and what it rests on are consistent */
 	r = ledger_begin(l);
 	if (r)
 		return r;
-	r = ledger_record_poll(l, req, now, def);
+	r = ledger_poll(l, req, now, def, &pol);
 	if (r)
 		goto bad;
-	r = ledger_get_device(l, req->device.device_id, &dev);
+	r = cycle_of(now, pol.cycle_day, cycle, NULL, NULL);
 	if (r)
 		goto bad;
-	r = cycle_of(now, dev.cycle_day, cycle, NULL, NULL);
-	if (r)
-		goto bad;
-	n = ledger_cycle_reads(l, dev.id.device_id, cycle);
+	n = ledger_cycle_reads(l, dev, cycle);
 	if (n < 0) {
 		r = n;
 		goto bad;
 	}
 	if (n == 0) {
-		r = ledger_request_get(l, dev.id.device_id, cycle, reply->request_id);
-		if (r == -ENOENT)
-			r = policy_new_request_id(cycle, reply->request_id);
+		r = policy_new_request_id(cycle, candidate);
 		if (r)
 			goto bad;
-		r = ledger_request_sent(l, dev.id.device_id, cycle, reply->request_id, now);
+		r = ledger_request_issue(l, dev, cycle, candidate, now, reply->request_id);
 		if (r)
 			goto bad;
 		reply->read_meters = true;
 		memcpy(reply->billing_cycle, cycle, sizeof(reply->billing_cycle));
 	}
 	reply->has_supplies = true;
-	reply->supplies_enabled = dev.supplies_enabled;
-	reply->supplies_interval_s = dev.supplies_enabled ? dev.supplies_interval_s : 0;
+	reply->supplies_enabled = pol.supplies_enabled;
+	reply->supplies_interval_s = pol.supplies_enabled ? pol.supplies_interval_s : 0;
 	return ledger_commit(l);
 bad:
 	ledger_rollback(l);
