@@ -55,6 +55,7 @@ $(B)/%.o: %.c
 -include $(sort $(wildcard userspace/*/rules.mk))
 -include $(sort $(wildcard tests/*/rules.mk))
 -include $(sort $(wildcard bench/rules.mk))
+-include bench/fleet/rules.mk
 
 userspace: $(LIBS) $(BINS)
 
