@@ -8,6 +8,8 @@
  *
  *   esol-fleet pki --dir D
  *       the fleet CA and a server certificate for 127.0.0.1 into D
+ *   esol-fleet cert --dir D --label ID
+ *       a device certificate for ID from D's CA, as D/ID.crt and D/ID.key
  *   esol-fleet day --dir D --url URL --devices N [--day-seconds S]
  *       [--conns C] [--fault FRACTION:COMMAND]... [--rss-pids F,F..]
  *       [--export-cmd CMD] [--backend NAME --instances K] [--json FILE]
@@ -671,6 +673,7 @@ static void usage(FILE *o)
 {
 	fprintf(o,
 		"usage: esol-fleet pki --dir D\n"
+		"       esol-fleet cert --dir D --label DEVICE_ID\n"
 		"       esol-fleet day --dir D --url URL --devices N [--day-seconds S] [--conns C]\n"
 		"                  [--fault FRACTION:COMMAND]... [--rss-pids PIDFILE,...]\n"
 		"                  [--export-cmd CMD] [--backend NAME] [--instances K]\n"
@@ -859,6 +862,7 @@ static int cmd_day(struct fleet *f)
 	json_object_set_new(o, "wall_s", json_real(wall));
 	json_object_set_new(o, "day_seconds", json_real(f->o.day_s));
 	json_object_set_new(o, "failed_retried", json_integer((json_int_t)f->failed));
+	json_object_set_new(o, "duplicate_answers", json_integer((json_int_t)f->duplicates));
 	json_object_set_new(o, "unfinished", json_integer((json_int_t)unfinished));
 	json_object_set_new(o, "refused", json_integer((json_int_t)rejected_dev));
 	json_object_set_new(o, "faults", json_integer(f->o.nfaults));
@@ -904,6 +908,48 @@ static int cmd_keepalive(struct fleet *f)
 	return r || f->rejected || f->ok == 0;
 }
 
+static int write_file(const char *dir, const char *name, const char *ext, const char *data,
+		      size_t len)
+{
+	char path[4096];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s.%s", dir, name, ext);
+	fp = fopen(path, "we");
+	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) != 0) {
+		fprintf(stderr, "esol-fleet: cannot write %s\n", path);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int cmd_cert(const struct opts *o)
+{
+	struct fleet_pki *p;
+	char err[512], *cert, *key;
+	size_t cl, kl;
+	int r;
+
+	if (!o->label || !proto_valid_device_id(o->label)) {
+		fprintf(stderr, "esol-fleet: cert needs --label DEVICE_ID\n");
+		return 2;
+	}
+	if (pki_load(o->dir, &p, err, sizeof(err))) {
+		fprintf(stderr, "esol-fleet: %s\n", err);
+		return 1;
+	}
+	r = pki_issue(p, o->label, &cert, &cl, &key, &kl);
+	pki_free(p);
+	if (r) {
+		fprintf(stderr, "esol-fleet: cannot issue a certificate\n");
+		return 1;
+	}
+	r = write_file(o->dir, o->label, "crt", cert, cl) || write_file(o->dir, o->label, "key", key, kl);
+	free(cert);
+	free(key);
+	return r ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct fleet f;
@@ -923,6 +969,8 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (!strcmp(cmd, "cert"))
+		return cmd_cert(&f.o);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (!strcmp(cmd, "day")) {
 		r = cmd_day(&f);

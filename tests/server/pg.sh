@@ -7,6 +7,8 @@
 #
 #   pg.sh start DIR    initdb (if needed) and start; prints the target
 #                      esol-server takes as --db ("pg:host=DIR dbname=esol ...")
+#   pg.sh newdb DIR NAME  an empty database NAME (dropped first if there);
+#                      prints its target
 #   pg.sh restart DIR  fast restart (drops every connection)
 #   pg.sh stop DIR
 #
@@ -46,6 +48,14 @@ start)
 		as_pg "$PGBIN/createdb" -h "$dir" -U esol esol
 	fi
 	echo "pg:host=$dir user=esol dbname=esol"
+	;;
+newdb)
+	name=${3:?usage: pg.sh newdb DIR NAME}
+	PGOPTIONS='-c client_min_messages=warning' as_pg "$PGBIN/psql" -q -h "$dir" -U esol \
+		-d postgres -v ON_ERROR_STOP=1 \
+		-c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" \
+		-c "CREATE DATABASE \"$name\"" >/dev/null
+	echo "pg:host=$dir user=esol dbname=$name"
 	;;
 restart)
 	as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 -m fast \

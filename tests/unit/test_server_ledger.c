@@ -149,6 +149,28 @@ START_TEST(cycle_boundaries)
 }
 END_TEST
 
+/* cycle_of(t, day) is current or previous of cycle_candidates(t), by the day of month. */
+START_TEST(cycle_candidates_agree)
+{
+	static const char *const times[] = {
+		"2026-11-01T00:00:00Z", "2026-11-14T23:59:59Z", "2027-01-03T12:00:00Z",
+		"2028-02-29T10:00:00Z", "2026-03-01T00:00:00Z", "2026-12-31T23:59:59Z",
+	};
+	struct cycle_candidates cc;
+	char label[CYCLE_LABEL_LEN + 1];
+
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		ck_assert_int_eq(cycle_candidates(T(times[i]), &cc), 0);
+		for (int day = CYCLE_DAY_MIN; day <= CYCLE_DAY_MAX; day++) {
+			ck_assert_int_eq(cycle_of(T(times[i]), day, label, NULL, NULL), 0);
+			ck_assert_str_eq(label, cc.day_of_month >= day ? cc.current : cc.previous);
+		}
+	}
+	ck_assert_int_eq(cycle_candidates(T("2001-01-01T00:00:00Z"), &cc), 0);
+	ck_assert_str_eq(cc.previous, "2000-12");
+}
+END_TEST
+
 START_TEST(cycle_bad_input)
 {
 	char label[CYCLE_LABEL_LEN + 1];
@@ -793,6 +815,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, cycle_boundaries);
 	tcase_add_test(tc, cycle_bad_input);
+	tcase_add_test(tc, cycle_candidates_agree);
 	tcase_add_test(tc, cycle_timezone_independent);
 	suite_add_tcase(s, tc);
 

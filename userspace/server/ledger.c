@@ -32,7 +32,7 @@ enum {
 	S_ENSURE_DEVICE, S_POLL_DEVICE, S_GET_DEVICE, S_SET_POLICY, S_DEVICE_CYCLE_DAY,
 	S_CYCLE_READS, S_REQUEST_GET, S_REQUEST_ISSUE, S_REQUEST_CYCLE, S_REQUEST_FULFIL,
 	S_READ_INSERT, S_READ_CANON, S_REPORT_INSERT, S_REPORT_CANON, S_SUPPLY_INSERT,
-	S_EACH_DEVICE, S_EACH_READ, S_EACH_SUPPLIES, S_EXPORT,
+	S_EACH_DEVICE, S_EACH_READ, S_EACH_SUPPLIES, S_EXPORT, S_REQUEST_IF_DUE, S_POLL_DECIDE,
 	S_COUNT
 };
 
@@ -43,6 +43,29 @@ enum {
 #define METER_COLS "impressions_total, impressions_mono, impressions_color," \
 	" impressions_duplex, impressions_large, sheets_total, sheets_duplex"
 
+/* $1..$18: the device and what its poll says ($5: now) */
+#define POLL_UPSERT								\
+	"INSERT INTO devices(device_id, cycle_day, supplies_enabled, supplies_interval_s,"	\
+	" first_seen, model, engine_fw, controller_fw, agent_version, has_poll,"		\
+	" cfg_enabled, cfg_poll_time, cfg_timezone, cfg_spread_minutes, cfg_proxy_mode,"	\
+	" st_supplies_enabled, st_supplies_interval_s, st_spool_pending, st_last_poll,"	\
+	" last_poll, polls)"								\
+	" VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11, $12, $13, $14, $15, $16,"	\
+	" $17, $18, $5, 1)"								\
+	" ON CONFLICT(device_id) DO UPDATE SET model = excluded.model,"			\
+	" engine_fw = excluded.engine_fw, controller_fw = excluded.controller_fw,"		\
+	" agent_version = excluded.agent_version, has_poll = 1,"				\
+	" cfg_enabled = excluded.cfg_enabled, cfg_poll_time = excluded.cfg_poll_time,"	\
+	" cfg_timezone = excluded.cfg_timezone,"						\
+	" cfg_spread_minutes = excluded.cfg_spread_minutes,"				\
+	" cfg_proxy_mode = excluded.cfg_proxy_mode,"					\
+	" st_supplies_enabled = excluded.st_supplies_enabled,"				\
+	" st_supplies_interval_s = excluded.st_supplies_interval_s,"			\
+	" st_spool_pending = excluded.st_spool_pending,"					\
+	" st_last_poll = excluded.st_last_poll, last_poll = excluded.last_poll,"		\
+	" polls = devices.polls + 1"							\
+	" RETURNING cycle_day, supplies_enabled, supplies_interval_s"
+
 static const struct db_sql sql[S_COUNT] = {
 	[S_BEGIN] = { "BEGIN IMMEDIATE", "BEGIN" },
 	[S_COMMIT] = { "COMMIT", NULL },
@@ -51,27 +74,7 @@ static const struct db_sql sql[S_COUNT] = {
 		"INSERT INTO devices(device_id, cycle_day, supplies_enabled, supplies_interval_s,"
 		" first_seen) VALUES($1, $2, $3, $4, $5) ON CONFLICT(device_id) DO NOTHING", NULL },
 	/* a poll: create or update the device, and return its policy, in one statement */
-	[S_POLL_DEVICE] = {
-		"INSERT INTO devices(device_id, cycle_day, supplies_enabled, supplies_interval_s,"
-		" first_seen, model, engine_fw, controller_fw, agent_version, has_poll,"
-		" cfg_enabled, cfg_poll_time, cfg_timezone, cfg_spread_minutes, cfg_proxy_mode,"
-		" st_supplies_enabled, st_supplies_interval_s, st_spool_pending, st_last_poll,"
-		" last_poll, polls)"
-		" VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11, $12, $13, $14, $15, $16,"
-		" $17, $18, $5, 1)"
-		" ON CONFLICT(device_id) DO UPDATE SET model = excluded.model,"
-		" engine_fw = excluded.engine_fw, controller_fw = excluded.controller_fw,"
-		" agent_version = excluded.agent_version, has_poll = 1,"
-		" cfg_enabled = excluded.cfg_enabled, cfg_poll_time = excluded.cfg_poll_time,"
-		" cfg_timezone = excluded.cfg_timezone,"
-		" cfg_spread_minutes = excluded.cfg_spread_minutes,"
-		" cfg_proxy_mode = excluded.cfg_proxy_mode,"
-		" st_supplies_enabled = excluded.st_supplies_enabled,"
-		" st_supplies_interval_s = excluded.st_supplies_interval_s,"
-		" st_spool_pending = excluded.st_spool_pending,"
-		" st_last_poll = excluded.st_last_poll, last_poll = excluded.last_poll,"
-		" polls = devices.polls + 1"
-		" RETURNING cycle_day, supplies_enabled, supplies_interval_s", NULL },
+	[S_POLL_DEVICE] = { POLL_UPSERT, NULL },
 	[S_GET_DEVICE] = { "SELECT " DEVICE_COLS " FROM devices WHERE device_id = $1", NULL },
 	[S_SET_POLICY] = {
 		"UPDATE devices SET"
@@ -123,6 +126,35 @@ static const struct db_sql sql[S_COUNT] = {
 		"SELECT device_id, cycle, read_id, request_id, request_known, generation, taken_at,"
 		" received_at, " METER_COLS " FROM reads WHERE cycle = $1"
 		" ORDER BY device_id, taken_at, id", NULL },
+	/*
+	 * The cycle's request, issued (or sent again) only while the cycle
+	 * has no read: $1 candidate id, $2 device, $3 cycle, $4 now.
+	 */
+	[S_REQUEST_IF_DUE] = {
+		"INSERT INTO requests(request_id, device_id, cycle, issued_at, last_sent, times_sent)"
+		" SELECT $1, $2, $3, $4, $4, 1 WHERE NOT EXISTS"
+		" (SELECT 1 FROM reads WHERE device_id = $2 AND cycle = $3)"
+		" ON CONFLICT(device_id, cycle) DO UPDATE SET last_sent = excluded.last_sent,"
+		" times_sent = requests.times_sent + 1 RETURNING request_id", NULL },
+	/*
+	 * PostgreSQL: a whole poll in one statement, so one round trip and
+	 * one transaction: record it, pick the device's cycle from its billing
+	 * day ($19 day of month, $20 this month's cycle, $21 last month's),
+	 * and issue the cycle's request ($22 candidate id) unless a read for
+	 * the cycle is stored.  SQLite runs the same as S_POLL_DEVICE and
+	 * S_REQUEST_IF_DUE in one transaction.
+	 */
+	[S_POLL_DECIDE] = { "SELECT 1", "WITH dev AS (" POLL_UPSERT "),"
+		" cyc AS (SELECT CASE WHEN CAST($19 AS INTEGER) >= cycle_day"
+		" THEN CAST($20 AS TEXT) ELSE CAST($21 AS TEXT) END AS cycle, cycle_day,"
+		" supplies_enabled, supplies_interval_s FROM dev),"
+		" req AS (INSERT INTO requests(request_id, device_id, cycle, issued_at, last_sent,"
+		" times_sent) SELECT $22, $1, cyc.cycle, $5, $5, 1 FROM cyc WHERE NOT EXISTS"
+		" (SELECT 1 FROM reads r WHERE r.device_id = $1 AND r.cycle = cyc.cycle)"
+		" ON CONFLICT(device_id, cycle) DO UPDATE SET last_sent = excluded.last_sent,"
+		" times_sent = requests.times_sent + 1 RETURNING request_id)"
+		" SELECT cyc.cycle_day, cyc.supplies_enabled, cyc.supplies_interval_s, cyc.cycle,"
+		" req.request_id FROM cyc LEFT JOIN req ON true" },
 };
 
 static int fail(struct ledger *l, int r, const char *what)
@@ -292,31 +324,113 @@ static int policy_cb(void *arg, int ncol, const char *const *col)
 	return 0;
 }
 
+#define POLL_ARGS 18
+
+/* The arguments $1..$18 of POLL_UPSERT. */
+static void poll_args(struct db_arg *a, char hm[16], const struct proto_poll_req *req,
+		      int64_t now, const struct ledger_defaults *def)
+{
+	snprintf(hm, 16, "%02u:%02u", (unsigned int)req->config.poll_hour % 100u,
+		 (unsigned int)req->config.poll_minute % 100u);
+	a[0] = DB_S(req->device.device_id);
+	a[1] = DB_I(def->cycle_day);
+	a[2] = DB_I(def->supplies_enabled ? 1 : 0);
+	a[3] = DB_I(def->supplies_interval_s);
+	a[4] = DB_I(now);
+	a[5] = DB_S(req->device.model);
+	a[6] = DB_S(req->device.engine_fw);
+	a[7] = DB_S(req->device.controller_fw);
+	a[8] = DB_S(req->device.agent_version);
+	a[9] = DB_I(req->config.enabled ? 1 : 0);
+	a[10] = DB_S(hm);
+	a[11] = DB_S(req->config.timezone);
+	a[12] = DB_I(req->config.spread_minutes);
+	a[13] = DB_S(proto_proxy_mode_name(req->config.proxy_mode));
+	a[14] = DB_I(req->state.supplies_enabled ? 1 : 0);
+	a[15] = DB_I(req->state.supplies_interval_s);
+	a[16] = DB_I(req->state.spool_pending);
+	a[17] = DB_I(req->state.has_last_poll ? req->state.last_poll : (int64_t)0);
+}
+
 int ledger_poll(struct ledger *l, const struct proto_poll_req *req, int64_t now,
 		const struct ledger_defaults *def, struct ledger_policy *pol)
 {
 	struct ledger_policy scratch;
+	struct db_arg a[POLL_ARGS];
 	char hm[16];
 	int r;
 
-	snprintf(hm, sizeof(hm), "%02u:%02u", (unsigned int)req->config.poll_hour % 100u,
-		 (unsigned int)req->config.poll_minute % 100u);
-	r = RUN(l, S_POLL_DEVICE, "record poll", policy_cb, pol ? pol : &scratch,
-		DB_S(req->device.device_id), DB_I(def->cycle_day),
-		DB_I(def->supplies_enabled ? 1 : 0), DB_I(def->supplies_interval_s), DB_I(now),
-		DB_S(req->device.model), DB_S(req->device.engine_fw),
-		DB_S(req->device.controller_fw), DB_S(req->device.agent_version),
-		DB_I(req->config.enabled ? 1 : 0), DB_S(hm), DB_S(req->config.timezone),
-		DB_I(req->config.spread_minutes),
-		DB_S(proto_proxy_mode_name(req->config.proxy_mode)),
-		DB_I(req->state.supplies_enabled ? 1 : 0), DB_I(req->state.supplies_interval_s),
-		DB_I(req->state.spool_pending),
-		DB_I(req->state.has_last_poll ? req->state.last_poll : (int64_t)0));
+	poll_args(a, hm, req, now, def);
+	r = run(l, S_POLL_DEVICE, "record poll", a, POLL_ARGS, policy_cb, pol ? pol : &scratch);
 	if (r == 0) {
 		snprintf(l->err, sizeof(l->err), "record poll: no row returned");
 		return -EIO;
 	}
 	return r < 0 ? r : 0;
+}
+
+static int decide_cb(void *arg, int ncol, const char *const *col)
+{
+	struct ledger_poll_decision *d = arg;
+	int r = policy_cb(&d->policy, ncol, col);
+
+	if (r || ncol < 5)
+		return r ? r : -EIO;
+	copy(d->cycle, sizeof(d->cycle), col[3]);
+	d->read_due = col[4] != NULL;
+	copy(d->request_id, sizeof(d->request_id), col[4]);
+	return 0;
+}
+
+int ledger_poll_decide(struct ledger *l, const struct proto_poll_req *req, int64_t now,
+		       const struct ledger_defaults *def, const char *candidate,
+		       struct ledger_poll_decision *out)
+{
+	struct cycle_candidates cc;
+	struct db_arg a[POLL_ARGS + 4];
+	struct text_out t = { out->request_id, sizeof(out->request_id) };
+	char hm[16];
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (cycle_candidates(now, &cc)) {
+		snprintf(l->err, sizeof(l->err), "no billing cycle for time %" PRId64, now);
+		return -EINVAL;
+	}
+	poll_args(a, hm, req, now, def);
+	if (l->db->kind == DB_POSTGRES) {
+		a[POLL_ARGS] = DB_I(cc.day_of_month);
+		a[POLL_ARGS + 1] = DB_S(cc.current);
+		a[POLL_ARGS + 2] = DB_S(cc.previous);
+		a[POLL_ARGS + 3] = DB_S(candidate);
+		r = run(l, S_POLL_DECIDE, "poll", a, POLL_ARGS + 4, decide_cb, out);
+		if (r == 0) {
+			snprintf(l->err, sizeof(l->err), "poll: no row returned");
+			return -EIO;
+		}
+		return r < 0 ? r : 0;
+	}
+	r = ledger_begin(l);
+	if (r)
+		return r;
+	r = run(l, S_POLL_DEVICE, "record poll", a, POLL_ARGS, policy_cb, &out->policy);
+	if (r == 0) {
+		snprintf(l->err, sizeof(l->err), "record poll: no row returned");
+		r = -EIO;
+	}
+	if (r < 0)
+		goto bad;
+	snprintf(out->cycle, sizeof(out->cycle), "%s",
+		 cc.day_of_month >= out->policy.cycle_day ? cc.current : cc.previous);
+	r = RUN(l, S_REQUEST_IF_DUE, "issue request", text_cb, &t, DB_S(candidate),
+		DB_S(req->device.device_id), DB_S(out->cycle), DB_I(now));
+	if (r < 0)
+		goto bad;
+	out->read_due = r > 0;
+	return ledger_commit(l);
+bad:
+	ledger_rollback(l);
+	return r;
 }
 
 int ledger_record_poll(struct ledger *l, const struct proto_poll_req *req, int64_t now,

@@ -83,6 +83,21 @@ struct ledger_policy {
  */
 int ledger_poll(struct ledger *l, const struct proto_poll_req *req, int64_t now,
 		const struct ledger_defaults *def, struct ledger_policy *pol);
+/*
+ * A whole poll, in one transaction (on PostgreSQL one statement): record
+ * it, find the device's billing cycle now, and unless a read for that
+ * cycle is stored, issue its request (candidate, or the one issued
+ * before by any server) and say the read is due.
+ */
+struct ledger_poll_decision {
+	struct ledger_policy policy;
+	char cycle[CYCLE_LABEL_LEN + 1];
+	bool read_due;
+	char request_id[PROTO_ID_MAX + 1];	/* when read_due */
+};
+int ledger_poll_decide(struct ledger *l, const struct proto_poll_req *req, int64_t now,
+		       const struct ledger_defaults *def, const char *candidate,
+		       struct ledger_poll_decision *out);
 int ledger_record_poll(struct ledger *l, const struct proto_poll_req *req, int64_t now,
 		       const struct ledger_defaults *def);
 /* Create a device row with the defaults if there is none. */

@@ -26,43 +26,28 @@ int policy_poll(struct ledger *l, const struct ledger_defaults *def,
 		const struct proto_poll_req *req, int64_t now,
 		struct proto_poll_reply *reply)
 {
-	struct ledger_policy pol;
-	char cycle[CYCLE_LABEL_LEN + 1], candidate[PROTO_ID_MAX + 1];
-	const char *dev = req->device.device_id;
-	int r, n;
+	struct ledger_poll_decision d;
+	struct cycle_candidates cc;
+	char candidate[PROTO_ID_MAX + 1];
+	int r;
 
 	memset(reply, 0, sizeof(*reply));
 	reply->server_time = now;
+	r = cycle_candidates(now, &cc);
+	if (!r)
+		r = policy_new_request_id(cc.current, candidate);
 	/* one transaction: the decision and what it rests on are consistent */
-	r = ledger_begin(l);
+	if (!r)
+		r = ledger_poll_decide(l, req, now, def, candidate, &d);
 	if (r)
 		return r;
-	r = ledger_poll(l, req, now, def, &pol);
-	if (r)
-		goto bad;
-	r = cycle_of(now, pol.cycle_day, cycle, NULL, NULL);
-	if (r)
-		goto bad;
-	n = ledger_cycle_reads(l, dev, cycle);
-	if (n < 0) {
-		r = n;
-		goto bad;
-	}
-	if (n == 0) {
-		r = policy_new_request_id(cycle, candidate);
-		if (r)
-			goto bad;
-		r = ledger_request_issue(l, dev, cycle, candidate, now, reply->request_id);
-		if (r)
-			goto bad;
+	if (d.read_due) {
 		reply->read_meters = true;
-		memcpy(reply->billing_cycle, cycle, sizeof(reply->billing_cycle));
+		snprintf(reply->request_id, sizeof(reply->request_id), "%s", d.request_id);
+		memcpy(reply->billing_cycle, d.cycle, sizeof(reply->billing_cycle));
 	}
 	reply->has_supplies = true;
-	reply->supplies_enabled = pol.supplies_enabled;
-	reply->supplies_interval_s = pol.supplies_enabled ? pol.supplies_interval_s : 0;
-	return ledger_commit(l);
-bad:
-	ledger_rollback(l);
-	return r;
+	reply->supplies_enabled = d.policy.supplies_enabled;
+	reply->supplies_interval_s = d.policy.supplies_enabled ? d.policy.supplies_interval_s : 0;
+	return 0;
 }
