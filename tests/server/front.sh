@@ -17,7 +17,9 @@
 # X-Esol-Client-Verify / X-Esol-Client-CN headers, set on every request
 # (replacing any a client sent).  esol-server is reachable only through
 # its unix socket, so only the front is believed.  A request whose
-# instance is gone before it was sent goes to another instance.
+# instance is gone before it was sent goes to another instance (max_fails=0:
+# a dead instance costs one failed connect on a unix socket, and a lost reply
+# does not take a live one out of rotation).
 # /static/poll answers a fixed reply the size of a poll reply from nginx
 # itself: the bench's yardstick.
 set -eu
@@ -36,7 +38,7 @@ start)
 	upstreams=""
 	for s in "$@"; do
 		upstreams="$upstreams
-		server unix:$s max_fails=1 fail_timeout=2s;"
+		server unix:$s max_fails=0;"
 	done
 	user=""
 	[ "$(id -u)" -eq 0 ] && user="user nobody nogroup;"

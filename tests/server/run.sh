@@ -150,7 +150,7 @@ fleet_sqlite_front() {
 		return 1
 	fleet fleet_sqlite_front "$db" 1 --backend sqlite \
 		--fault "0.5:tests/server/instance.sh crash $T 1 '$db'" &&
-		struck "$T/fleet_sqlite_front.json" 50
+		struck "$T/fleet_sqlite_front.json" 10
 	rc=$?
 	tests/server/instance.sh stop "$T" 1
 	return $rc
