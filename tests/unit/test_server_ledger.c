@@ -25,6 +25,8 @@
 #include "server/fault.h"
 #include "server/ledger.h"
 #include "server/policy.h"
+#include "server/pollbook.h"
+#include "server/pool.h"
 
 static char tmpdir[256];
 static char dbpath[300];
@@ -38,6 +40,7 @@ static void setup(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/esol-test-ledger-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	snprintf(dbpath, sizeof(dbpath), "%s/ledger.db", tmpdir);
+	target = dbpath;
 }
 
 /* The same cases on PostgreSQL: an empty schema for each. */
@@ -61,12 +64,47 @@ static void pg_setup(void)
 	target = pg;
 }
 
+/* The policy cases again with the poll bookkeeping written behind. */
+static struct ledger_pool *bpool;
+static struct pollbook *book;
+
+static void book_setup(void)
+{
+	char err[256];
+
+	setup();
+	ck_assert_msg(pool_open(target, 1, &bpool, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(pollbook_start(bpool, 60000, &book, err, sizeof(err)) == 0, "%s", err);
+}
+
+static void book_teardown(void);
+
+static void pg_setup(void);
+
+static void pg_book_setup(void)
+{
+	char err[256];
+
+	pg_setup();
+	ck_assert_msg(pool_open(target, 1, &bpool, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(pollbook_start(bpool, 60000, &book, err, sizeof(err)) == 0, "%s", err);
+}
+
 static void teardown(void)
 {
 	char cmd[400];
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void book_teardown(void)
+{
+	pollbook_stop(book);
+	book = NULL;
+	pool_close(bpool);
+	bpool = NULL;
+	teardown();
 }
 
 static int64_t T(const char *s)
@@ -84,6 +122,17 @@ static struct ledger *open_ledger(void)
 
 	ck_assert_msg(ledger_open(target, &l, err, sizeof(err)) == 0, "%s", err);
 	return l;
+}
+
+/* A poll through the policy; with the bookkeeping behind, written before the test looks. */
+static int do_poll(struct ledger *l, const struct proto_poll_req *p, int64_t t,
+		   struct proto_poll_reply *reply)
+{
+	int r = policy_poll(l, &defs, p, t, book, reply);
+
+	if (book)
+		ck_assert_int_eq(pollbook_flush(book), 0);
+	return r;
 }
 
 static void poll_req(struct proto_poll_req *p, const char *dev)
@@ -477,7 +526,7 @@ START_TEST(policy_read_cycle)
 	char first[PROTO_ID_MAX + 1];
 
 	poll_req(&p, "SIM0001");
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-02T02:31:00Z"), &a), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-11-02T02:31:00Z"), &a), 0);
 	ck_assert(a.read_meters);
 	ck_assert_str_eq(a.billing_cycle, "2026-11");
 	ck_assert(proto_valid_id(a.request_id));
@@ -487,21 +536,21 @@ START_TEST(policy_read_cycle)
 	strcpy(first, a.request_id);
 
 	/* not fulfilled: the same request again, next day */
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-03T02:31:00Z"), &b), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-11-03T02:31:00Z"), &b), 0);
 	ck_assert(b.read_meters);
 	ck_assert_str_eq(b.request_id, first);
 
 	/* fulfilled: no more read_meters this cycle */
 	meter_read(&r, "SIM0001", "rd-1", first, 10);
 	ck_assert_int_eq(ledger_store_read(l, &r, T("2026-11-03T02:31:05Z"), &defs, &res), 0);
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-04T02:31:00Z"), &b), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-11-04T02:31:00Z"), &b), 0);
 	ck_assert(!b.read_meters);
 	ck_assert_str_eq(b.request_id, "");
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-30T23:59:59Z"), &b), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-11-30T23:59:59Z"), &b), 0);
 	ck_assert(!b.read_meters);
 
 	/* next cycle: a new request */
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-12-01T00:00:00Z"), &b), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-12-01T00:00:00Z"), &b), 0);
 	ck_assert(b.read_meters);
 	ck_assert_str_eq(b.billing_cycle, "2026-12");
 	ck_assert_str_ne(b.request_id, first);
@@ -518,10 +567,10 @@ START_TEST(policy_month_end_and_policy_changes)
 	enum ledger_store_result res;
 
 	poll_req(&p, "SIM0009");
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-01-31T12:00:00Z"), &a), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-01-31T12:00:00Z"), &a), 0);
 	ck_assert_int_eq(ledger_set_policy(l, "SIM0009", 28, 0, 0), 0);
 	/* with day 28, Jan 31 is in cycle 2026-01 */
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-01-31T12:00:01Z"), &a), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-01-31T12:00:01Z"), &a), 0);
 	ck_assert(a.read_meters);
 	ck_assert_str_eq(a.billing_cycle, "2026-01");
 	ck_assert(a.has_supplies && !a.supplies_enabled);
@@ -529,15 +578,15 @@ START_TEST(policy_month_end_and_policy_changes)
 	meter_read(&r, "SIM0009", "rd-jan", a.request_id, 1);
 	ck_assert_int_eq(ledger_store_read(l, &r, T("2026-01-31T12:00:02Z"), &defs, &res), 0);
 	/* Feb 27 is still cycle 2026-01 */
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-02-27T23:59:59Z"), &a), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-02-27T23:59:59Z"), &a), 0);
 	ck_assert(!a.read_meters);
 	/* Feb 28 starts 2026-02 */
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-02-28T00:00:00Z"), &a), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-02-28T00:00:00Z"), &a), 0);
 	ck_assert(a.read_meters);
 	ck_assert_str_eq(a.billing_cycle, "2026-02");
 	/* supplies back on with another interval */
 	ck_assert_int_eq(ledger_set_policy(l, "SIM0009", 0, 1, 600), 0);
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-02-28T00:10:00Z"), &a), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-02-28T00:10:00Z"), &a), 0);
 	ck_assert(a.supplies_enabled);
 	ck_assert_uint_eq(a.supplies_interval_s, 600);
 	/* the reply always encodes */
@@ -559,7 +608,7 @@ START_TEST(policy_new_device_defaults)
 	struct proto_poll_reply a;
 
 	poll_req(&p, "NEW1");
-	ck_assert_int_eq(policy_poll(l, &d2, &p, T("2026-11-19T00:00:00Z"), &a), 0);
+	ck_assert_int_eq(policy_poll(l, &d2, &p, T("2026-11-19T00:00:00Z"), book, &a), 0);
 	ck_assert(a.read_meters);
 	ck_assert_str_eq(a.billing_cycle, "2026-10");
 	ck_assert(!a.supplies_enabled);
@@ -693,6 +742,50 @@ START_TEST(capture_files)
 	ck_assert_int_eq(count_files(dir, ".body"), 3);
 	ck_assert_int_eq(count_files(dir, ".tmp"), 0);
 	ck_assert_int_lt(capture_init(&c, "/proc/nope/cap"), 0);
+}
+END_TEST
+
+/*
+ * Polls that change nothing billable are booked and written later, merged
+ * per device; a booking never overwrites a newer poll written at once.
+ */
+START_TEST(policy_booked_polls)
+{
+	struct ledger *l = open_ledger();
+	struct proto_poll_req p;
+	struct proto_poll_reply a, b;
+	struct ledger_device d;
+
+	poll_req(&p, "SIM0001");
+	/* the first poll of the cycle makes the request: written at once */
+	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-02T02:00:00Z"), book, &a), 0);
+	ck_assert(a.read_meters);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
+	ck_assert_uint_eq(d.polls, 1);
+	/* two more: the same request, answered without writing */
+	strcpy(p.device.engine_fw, "E2");
+	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-02T03:00:00Z"), book, &b), 0);
+	ck_assert(b.read_meters);
+	ck_assert_str_eq(b.request_id, a.request_id);
+	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-02T04:00:00Z"), book, &b), 0);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
+	ck_assert_uint_eq(d.polls, 1);
+	ck_assert_str_eq(d.id.engine_fw, "E1");
+	ck_assert_int_eq(pollbook_flush(book), 0);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
+	ck_assert_uint_eq(d.polls, 3);
+	ck_assert_str_eq(d.id.engine_fw, "E2");
+	ck_assert_int_eq(d.last_poll, T("2026-11-02T04:00:00Z"));
+	/* booked, then a newer poll written at once: the booking does not undo it */
+	ck_assert_int_eq(pollbook_add(book, &p, T("2026-11-02T05:00:00Z"), NULL), 0);
+	strcpy(p.device.engine_fw, "E3");
+	ck_assert_int_eq(ledger_record_poll(l, &p, T("2026-11-02T06:00:00Z"), &defs), 0);
+	ck_assert_int_eq(pollbook_flush(book), 0);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
+	ck_assert_str_eq(d.id.engine_fw, "E3");
+	ck_assert_int_eq(d.last_poll, T("2026-11-02T06:00:00Z"));
+	ck_assert_uint_eq(d.polls, 5);
+	ledger_close(l);
 }
 END_TEST
 
@@ -837,6 +930,14 @@ static Suite *suite(void)
 	tcase_add_test(tc, policy_new_device_defaults);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("policy_book");
+	tcase_add_checked_fixture(tc, book_setup, book_teardown);
+	tcase_add_test(tc, policy_read_cycle);
+	tcase_add_test(tc, policy_month_end_and_policy_changes);
+	tcase_add_test(tc, policy_new_device_defaults);
+	tcase_add_test(tc, policy_booked_polls);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("both");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, ledger_two_connections);
@@ -857,6 +958,13 @@ static Suite *suite(void)
 		tcase_add_test(tc, policy_new_device_defaults);
 		tcase_add_test(tc, ledger_two_connections);
 		tcase_add_test(tc, ledger_export_cycle);
+		suite_add_tcase(s, tc);
+
+		tc = tcase_create("policy_book_pg");
+		tcase_add_checked_fixture(tc, pg_book_setup, book_teardown);
+		tcase_add_test(tc, policy_read_cycle);
+		tcase_add_test(tc, policy_month_end_and_policy_changes);
+		tcase_add_test(tc, policy_booked_polls);
 		suite_add_tcase(s, tc);
 	}
 

@@ -159,7 +159,7 @@ static void do_poll(struct handlers *h, const void *body, size_t len, const char
 	if (!auth_ok(r, auth_cn, req.device.device_id))
 		return;
 	l = pool_take(h->pool);
-	err = policy_poll(l, &h->def, &req, handlers_now(h), &rep);
+	err = policy_poll(l, &h->def, &req, handlers_now(h), h->book, &rep);
 	if (err)
 		ledger_failed(l, r, err, "poll");
 	pool_give(h->pool, l);

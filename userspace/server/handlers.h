@@ -14,12 +14,14 @@
 
 #include "proto/proto.h"
 #include "server/ledger.h"
+#include "server/pollbook.h"
 #include "server/pool.h"
 
 enum endpoint { EP_UNKNOWN, EP_POLL, EP_METER_READS, EP_SUPPLIES };
 
 struct handlers {
 	struct ledger_pool *pool;	/* a connection per request */
+	struct pollbook *book;		/* NULL: every poll written before its reply */
 	struct ledger_defaults def;
 	int64_t fixed_now;		/* 0: the real clock */
 	const char *now_file;		/* NULL, or a file whose time overrides both */

@@ -33,6 +33,7 @@ enum {
 	S_CYCLE_READS, S_REQUEST_GET, S_REQUEST_ISSUE, S_REQUEST_CYCLE, S_REQUEST_FULFIL,
 	S_READ_INSERT, S_READ_CANON, S_REPORT_INSERT, S_REPORT_CANON, S_SUPPLY_INSERT,
 	S_EACH_DEVICE, S_EACH_READ, S_EACH_SUPPLIES, S_EXPORT, S_REQUEST_IF_DUE, S_POLL_DECIDE,
+	S_POLL_PEEK, S_BOOK_DEVICE, S_BOOK_REQUEST,
 	S_COUNT
 };
 
@@ -155,6 +156,47 @@ static const struct db_sql sql[S_COUNT] = {
 		" times_sent = requests.times_sent + 1 RETURNING request_id)"
 		" SELECT cyc.cycle_day, cyc.supplies_enabled, cyc.supplies_interval_s, cyc.cycle,"
 		" req.request_id FROM cyc LEFT JOIN req ON true" },
+	/*
+	 * A poll's decision without writing: the device's policy, its cycle
+	 * now ($2 day of month, $3 this month's, $4 last month's), the cycle's
+	 * request and whether a read for the cycle is stored.
+	 */
+	[S_POLL_PEEK] = {
+		"SELECT d.cycle_day, d.supplies_enabled, d.supplies_interval_s, c.cycle,"
+		" (SELECT q.request_id FROM requests q WHERE q.device_id = d.device_id"
+		"  AND q.cycle = c.cycle),"
+		" EXISTS (SELECT 1 FROM reads r WHERE r.device_id = d.device_id AND r.cycle = c.cycle)"
+		" FROM devices d, (SELECT CASE WHEN CAST($2 AS INTEGER) >= cycle_day"
+		"  THEN CAST($3 AS TEXT) ELSE CAST($4 AS TEXT) END AS cycle FROM devices"
+		"  WHERE device_id = $1) c WHERE d.device_id = $1", NULL },
+	/*
+	 * Polls booked later: $2 polls more; the rest only if this is the
+	 * newest poll known ($5 its time), so a late booking never overwrites
+	 * a newer poll written at once.
+	 */
+	[S_BOOK_DEVICE] = {
+		"UPDATE devices SET polls = polls + $2,"
+		" model = CASE WHEN last_poll <= $5 THEN $3 ELSE model END,"
+		" engine_fw = CASE WHEN last_poll <= $5 THEN $4 ELSE engine_fw END,"
+		" controller_fw = CASE WHEN last_poll <= $5 THEN $6 ELSE controller_fw END,"
+		" agent_version = CASE WHEN last_poll <= $5 THEN $7 ELSE agent_version END,"
+		" cfg_enabled = CASE WHEN last_poll <= $5 THEN $8 ELSE cfg_enabled END,"
+		" cfg_poll_time = CASE WHEN last_poll <= $5 THEN $9 ELSE cfg_poll_time END,"
+		" cfg_timezone = CASE WHEN last_poll <= $5 THEN $10 ELSE cfg_timezone END,"
+		" cfg_spread_minutes = CASE WHEN last_poll <= $5 THEN $11 ELSE cfg_spread_minutes END,"
+		" cfg_proxy_mode = CASE WHEN last_poll <= $5 THEN $12 ELSE cfg_proxy_mode END,"
+		" st_supplies_enabled = CASE WHEN last_poll <= $5 THEN $13"
+		"  ELSE st_supplies_enabled END,"
+		" st_supplies_interval_s = CASE WHEN last_poll <= $5 THEN $14"
+		"  ELSE st_supplies_interval_s END,"
+		" st_spool_pending = CASE WHEN last_poll <= $5 THEN $15 ELSE st_spool_pending END,"
+		" st_last_poll = CASE WHEN last_poll <= $5 THEN $16 ELSE st_last_poll END,"
+		" last_poll = CASE WHEN last_poll <= $5 THEN $5 ELSE last_poll END"
+		" WHERE device_id = $1", NULL },
+	[S_BOOK_REQUEST] = {
+		"UPDATE requests SET times_sent = times_sent + $2,"
+		" last_sent = CASE WHEN last_sent < $3 THEN $3 ELSE last_sent END"
+		" WHERE device_id = $1 AND cycle = $4", NULL },
 };
 
 static int fail(struct ledger *l, int r, const char *what)
@@ -431,6 +473,73 @@ int ledger_poll_decide(struct ledger *l, const struct proto_poll_req *req, int64
 bad:
 	ledger_rollback(l);
 	return r;
+}
+
+static int peek_cb(void *arg, int ncol, const char *const *col)
+{
+	struct ledger_poll_decision *d = arg;
+	int r = policy_cb(&d->policy, ncol, col);
+
+	if (r || ncol < 6)
+		return r ? r : -EIO;
+	copy(d->cycle, sizeof(d->cycle), col[3]);
+	copy(d->request_id, sizeof(d->request_id), col[4]);
+	/* "t"/"f" from PostgreSQL, 1/0 from SQLite */
+	d->read_due = !(col[5] && (col[5][0] == 't' || col[5][0] == '1'));
+	return 0;
+}
+
+int ledger_poll_peek(struct ledger *l, const char *device_id, int64_t now,
+		     struct ledger_poll_decision *out)
+{
+	struct cycle_candidates cc;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (cycle_candidates(now, &cc)) {
+		snprintf(l->err, sizeof(l->err), "no billing cycle for time %" PRId64, now);
+		return -EINVAL;
+	}
+	r = RUN(l, S_POLL_PEEK, "peek poll", peek_cb, out, DB_S(device_id),
+		DB_I(cc.day_of_month), DB_S(cc.current), DB_S(cc.previous));
+	if (r < 0)
+		return r;
+	/* decided without writing only if no request has to be made */
+	if (r == 0 || (out->read_due && !out->request_id[0]))
+		return -ENOENT;
+	return 0;
+}
+
+int ledger_book_polls(struct ledger *l, const struct ledger_poll_book *b, size_t n)
+{
+	int r = ledger_begin(l);
+
+	for (size_t i = 0; !r && i < n; i++) {
+		const struct proto_poll_req *q = &b[i].req;
+		char hm[16];
+
+		snprintf(hm, sizeof(hm), "%02u:%02u", (unsigned int)q->config.poll_hour % 100u,
+			 (unsigned int)q->config.poll_minute % 100u);
+		r = RUN(l, S_BOOK_DEVICE, "book polls", NULL, NULL, DB_S(q->device.device_id),
+			DB_I(b[i].polls), DB_S(q->device.model), DB_S(q->device.engine_fw),
+			DB_I(b[i].last), DB_S(q->device.controller_fw),
+			DB_S(q->device.agent_version), DB_I(q->config.enabled ? 1 : 0), DB_S(hm),
+			DB_S(q->config.timezone), DB_I(q->config.spread_minutes),
+			DB_S(proto_proxy_mode_name(q->config.proxy_mode)),
+			DB_I(q->state.supplies_enabled ? 1 : 0), DB_I(q->state.supplies_interval_s),
+			DB_I(q->state.spool_pending),
+			DB_I(q->state.has_last_poll ? q->state.last_poll : (int64_t)0));
+		if (r >= 0 && b[i].resent)
+			r = RUN(l, S_BOOK_REQUEST, "book requests", NULL, NULL,
+				DB_S(q->device.device_id), DB_I(b[i].resent), DB_I(b[i].last),
+				DB_S(b[i].cycle));
+		r = r < 0 ? r : 0;
+	}
+	if (r) {
+		ledger_rollback(l);
+		return r;
+	}
+	return ledger_commit(l);
 }
 
 int ledger_record_poll(struct ledger *l, const struct proto_poll_req *req, int64_t now,

@@ -98,6 +98,23 @@ struct ledger_poll_decision {
 int ledger_poll_decide(struct ledger *l, const struct proto_poll_req *req, int64_t now,
 		       const struct ledger_defaults *def, const char *candidate,
 		       struct ledger_poll_decision *out);
+/*
+ * The same decision without writing, when none has to be written: 0 when
+ * the device is known and its cycle has a request or a read already
+ * (out filled), -ENOENT when the poll needs ledger_poll_decide.
+ */
+int ledger_poll_peek(struct ledger *l, const char *device_id, int64_t now,
+		     struct ledger_poll_decision *out);
+
+/* Polls decided by ledger_poll_peek, written later in one transaction. */
+struct ledger_poll_book {
+	struct proto_poll_req req;	/* the newest poll */
+	int64_t last;			/* its time */
+	uint32_t polls;			/* polls since the last booking */
+	char cycle[CYCLE_LABEL_LEN + 1];	/* the cycle's request was sent again ... */
+	uint32_t resent;		/* ... this many times (0: not) */
+};
+int ledger_book_polls(struct ledger *l, const struct ledger_poll_book *b, size_t n);
 int ledger_record_poll(struct ledger *l, const struct proto_poll_req *req, int64_t now,
 		       const struct ledger_defaults *def);
 /* Create a device row with the defaults if there is none. */

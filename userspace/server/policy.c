@@ -23,7 +23,7 @@ int policy_new_request_id(const char *cycle, char id[PROTO_ID_MAX + 1])
 }
 
 int policy_poll(struct ledger *l, const struct ledger_defaults *def,
-		const struct proto_poll_req *req, int64_t now,
+		const struct proto_poll_req *req, int64_t now, struct pollbook *book,
 		struct proto_poll_reply *reply)
 {
 	struct ledger_poll_decision d;
@@ -33,12 +33,18 @@ int policy_poll(struct ledger *l, const struct ledger_defaults *def,
 
 	memset(reply, 0, sizeof(*reply));
 	reply->server_time = now;
-	r = cycle_candidates(now, &cc);
-	if (!r)
-		r = policy_new_request_id(cc.current, candidate);
-	/* one transaction: the decision and what it rests on are consistent */
-	if (!r)
-		r = ledger_poll_decide(l, req, now, def, candidate, &d);
+	r = book ? ledger_poll_peek(l, req->device.device_id, now, &d) : -ENOENT;
+	if (r == 0) {
+		/* nothing that bills changes: the rest is booked, written behind */
+		r = pollbook_add(book, req, now, d.read_due ? d.cycle : NULL);
+	} else if (r == -ENOENT) {
+		r = cycle_candidates(now, &cc);
+		if (!r)
+			r = policy_new_request_id(cc.current, candidate);
+		/* one transaction: the decision and what it rests on are consistent */
+		if (!r)
+			r = ledger_poll_decide(l, req, now, def, candidate, &d);
+	}
 	if (r)
 		return r;
 	if (d.read_due) {

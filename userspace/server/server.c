@@ -11,6 +11,7 @@
 #include "server/capture.h"
 #include "server/handlers.h"
 #include "server/http.h"
+#include "server/pollbook.h"
 #include "server/pool.h"
 #include "server/server.h"
 #include "server/tlsfront.h"
@@ -19,6 +20,7 @@
 
 struct server {
 	struct ledger_pool *pool;
+	struct pollbook *book;
 	struct handlers handlers;
 	bool have_handlers;
 	struct fault_state fault;
@@ -109,6 +111,7 @@ void server_stop(struct server *s)
 	if (!s)
 		return;
 	http_stop(s->http);
+	pollbook_stop(s->book);		/* the last bookings are written */
 	if (s->have_handlers)
 		handlers_destroy(&s->handlers);
 	if (s->have_fault)
@@ -148,6 +151,13 @@ int server_start(const struct server_opts *o, struct server **out, char *err, si
 		goto bad;
 	}
 	s->have_handlers = true;
+	if (o->behind_front && o->poll_flush_ms != 0) {
+		r = pollbook_start(s->pool, o->poll_flush_ms < 0 ? 200u : (unsigned int)o->poll_flush_ms,
+				   &s->book, err, errlen);
+		if (r)
+			goto bad;
+		s->handlers.book = s->book;
+	}
 	r = fault_state_init(&s->fault, &o->fault, o->fault_file);
 	if (r) {
 		snprintf(err, errlen, "fault: %s", strerror(-r));

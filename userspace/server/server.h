@@ -22,6 +22,8 @@ struct server_opts {
 	bool behind_front;		/* plain HTTP behind a TLS front (see http.h) */
 	bool front_client_cert;		/* behind a front: require its verified certificate */
 	unsigned int threads;		/* behind a front: HTTP workers and ledger connections */
+	int poll_flush_ms;		/* behind a front: poll bookkeeping written behind every
+					 * this many ms; 0 off; < 0 the default (200) */
 	const char *cert;		/* embedded: PEM files */
 	const char *key;
 	const char *client_ca;		/* embedded: NULL, no client authentication */
