@@ -5,7 +5,7 @@
 # a compressed day of N simulated printers (bench/fleet/esol-fleet)
 # through nginx against esol-server on PostgreSQL with 1 and 2 instances
 # and on SQLite with 1, each with faults (an instance killed mid-day and
-# restarted at 40% of the fleet; PostgreSQL restarted at 70%); and once,
+# restarted at 40% of the fleet; PostgreSQL restarted at 70%); and first,
 # polls per second over kept-alive connections through the front against
 # nginx's own static reply of the same size, same certificates.
 #
@@ -84,14 +84,6 @@ day() {
 	mv "$T/merged.json" "$out/fleet.json"
 }
 
-for devices in "$@"; do
-	repeat=${REPEAT:-$([ "$devices" -le 10000 ] && echo 3 || echo 1)}
-	echo "== $devices devices"
-	day postgresql 1 "$devices" "$repeat"
-	day postgresql 2 "$devices" "$repeat"
-	day sqlite 1 "$devices" "$repeat"
-done
-
 # Polls through the front vs nginx's static reply, kept-alive, alternating, 3 times.
 echo "== keep-alive: esol-server polls (PostgreSQL, 2 instances) vs nginx static reply"
 db=$(tests/server/pg.sh newdb "$T/pg" keepalive)
@@ -112,6 +104,16 @@ jq -n --slurpfile s <(cat "$T"/ka_static_*.json) --slurpfile p <(cat "$T"/ka_pol
 jq -r '"  static req/s min/median/max \(.static_req_per_s.min|floor)/\(.static_req_per_s.median|floor)/\(.static_req_per_s.max|floor); poll req/s \(.poll_req_per_s.min|floor)/\(.poll_req_per_s.median|floor)/\(.poll_req_per_s.max|floor); poll/static \(.ratio.min*100|floor/100)/\(.ratio.median*100|floor/100)/\(.ratio.max*100|floor/100) (target >= 0.5)"' "$T/ka.json"
 jq --slurpfile k "$T/ka.json" '.keepalive = $k[0]' "$out/fleet.json" >"$T/merged.json"
 mv "$T/merged.json" "$out/fleet.json"
+
+
+for devices in "$@"; do
+	repeat=${REPEAT:-$([ "$devices" -le 10000 ] && echo 3 || echo 1)}
+	echo "== $devices devices"
+	day postgresql 1 "$devices" "$repeat"
+	day postgresql 2 "$devices" "$repeat"
+	day sqlite 1 "$devices" "$repeat"
+done
+
 
 # The cost curve.
 if command -v gnuplot >/dev/null; then
