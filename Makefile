@@ -7,8 +7,10 @@
 #   make check-unit Check suites of userspace, built with ASan+UBSan
 #   make check-kmod the kernel module in QEMU (Debian kernel + debug kernel)
 #   make check-e2e  esold against esol-server over real HTTPS
+#   make check-server  esol-server with PostgreSQL, nginx, instances, fleets
 #   make demo       the whole exchange, in the VM
 #   make bench      benchmarks (print figures)
+#   make bench-fleet DEVICES="1000 10000"  a fleet day against esol-server
 #   make clean
 #
 # Userspace is one non-recursive make: each component has a rules.mk that

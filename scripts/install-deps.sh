@@ -15,7 +15,7 @@ libcurl4-openssl-dev openssl libpsl-dev
 check
 libinih-dev libjansson-dev duktape-dev zlib1g-dev tzdata
 libmicrohttpd-dev libsqlite3-dev sqlite3
-postgresql libpq-dev nginx gnuplot-nox
+postgresql libpq-dev nginx gnuplot-nox curl
 libsystemd-dev
 tinyproxy faketime strace jq
 collectd-core libyajl2
