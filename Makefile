@@ -10,11 +10,13 @@
 #   make check-install  make install, packagers' flags, exports, DKMS, reuse
 #   make check-man  the man pages render without a warning and match the code
 #   make check-device  the device image in QEMU: the whole chain as a test
+#   make check-server  esol-server with PostgreSQL, nginx, instances, fleets
 #   make install    (install-device, install-dev, install-server; see below)
 #   make demo       the whole exchange: the device image in QEMU, esold on
 #                   the real module, esol-server on this host
 #   make demo-host  the earlier demo (module in QEMU, exchange on the host)
 #   make bench      benchmarks (print figures)
+#   make bench-fleet DEVICES="1000 10000"  a fleet day against esol-server
 #   make clean
 #
 # Userspace is one non-recursive make: each component has a rules.mk that
@@ -85,6 +87,7 @@ $(B)/%.o: %.c VERSION
 -include $(sort $(wildcard tests/*/rules.mk))
 -include $(sort $(wildcard bench/rules.mk))
 -include docs/man/rules.mk
+-include bench/fleet/rules.mk
 
 userspace: $(LIBS) $(BINS)
 

@@ -15,6 +15,7 @@ libcurl4-openssl-dev openssl libpsl-dev
 check
 libinih-dev libjansson-dev duktape-dev zlib1g-dev tzdata
 libmicrohttpd-dev libsqlite3-dev sqlite3
+postgresql libpq-dev nginx gnuplot-nox curl
 libsystemd-dev
 scdoc man-db
 e2fsprogs reuse dkms

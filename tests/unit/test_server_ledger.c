@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The esol authors
 /*
- * test_server_ledger: esol-server's billing cycles, SQLite ledger,
- * poll policy, fault specs and capture directory, on real files.
+ * test_server_ledger: esol-server's billing cycles, ledger, poll policy,
+ * fault specs and capture directory, on real files.  The ledger and
+ * policy cases run on SQLite, and again on PostgreSQL when
+ * $ESOL_TEST_PG names one (tests/server/run.sh starts one for them).
  */
 #include <check.h>
 #include <errno.h>
@@ -16,14 +18,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "server/capture.h"
 #include "server/cycle.h"
 #include "server/fault.h"
 #include "server/ledger.h"
 #include "server/policy.h"
+#include "server/pollbook.h"
+#include "server/pool.h"
 
 static char tmpdir[256];
 static char dbpath[300];
+static const char *target = dbpath;	/* what open_ledger opens */
 static const struct ledger_defaults defs = {
 	.cycle_day = 1, .supplies_enabled = true, .supplies_interval_s = 86400,
 };
@@ -33,6 +40,54 @@ static void setup(void)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/esol-test-ledger-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	snprintf(dbpath, sizeof(dbpath), "%s/ledger.db", tmpdir);
+	target = dbpath;
+}
+
+/* The same cases on PostgreSQL: an empty schema for each. */
+static void pg_setup(void)
+{
+	const char *pg = getenv("ESOL_TEST_PG");
+	PGconn *c;
+	PGresult *res;
+
+	setup();
+	ck_assert_ptr_nonnull(pg);
+	ck_assert_str_eq(strncmp(pg, "pg:", 3) ? "" : "pg:", "pg:");
+	c = PQconnectdb(pg + 3);
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+	PQsetNoticeProcessor(c, NULL, NULL);
+	res = PQexec(c, "SET client_min_messages = warning;"
+		     " DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK, "%s", PQresultErrorMessage(res));
+	PQclear(res);
+	PQfinish(c);
+	target = pg;
+}
+
+/* The policy cases again with the poll bookkeeping written behind. */
+static struct ledger_pool *bpool;
+static struct pollbook *book;
+
+static void book_setup(void)
+{
+	char err[256];
+
+	setup();
+	ck_assert_msg(pool_open(target, 1, &bpool, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(pollbook_start(bpool, 60000, &book, err, sizeof(err)) == 0, "%s", err);
+}
+
+static void book_teardown(void);
+
+static void pg_setup(void);
+
+static void pg_book_setup(void)
+{
+	char err[256];
+
+	pg_setup();
+	ck_assert_msg(pool_open(target, 1, &bpool, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(pollbook_start(bpool, 60000, &book, err, sizeof(err)) == 0, "%s", err);
 }
 
 static void teardown(void)
@@ -41,6 +96,15 @@ static void teardown(void)
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void book_teardown(void)
+{
+	pollbook_stop(book);
+	book = NULL;
+	pool_close(bpool);
+	bpool = NULL;
+	teardown();
 }
 
 static int64_t T(const char *s)
@@ -56,8 +120,19 @@ static struct ledger *open_ledger(void)
 	struct ledger *l;
 	char err[256];
 
-	ck_assert_msg(ledger_open(dbpath, &l, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(ledger_open(target, &l, err, sizeof(err)) == 0, "%s", err);
 	return l;
+}
+
+/* A poll through the policy; with the bookkeeping behind, written before the test looks. */
+static int do_poll(struct ledger *l, const struct proto_poll_req *p, int64_t t,
+		   struct proto_poll_reply *reply)
+{
+	int r = policy_poll(l, &defs, p, t, book, reply);
+
+	if (book)
+		ck_assert_int_eq(pollbook_flush(book), 0);
+	return r;
 }
 
 static void poll_req(struct proto_poll_req *p, const char *dev)
@@ -120,6 +195,28 @@ START_TEST(cycle_boundaries)
 	check_cycle("2028-02-29T10:00:00Z", 28, "2028-02", "2028-02-28T00:00:00Z", "2028-03-28T00:00:00Z");
 	check_cycle("2026-01-31T23:59:59Z", 28, "2026-01", "2026-01-28T00:00:00Z", "2026-02-28T00:00:00Z");
 	check_cycle("2026-03-01T00:00:00Z", 28, "2026-02", "2026-02-28T00:00:00Z", "2026-03-28T00:00:00Z");
+}
+END_TEST
+
+/* cycle_of(t, day) is current or previous of cycle_candidates(t), by the day of month. */
+START_TEST(cycle_candidates_agree)
+{
+	static const char *const times[] = {
+		"2026-11-01T00:00:00Z", "2026-11-14T23:59:59Z", "2027-01-03T12:00:00Z",
+		"2028-02-29T10:00:00Z", "2026-03-01T00:00:00Z", "2026-12-31T23:59:59Z",
+	};
+	struct cycle_candidates cc;
+	char label[CYCLE_LABEL_LEN + 1];
+
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		ck_assert_int_eq(cycle_candidates(T(times[i]), &cc), 0);
+		for (int day = CYCLE_DAY_MIN; day <= CYCLE_DAY_MAX; day++) {
+			ck_assert_int_eq(cycle_of(T(times[i]), day, label, NULL, NULL), 0);
+			ck_assert_str_eq(label, cc.day_of_month >= day ? cc.current : cc.previous);
+		}
+	}
+	ck_assert_int_eq(cycle_candidates(T("2001-01-01T00:00:00Z"), &cc), 0);
+	ck_assert_str_eq(cc.previous, "2000-12");
 }
 END_TEST
 
@@ -429,7 +526,7 @@ START_TEST(policy_read_cycle)
 	char first[PROTO_ID_MAX + 1];
 
 	poll_req(&p, "SIM0001");
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-02T02:31:00Z"), &a), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-11-02T02:31:00Z"), &a), 0);
 	ck_assert(a.read_meters);
 	ck_assert_str_eq(a.billing_cycle, "2026-11");
 	ck_assert(proto_valid_id(a.request_id));
@@ -439,21 +536,21 @@ START_TEST(policy_read_cycle)
 	strcpy(first, a.request_id);
 
 	/* not fulfilled: the same request again, next day */
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-03T02:31:00Z"), &b), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-11-03T02:31:00Z"), &b), 0);
 	ck_assert(b.read_meters);
 	ck_assert_str_eq(b.request_id, first);
 
 	/* fulfilled: no more read_meters this cycle */
 	meter_read(&r, "SIM0001", "rd-1", first, 10);
 	ck_assert_int_eq(ledger_store_read(l, &r, T("2026-11-03T02:31:05Z"), &defs, &res), 0);
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-04T02:31:00Z"), &b), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-11-04T02:31:00Z"), &b), 0);
 	ck_assert(!b.read_meters);
 	ck_assert_str_eq(b.request_id, "");
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-30T23:59:59Z"), &b), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-11-30T23:59:59Z"), &b), 0);
 	ck_assert(!b.read_meters);
 
 	/* next cycle: a new request */
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-12-01T00:00:00Z"), &b), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-12-01T00:00:00Z"), &b), 0);
 	ck_assert(b.read_meters);
 	ck_assert_str_eq(b.billing_cycle, "2026-12");
 	ck_assert_str_ne(b.request_id, first);
@@ -470,10 +567,10 @@ START_TEST(policy_month_end_and_policy_changes)
 	enum ledger_store_result res;
 
 	poll_req(&p, "SIM0009");
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-01-31T12:00:00Z"), &a), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-01-31T12:00:00Z"), &a), 0);
 	ck_assert_int_eq(ledger_set_policy(l, "SIM0009", 28, 0, 0), 0);
 	/* with day 28, Jan 31 is in cycle 2026-01 */
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-01-31T12:00:01Z"), &a), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-01-31T12:00:01Z"), &a), 0);
 	ck_assert(a.read_meters);
 	ck_assert_str_eq(a.billing_cycle, "2026-01");
 	ck_assert(a.has_supplies && !a.supplies_enabled);
@@ -481,15 +578,15 @@ START_TEST(policy_month_end_and_policy_changes)
 	meter_read(&r, "SIM0009", "rd-jan", a.request_id, 1);
 	ck_assert_int_eq(ledger_store_read(l, &r, T("2026-01-31T12:00:02Z"), &defs, &res), 0);
 	/* Feb 27 is still cycle 2026-01 */
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-02-27T23:59:59Z"), &a), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-02-27T23:59:59Z"), &a), 0);
 	ck_assert(!a.read_meters);
 	/* Feb 28 starts 2026-02 */
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-02-28T00:00:00Z"), &a), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-02-28T00:00:00Z"), &a), 0);
 	ck_assert(a.read_meters);
 	ck_assert_str_eq(a.billing_cycle, "2026-02");
 	/* supplies back on with another interval */
 	ck_assert_int_eq(ledger_set_policy(l, "SIM0009", 0, 1, 600), 0);
-	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-02-28T00:10:00Z"), &a), 0);
+	ck_assert_int_eq(do_poll(l, &p, T("2026-02-28T00:10:00Z"), &a), 0);
 	ck_assert(a.supplies_enabled);
 	ck_assert_uint_eq(a.supplies_interval_s, 600);
 	/* the reply always encodes */
@@ -511,7 +608,7 @@ START_TEST(policy_new_device_defaults)
 	struct proto_poll_reply a;
 
 	poll_req(&p, "NEW1");
-	ck_assert_int_eq(policy_poll(l, &d2, &p, T("2026-11-19T00:00:00Z"), &a), 0);
+	ck_assert_int_eq(policy_poll(l, &d2, &p, T("2026-11-19T00:00:00Z"), book, &a), 0);
 	ck_assert(a.read_meters);
 	ck_assert_str_eq(a.billing_cycle, "2026-10");
 	ck_assert(!a.supplies_enabled);
@@ -648,6 +745,162 @@ START_TEST(capture_files)
 }
 END_TEST
 
+/*
+ * Polls that change nothing billable are booked and written later, merged
+ * per device; a booking never overwrites a newer poll written at once.
+ */
+START_TEST(policy_booked_polls)
+{
+	struct ledger *l = open_ledger();
+	struct proto_poll_req p;
+	struct proto_poll_reply a, b;
+	struct ledger_device d;
+
+	poll_req(&p, "SIM0001");
+	/* the first poll of the cycle makes the request: written at once */
+	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-02T02:00:00Z"), book, &a), 0);
+	ck_assert(a.read_meters);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
+	ck_assert_uint_eq(d.polls, 1);
+	/* two more: the same request, answered without writing */
+	strcpy(p.device.engine_fw, "E2");
+	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-02T03:00:00Z"), book, &b), 0);
+	ck_assert(b.read_meters);
+	ck_assert_str_eq(b.request_id, a.request_id);
+	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-02T04:00:00Z"), book, &b), 0);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
+	ck_assert_uint_eq(d.polls, 1);
+	ck_assert_str_eq(d.id.engine_fw, "E1");
+	ck_assert_int_eq(pollbook_flush(book), 0);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
+	ck_assert_uint_eq(d.polls, 3);
+	ck_assert_str_eq(d.id.engine_fw, "E2");
+	ck_assert_int_eq(d.last_poll, T("2026-11-02T04:00:00Z"));
+	/* booked, then a newer poll written at once: the booking does not undo it */
+	ck_assert_int_eq(pollbook_add(book, &p, T("2026-11-02T05:00:00Z"), NULL), 0);
+	strcpy(p.device.engine_fw, "E3");
+	ck_assert_int_eq(ledger_record_poll(l, &p, T("2026-11-02T06:00:00Z"), &defs), 0);
+	ck_assert_int_eq(pollbook_flush(book), 0);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
+	ck_assert_str_eq(d.id.engine_fw, "E3");
+	ck_assert_int_eq(d.last_poll, T("2026-11-02T06:00:00Z"));
+	ck_assert_uint_eq(d.polls, 5);
+	ledger_close(l);
+}
+END_TEST
+
+/*
+ * Two servers' connections: the cycle's request is made once, whichever
+ * asks first; the same read stored through both is kept once.
+ */
+START_TEST(ledger_two_connections)
+{
+	struct ledger *a = open_ledger(), *b = open_ledger();
+	char ida[PROTO_ID_MAX + 1], idb[PROTO_ID_MAX + 1];
+	struct proto_meter_read r;
+	enum ledger_store_result ra, rb;
+
+	ck_assert_int_eq(ledger_ensure_device(a, "SIM0001", T("2026-10-30T00:00:00Z"), &defs), 0);
+	ck_assert_int_eq(ledger_request_issue(a, "SIM0001", "2026-10", "rq-from-a",
+					      T("2026-10-30T00:00:00Z"), ida), 0);
+	ck_assert_int_eq(ledger_request_issue(b, "SIM0001", "2026-10", "rq-from-b",
+					      T("2026-10-30T00:01:00Z"), idb), 0);
+	ck_assert_str_eq(ida, "rq-from-a");
+	ck_assert_str_eq(idb, "rq-from-a");
+	meter_read(&r, "SIM0001", "read-1", "rq-from-a", 7);
+	ck_assert_int_eq(ledger_store_read(b, &r, T("2026-10-30T00:02:00Z"), &defs, &rb), 0);
+	ck_assert_int_eq(ledger_store_read(a, &r, T("2026-10-30T00:03:00Z"), &defs, &ra), 0);
+	ck_assert_int_eq(rb, LEDGER_STORED);
+	ck_assert_int_eq(ra, LEDGER_DUPLICATE);
+	r.meters[0]++;
+	ck_assert_int_eq(ledger_store_read(a, &r, T("2026-10-30T00:04:00Z"), &defs, &ra), 0);
+	ck_assert_int_eq(ra, LEDGER_CONFLICT);
+	ck_assert_int_eq(nreads(a, "SIM0001"), 1);
+	ck_assert_int_eq(ledger_cycle_reads(b, "SIM0001", "2026-10"), 1);
+	ledger_close(a);
+	ledger_close(b);
+}
+END_TEST
+
+struct export_check {
+	int rows;
+	char devices[4][PROTO_DEVICE_ID_MAX + 1];
+	uint64_t total[4];
+};
+
+static int export_cb(const struct ledger_export_row *row, void *arg)
+{
+	struct export_check *e = arg;
+
+	ck_assert_int_lt(e->rows, 4);
+	snprintf(e->devices[e->rows], sizeof(e->devices[0]), "%s", row->device_id);
+	e->total[e->rows] = row->meters[0];
+	ck_assert_str_eq(row->cycle, "2026-10");
+	e->rows++;
+	return 0;
+}
+
+/* The billing export: one cycle's reads, by device; other cycles not. */
+START_TEST(ledger_export_cycle)
+{
+	struct ledger *l = open_ledger();
+	struct proto_meter_read r;
+	enum ledger_store_result res;
+	struct export_check e = { 0 };
+
+	meter_read(&r, "SIM0002", "r-b", "rq-none", UINT64_MAX);
+	ck_assert_int_eq(ledger_store_read(l, &r, T("2026-10-05T00:00:00Z"), &defs, &res), 0);
+	meter_read(&r, "SIM0001", "r-a", "rq-none", 11);
+	ck_assert_int_eq(ledger_store_read(l, &r, T("2026-10-06T00:00:00Z"), &defs, &res), 0);
+	meter_read(&r, "SIM0001", "r-c", "rq-none", 12);
+	ck_assert_int_eq(ledger_store_read(l, &r, T("2026-11-06T00:00:00Z"), &defs, &res), 0);
+	ck_assert_int_eq(ledger_each_cycle_read(l, "2026-10", export_cb, &e), 0);
+	ck_assert_int_eq(e.rows, 2);
+	ck_assert_str_eq(e.devices[0], "SIM0001");
+	ck_assert_uint_eq(e.total[0], 11);
+	ck_assert_str_eq(e.devices[1], "SIM0002");
+	ck_assert_uint_eq(e.total[1], UINT64_MAX);
+	ledger_close(l);
+}
+END_TEST
+
+/* A ledger made by the first esol-server (schema 1, no version 2 index) is migrated. */
+START_TEST(ledger_migrates_v1)
+{
+	char cmd[1024];
+	struct ledger *l;
+	struct ledger_device d;
+	FILE *f;
+	char line[64] = "";
+
+	/* a version 1 ledger: today's tables without version 2's index */
+	l = open_ledger();
+	ck_assert_int_eq(ledger_ensure_device(l, "OLD1", 5, &defs), 0);
+	ledger_close(l);
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"DROP INDEX reads_export;"
+		 " UPDATE meta SET value='1' WHERE key='schema';\"", dbpath);
+	ck_assert_int_eq(system(cmd), 0);
+	l = open_ledger();
+	ck_assert_int_eq(ledger_get_device(l, "OLD1", &d), 0);
+	ck_assert_int_eq(d.first_seen, 5);
+	ledger_close(l);
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"SELECT value FROM meta WHERE key='schema';"
+		 " SELECT COUNT(*) FROM sqlite_master WHERE name='reads_export';\"", dbpath);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_str_eq(line, "2\n");
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_str_eq(line, "1\n");
+	pclose(f);
+	/* a newer ledger than this server knows is refused, untouched */
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"UPDATE meta SET value='99' WHERE key='schema';\"",
+		 dbpath);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(ledger_open(dbpath, &l, line, sizeof(line)), -EINVAL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("server_ledger");
@@ -655,6 +908,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, cycle_boundaries);
 	tcase_add_test(tc, cycle_bad_input);
+	tcase_add_test(tc, cycle_candidates_agree);
 	tcase_add_test(tc, cycle_timezone_independent);
 	suite_add_tcase(s, tc);
 
@@ -675,6 +929,44 @@ static Suite *suite(void)
 	tcase_add_test(tc, policy_month_end_and_policy_changes);
 	tcase_add_test(tc, policy_new_device_defaults);
 	suite_add_tcase(s, tc);
+
+	tc = tcase_create("policy_book");
+	tcase_add_checked_fixture(tc, book_setup, book_teardown);
+	tcase_add_test(tc, policy_read_cycle);
+	tcase_add_test(tc, policy_month_end_and_policy_changes);
+	tcase_add_test(tc, policy_new_device_defaults);
+	tcase_add_test(tc, policy_booked_polls);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("both");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, ledger_two_connections);
+	tcase_add_test(tc, ledger_export_cycle);
+	tcase_add_test(tc, ledger_migrates_v1);
+	suite_add_tcase(s, tc);
+
+	if (getenv("ESOL_TEST_PG")) {
+		tc = tcase_create("ledger_pg");
+		tcase_add_checked_fixture(tc, pg_setup, teardown);
+		tcase_set_timeout(tc, 120);
+		tcase_add_test(tc, ledger_devices);
+		tcase_add_test(tc, ledger_read_once);
+		tcase_add_test(tc, ledger_read_fulfils_request);
+		tcase_add_test(tc, ledger_supplies_once);
+		tcase_add_test(tc, policy_read_cycle);
+		tcase_add_test(tc, policy_month_end_and_policy_changes);
+		tcase_add_test(tc, policy_new_device_defaults);
+		tcase_add_test(tc, ledger_two_connections);
+		tcase_add_test(tc, ledger_export_cycle);
+		suite_add_tcase(s, tc);
+
+		tc = tcase_create("policy_book_pg");
+		tcase_add_checked_fixture(tc, pg_book_setup, book_teardown);
+		tcase_add_test(tc, policy_read_cycle);
+		tcase_add_test(tc, policy_month_end_and_policy_changes);
+		tcase_add_test(tc, policy_booked_polls);
+		suite_add_tcase(s, tc);
+	}
 
 	tc = tcase_create("fault_capture");
 	tcase_add_checked_fixture(tc, setup, teardown);

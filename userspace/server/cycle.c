@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "server/cycle.h"
@@ -48,5 +49,31 @@ int cycle_of(int64_t t, int day, char label[CYCLE_LABEL_LEN + 1],
 		*start = utc_midnight(y, m, day);
 	if (end)
 		*end = m == 12 ? utc_midnight(y + 1, 1, day) : utc_midnight(y, m + 1, day);
+	return 0;
+}
+
+int cycle_candidates(int64_t t, struct cycle_candidates *c)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	int y, m;
+
+	if (!gmtime_r(&tt, &tm))
+		return -EINVAL;
+	y = tm.tm_year + 1900;
+	m = tm.tm_mon + 1;
+	if (y < 2001 || y > 9999)
+		return -EINVAL;
+	char buf[32];
+
+	c->day_of_month = tm.tm_mday;
+	snprintf(buf, sizeof(buf), "%04d-%02d", y, m);
+	memcpy(c->current, buf, CYCLE_LABEL_LEN + 1);
+	if (--m == 0) {
+		m = 12;
+		y--;
+	}
+	snprintf(buf, sizeof(buf), "%04d-%02d", y, m);
+	memcpy(c->previous, buf, CYCLE_LABEL_LEN + 1);
 	return 0;
 }

@@ -24,4 +24,19 @@
 int cycle_of(int64_t t, int day, char label[CYCLE_LABEL_LEN + 1],
 	     int64_t *start, int64_t *end);
 
+/*
+ * The two cycles time t can be in, whatever the billing day: the one
+ * labelled with t's own month (when day_of_month >= the billing day)
+ * and the one begun the month before.  So a database can pick a
+ * device's cycle in the statement that reads its billing day:
+ * cycle_of(t, day) is day_of_month >= day ? current : previous.
+ * Returns 0, or -EINVAL outside year 2001..9999.
+ */
+struct cycle_candidates {
+	int day_of_month;
+	char current[CYCLE_LABEL_LEN + 1];
+	char previous[CYCLE_LABEL_LEN + 1];
+};
+int cycle_candidates(int64_t t, struct cycle_candidates *c);
+
 #endif /* ESOL_SERVER_CYCLE_H */

@@ -15,20 +15,20 @@
 #include "server/handlers.h"
 #include "server/policy.h"
 
-int handlers_init(struct handlers *h, struct ledger *l, const struct ledger_defaults *def,
+int handlers_init(struct handlers *h, struct ledger_pool *pool, const struct ledger_defaults *def,
 		  int64_t fixed_now, const char *now_file)
 {
 	memset(h, 0, sizeof(*h));
-	h->ledger = l;
+	h->pool = pool;
 	h->def = *def;
 	h->fixed_now = fixed_now;
 	h->now_file = now_file;
-	return -pthread_mutex_init(&h->lock, NULL);
+	return 0;
 }
 
 void handlers_destroy(struct handlers *h)
 {
-	pthread_mutex_destroy(&h->lock);
+	h->pool = NULL;
 }
 
 enum endpoint handlers_route(const char *url)
@@ -114,7 +114,7 @@ void hreply_error(struct hreply *r, int status, const char *code, const char *fm
 }
 
 /* Map a ledger failure to a reply. */
-static void ledger_failed(struct handlers *h, struct hreply *r, int err, const char *what)
+static void ledger_failed(struct ledger *l, struct hreply *r, int err, const char *what)
 {
 	if (err == -EBUSY) {
 		hreply_error(r, 503, "busy", "ledger busy, try again later");
@@ -122,7 +122,7 @@ static void ledger_failed(struct handlers *h, struct hreply *r, int err, const c
 	} else {
 		hreply_error(r, 500, "internal", "%s failed; nothing was stored", what);
 	}
-	snprintf(r->note, sizeof(r->note), "%s: %s", what, ledger_errmsg(h->ledger));
+	snprintf(r->note, sizeof(r->note), "%s: %s", what, ledger_errmsg(l));
 }
 
 static bool auth_ok(struct hreply *r, const char *auth_cn, const char *device_id)
@@ -147,6 +147,7 @@ static void do_poll(struct handlers *h, const void *body, size_t len, const char
 	struct proto_poll_req req;
 	struct proto_poll_reply rep;
 	struct proto_error perr;
+	struct ledger *l;
 	enum proto_err e;
 	int err;
 
@@ -157,11 +158,11 @@ static void do_poll(struct handlers *h, const void *body, size_t len, const char
 	}
 	if (!auth_ok(r, auth_cn, req.device.device_id))
 		return;
-	pthread_mutex_lock(&h->lock);
-	err = policy_poll(h->ledger, &h->def, &req, handlers_now(h), &rep);
+	l = pool_take(h->pool);
+	err = policy_poll(l, &h->def, &req, handlers_now(h), h->book, &rep);
 	if (err)
-		ledger_failed(h, r, err, "poll");
-	pthread_mutex_unlock(&h->lock);
+		ledger_failed(l, r, err, "poll");
+	pool_give(h->pool, l);
 	if (err)
 		return;
 	e = proto_encode_poll_reply(&rep, &r->body, &r->len, &perr);
@@ -208,6 +209,7 @@ static void do_read(struct handlers *h, const void *body, size_t len, const char
 	struct proto_meter_read rd;
 	struct proto_error perr;
 	enum ledger_store_result res = LEDGER_STORED;
+	struct ledger *l;
 	enum proto_err e;
 	int err;
 
@@ -218,11 +220,11 @@ static void do_read(struct handlers *h, const void *body, size_t len, const char
 	}
 	if (!auth_ok(r, auth_cn, rd.device_id))
 		return;
-	pthread_mutex_lock(&h->lock);
-	err = ledger_store_read(h->ledger, &rd, handlers_now(h), &h->def, &res);
+	l = pool_take(h->pool);
+	err = ledger_store_read(l, &rd, handlers_now(h), &h->def, &res);
 	if (err)
-		ledger_failed(h, r, err, "storing the read");
-	pthread_mutex_unlock(&h->lock);
+		ledger_failed(l, r, err, "storing the read");
+	pool_give(h->pool, l);
 	if (!err)
 		ack(r, res, rd.read_id, true, "read");
 }
@@ -244,11 +246,12 @@ static void do_supplies(struct handlers *h, const void *body, size_t len, const 
 	if (e) {
 		bad_body(r, e, &perr);
 	} else if (auth_ok(r, auth_cn, rp->device_id)) {
-		pthread_mutex_lock(&h->lock);
-		err = ledger_store_supplies(h->ledger, rp, handlers_now(h), &h->def, &res);
+		struct ledger *l = pool_take(h->pool);
+
+		err = ledger_store_supplies(l, rp, handlers_now(h), &h->def, &res);
 		if (err)
-			ledger_failed(h, r, err, "storing the supplies report");
-		pthread_mutex_unlock(&h->lock);
+			ledger_failed(l, r, err, "storing the supplies report");
+		pool_give(h->pool, l);
 		if (!err)
 			ack(r, res, rp->report_id, false, "supplies report");
 	}

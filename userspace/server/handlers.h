@@ -9,18 +9,19 @@
 #ifndef ESOL_SERVER_HANDLERS_H
 #define ESOL_SERVER_HANDLERS_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "proto/proto.h"
 #include "server/ledger.h"
+#include "server/pollbook.h"
+#include "server/pool.h"
 
 enum endpoint { EP_UNKNOWN, EP_POLL, EP_METER_READS, EP_SUPPLIES };
 
 struct handlers {
-	struct ledger *ledger;
-	pthread_mutex_t lock;		/* serialises ledger use */
+	struct ledger_pool *pool;	/* a connection per request */
+	struct pollbook *book;		/* NULL: every poll written before its reply */
 	struct ledger_defaults def;
 	int64_t fixed_now;		/* 0: the real clock */
 	const char *now_file;		/* NULL, or a file whose time overrides both */
@@ -35,7 +36,7 @@ struct hreply {
 	char note[192];			/* what happened, for the request log */
 };
 
-int handlers_init(struct handlers *h, struct ledger *l, const struct ledger_defaults *def,
+int handlers_init(struct handlers *h, struct ledger_pool *pool, const struct ledger_defaults *def,
 		  int64_t fixed_now, const char *now_file);
 void handlers_destroy(struct handlers *h);
 enum endpoint handlers_route(const char *url);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +30,13 @@
 #define DISCARD_MAX	(1024 * 1024)
 /* The longest a "stall" holds a connection when the server is not stopped. */
 #define STALL_MAX_S	600
+/*
+ * Behind a front: connections at once (the front's kept-alive upstream
+ * connections and a margin), and how long an idle one is kept.  The
+ * front's own upstream keep-alive timeout must be shorter.
+ */
+#define HTTP_FRONT_MAX_CONN	1024
+#define HTTP_FRONT_IDLE_S	120
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -55,6 +64,49 @@ struct req {
 
 static const char garbage[] = "<html><body>502 Bad Gateway\x01\xff</body>";
 
+static int bind_unix(const char *path, int *fd, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int s, r;
+
+	if (!*path || strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "unix socket path '%s': empty or too long", path);
+		return -EINVAL;
+	}
+	strcpy(sa.sun_path, path);
+	/* a socket left by a killed server is replaced; any other file is not */
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, errlen, "%s exists and is not a socket", path);
+			return -EEXIST;
+		}
+		unlink(path);
+	}
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		r = -errno;
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return r;
+	}
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) != 0 || chmod(path, 0666) != 0 ||
+	    listen(s, 1024) != 0) {
+		r = -errno;
+		snprintf(err, errlen, "bind %s: %s", path, strerror(errno));
+		close(s);
+		return r;
+	}
+	*fd = s;
+	return 0;
+}
+
+bool http_front_listen_ok(const char *addr)
+{
+	if (!strncmp(addr, "unix:", 5))
+		return true;
+	return !strncmp(addr, "127.", 4) || !strncmp(addr, "[::1]:", 6);
+}
+
 int http_bind(const char *addr, int *fd, char *err, size_t errlen)
 {
 	char host[128];
@@ -69,6 +121,8 @@ int http_bind(const char *addr, int *fd, char *err, size_t errlen)
 		snprintf(err, errlen, "no listen address");
 		return -EINVAL;
 	}
+	if (!strncmp(addr, "unix:", 5))
+		return bind_unix(addr + 5, fd, err, errlen);
 	if (addr[0] == '[') {
 		const char *close = strchr(addr, ']');
 
@@ -111,7 +165,7 @@ int http_bind(const char *addr, int *fd, char *err, size_t errlen)
 	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (ai->ai_family == AF_INET6)
 		setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (bind(s, ai->ai_addr, ai->ai_addrlen) != 0 || listen(s, 64) != 0) {
+	if (bind(s, ai->ai_addr, ai->ai_addrlen) != 0 || listen(s, 1024) != 0) {
 		rc = -errno;
 		snprintf(err, errlen, "bind %s: %s", addr, strerror(errno));
 		close(s);
@@ -310,7 +364,7 @@ static enum MHD_Result finish(struct http_server *s, struct MHD_Connection *c,
 		break;
 	}
 
-	if (s->cfg.client_ca_pem) {
+	if (s->cfg.require_client_cert) {
 		if (r->tls.auth != TLSAUTH_OK) {
 			hreply_error(&h, 401, "unauthorized", "a valid client certificate is required");
 			log_request(c, method, url, r, 401, h.len, NULL, r->tls.why);
@@ -334,6 +388,39 @@ static enum MHD_Result finish(struct http_server *s, struct MHD_Connection *c,
 	return send_reply(c, h.status, h.body, h.len, h.retry_after, false);
 }
 
+/*
+ * Behind a front: the TLS facts as the front reports them.  The front
+ * sets these headers on every request (replacing any the client sent),
+ * and nothing but the front reaches this listener.
+ */
+static void front_peer(struct MHD_Connection *c, struct tlsfront_peer *p)
+{
+	const char *verify = MHD_lookup_connection_value(c, MHD_HEADER_KIND, HTTP_FRONT_VERIFY);
+	const char *cn = MHD_lookup_connection_value(c, MHD_HEADER_KIND, HTTP_FRONT_CN);
+	const char *tls = MHD_lookup_connection_value(c, MHD_HEADER_KIND, HTTP_FRONT_TLS);
+
+	memset(p, 0, sizeof(*p));
+	if (tls) {
+		size_t n = strcspn(tls, " ");
+
+		snprintf(p->version, sizeof(p->version), "%.*s", (int)(n < 15 ? n : 15), tls);
+		p->resumed = tls[n] == ' ' && tls[n + 1] == 'r';
+	}
+	if (!verify || !*verify || !strcmp(verify, "NONE")) {
+		p->auth = TLSAUTH_NO_CERT;
+		snprintf(p->why, sizeof(p->why), "front: no client certificate");
+	} else if (strcmp(verify, "SUCCESS") != 0) {
+		p->auth = TLSAUTH_UNTRUSTED;
+		snprintf(p->why, sizeof(p->why), "front: %.150s", verify);
+	} else if (!cn || !*cn || strlen(cn) > TLSAUTH_CN_MAX) {
+		p->auth = TLSAUTH_BAD_CN;
+		snprintf(p->why, sizeof(p->why), "front: verified certificate without a usable CN");
+	} else {
+		p->auth = TLSAUTH_OK;
+		snprintf(p->cn, sizeof(p->cn), "%s", cn);
+	}
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size,
@@ -349,7 +436,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!r)
 			return MHD_NO;
 		*con_cls = r;
-		{
+		if (s->cfg.behind_front) {
+			front_peer(c, &r->tls);
+		} else {
 			const union MHD_ConnectionInfo *ci =
 				MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 
@@ -422,12 +511,53 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
 	log_debug("microhttpd: %s", buf);
 }
 
+static void note_port(struct http_server *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	if (getsockname(s->fd, (struct sockaddr *)&ss, &sl) != 0)
+		return;
+	if (ss.ss_family == AF_INET6)
+		s->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	else if (ss.ss_family == AF_INET)
+		s->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+/* Behind a front: libmicrohttpd accepts on the socket itself, a pool of epoll threads. */
+static struct MHD_Daemon *start_pool(struct http_server *s)
+{
+	unsigned int threads = s->cfg.threads ? s->cfg.threads : 4;
+
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+				MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_USE_TURBO,
+				0, NULL, NULL, on_request, s,
+				MHD_OPTION_LISTEN_SOCKET, s->fd,
+				MHD_OPTION_THREAD_POOL_SIZE, threads,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_FRONT_MAX_CONN,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_FRONT_IDLE_S,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+				MHD_OPTION_END);
+}
+
+/* Embedded: tlsfront hands each decrypted connection to libmicrohttpd. */
+static struct MHD_Daemon *start_relayed(struct http_server *s)
+{
+	return MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+				MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET |
+				MHD_USE_ITC,
+				0, NULL, NULL, on_request, s,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)TLSFRONT_MAX_CONN,
+				MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+				MHD_OPTION_END);
+}
+
 int http_start(const struct http_config *cfg, struct http_server **out, char *err, size_t errlen)
 {
 	struct http_server *s = calloc(1, sizeof(*s));
-	unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			     MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET |
-			     MHD_USE_ITC;
 	struct tlsfront_config tc;
 	int r;
 
@@ -438,6 +568,12 @@ int http_start(const struct http_config *cfg, struct http_server **out, char *er
 	}
 	s->cfg = *cfg;
 	s->fd = cfg->listen_fd;
+	if (cfg->behind_front && cfg->listen_fd < 0 && !http_front_listen_ok(cfg->listen)) {
+		snprintf(err, errlen, "behind a front, listen on unix:PATH or a loopback address"
+			 " (not %s): the front's headers are believed", cfg->listen);
+		free(s);
+		return -EINVAL;
+	}
 	if (s->fd < 0) {
 		r = http_bind(cfg->listen, &s->fd, err, errlen);
 		if (r) {
@@ -454,37 +590,26 @@ int http_start(const struct http_config *cfg, struct http_server **out, char *er
 		pthread_cond_init(&s->stop_cond, &ca);
 		pthread_condattr_destroy(&ca);
 	}
-	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-				     MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
-				     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)TLSFRONT_MAX_CONN,
-				     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-				     MHD_OPTION_END);
+	s->daemon = cfg->behind_front ? start_pool(s) : start_relayed(s);
 	if (!s->daemon) {
 		snprintf(err, errlen, "cannot start the HTTP server");
 		r = -EINVAL;
 		goto bad;
 	}
-	memset(&tc, 0, sizeof(tc));
-	tc.listen_fd = s->fd;
-	tc.cert_pem = cfg->cert_pem;
-	tc.key_pem = cfg->key_pem;
-	tc.client_ca_pem = cfg->client_ca_pem;
-	tc.daemon = s->daemon;
-	r = tlsfront_start(&tc, &s->front, err, errlen);
-	if (r) {
-		MHD_stop_daemon(s->daemon);
-		goto bad;
+	if (!cfg->behind_front) {
+		memset(&tc, 0, sizeof(tc));
+		tc.listen_fd = s->fd;
+		tc.cert_pem = cfg->cert_pem;
+		tc.key_pem = cfg->key_pem;
+		tc.client_ca_pem = cfg->client_ca_pem;
+		tc.daemon = s->daemon;
+		r = tlsfront_start(&tc, &s->front, err, errlen);
+		if (r) {
+			MHD_stop_daemon(s->daemon);
+			goto bad;
+		}
 	}
-	{
-		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-
-		if (getsockname(s->fd, (struct sockaddr *)&ss, &sl) == 0)
-			s->port = ntohs(ss.ss_family == AF_INET6 ?
-					((struct sockaddr_in6 *)&ss)->sin6_port :
-					((struct sockaddr_in *)&ss)->sin_port);
-	}
+	note_port(s);
 	*out = s;
 	return 0;
 bad:
@@ -509,9 +634,20 @@ void http_stop(struct http_server *s)
 	s->stopping = true;
 	pthread_cond_broadcast(&s->stop_cond);
 	pthread_mutex_unlock(&s->stop_lock);
-	tlsfront_shutdown(s->front);	/* no new connections; relays end */
-	MHD_stop_daemon(s->daemon);
-	tlsfront_free(s->front);	/* closes the listening socket */
+	if (s->front) {
+		tlsfront_shutdown(s->front);	/* no new connections; relays end */
+		MHD_stop_daemon(s->daemon);
+		tlsfront_free(s->front);	/* closes the listening socket */
+	} else {
+		/* take the listening socket back first: it is closed once, here */
+		MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+
+		MHD_stop_daemon(s->daemon);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+		if (!strncmp(s->cfg.listen ? s->cfg.listen : "", "unix:", 5))
+			unlink(s->cfg.listen + 5);
+	}
 	pthread_cond_destroy(&s->stop_cond);
 	pthread_mutex_destroy(&s->stop_lock);
 	free(s);

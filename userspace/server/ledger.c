@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The esol authors
 /*
- * server/ledger: the SQLite ledger of the reference Communication Server
- * (see ledger.h).  Every stored read and report also keeps its canonical
- * JSON (re-encoded by proto, so white space and key order do not matter),
- * which is what a repeat is compared with.
+ * server/ledger: the Communication Server's ledger over server/db, the
+ * same on SQLite and PostgreSQL (see ledger.h).  Every statement is
+ * prepared once, when the ledger opens.  A read or report is kept once
+ * by the database's unique constraint on (device_id, read_id /
+ * report_id): the insert does nothing on a conflict, and the stored
+ * canonical JSON (re-encoded by proto, so white space and key order do
+ * not matter) then tells a duplicate from a conflict.  That holds with
+ * several servers writing to one database at once.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,180 +17,270 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
+#include "server/db.h"
 #include "server/ledger.h"
+#include "server/ledger_schema.h"
 
 struct ledger {
-	sqlite3 *db;
+	struct db *db;
 	int depth;		/* transaction nesting */
-	bool rolled_back;
-	char err[256];
+	char err[512];
 };
 
-static const char schema[] =
-	"PRAGMA journal_mode=WAL;"
-	"PRAGMA synchronous=FULL;"
-	"PRAGMA foreign_keys=ON;"
-	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"INSERT OR IGNORE INTO meta VALUES('schema', '1');"
-	"CREATE TABLE IF NOT EXISTS devices("
-	" device_id TEXT PRIMARY KEY,"
-	" model TEXT NOT NULL DEFAULT '', engine_fw TEXT NOT NULL DEFAULT '',"
-	" controller_fw TEXT NOT NULL DEFAULT '', agent_version TEXT NOT NULL DEFAULT '',"
-	" has_poll INTEGER NOT NULL DEFAULT 0,"
-	" cfg_enabled INTEGER NOT NULL DEFAULT 0, cfg_poll_time TEXT NOT NULL DEFAULT '00:00',"
-	" cfg_timezone TEXT NOT NULL DEFAULT '', cfg_spread_minutes INTEGER NOT NULL DEFAULT 0,"
-	" cfg_proxy_mode TEXT NOT NULL DEFAULT 'none',"
-	" st_supplies_enabled INTEGER NOT NULL DEFAULT 0,"
-	" st_supplies_interval_s INTEGER NOT NULL DEFAULT 0,"
-	" st_spool_pending INTEGER NOT NULL DEFAULT 0, st_last_poll INTEGER,"
-	" cycle_day INTEGER NOT NULL CHECK(cycle_day BETWEEN 1 AND 28),"
-	" supplies_enabled INTEGER NOT NULL,"
-	" supplies_interval_s INTEGER NOT NULL CHECK(supplies_interval_s BETWEEN 300 AND 604800),"
-	" first_seen INTEGER NOT NULL, last_poll INTEGER NOT NULL DEFAULT 0,"
-	" polls INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE IF NOT EXISTS requests("
-	" request_id TEXT PRIMARY KEY,"
-	" device_id TEXT NOT NULL REFERENCES devices(device_id),"
-	" cycle TEXT NOT NULL, issued_at INTEGER NOT NULL, last_sent INTEGER NOT NULL,"
-	" times_sent INTEGER NOT NULL, fulfilled_by TEXT, fulfilled_at INTEGER,"
-	" UNIQUE(device_id, cycle));"
-	"CREATE TABLE IF NOT EXISTS reads("
-	" id INTEGER PRIMARY KEY,"
-	" device_id TEXT NOT NULL REFERENCES devices(device_id),"
-	" read_id TEXT NOT NULL, request_id TEXT NOT NULL, request_known INTEGER NOT NULL,"
-	" cycle TEXT NOT NULL, generation TEXT NOT NULL, taken_at INTEGER NOT NULL,"
-	" received_at INTEGER NOT NULL,"
-	" impressions_total TEXT, impressions_mono TEXT, impressions_color TEXT,"
-	" impressions_duplex TEXT, impressions_large TEXT, sheets_total TEXT, sheets_duplex TEXT,"
-	" canon TEXT NOT NULL,"
-	" UNIQUE(device_id, read_id));"
-	"CREATE INDEX IF NOT EXISTS reads_cycle ON reads(device_id, cycle);"
-	"CREATE TABLE IF NOT EXISTS supplies_reports("
-	" id INTEGER PRIMARY KEY,"
-	" device_id TEXT NOT NULL REFERENCES devices(device_id),"
-	" report_id TEXT NOT NULL, trigger TEXT NOT NULL, generation TEXT NOT NULL,"
-	" taken_at INTEGER NOT NULL, received_at INTEGER NOT NULL, canon TEXT NOT NULL,"
-	" UNIQUE(device_id, report_id));"
-	"CREATE TABLE IF NOT EXISTS supplies("
-	" report INTEGER NOT NULL REFERENCES supplies_reports(id),"
-	" idx INTEGER NOT NULL, type TEXT NOT NULL, colorant TEXT NOT NULL,"
-	" description TEXT NOT NULL, level INTEGER NOT NULL, max_capacity INTEGER NOT NULL,"
-	" unit TEXT NOT NULL, state TEXT NOT NULL, replaced INTEGER NOT NULL,"
-	" PRIMARY KEY(report, idx));";
+enum {
+	S_BEGIN, S_COMMIT, S_ROLLBACK,
+	S_ENSURE_DEVICE, S_POLL_DEVICE, S_GET_DEVICE, S_SET_POLICY, S_DEVICE_CYCLE_DAY,
+	S_CYCLE_READS, S_REQUEST_GET, S_REQUEST_ISSUE, S_REQUEST_CYCLE, S_REQUEST_FULFIL,
+	S_READ_INSERT, S_READ_CANON, S_REPORT_INSERT, S_REPORT_CANON, S_SUPPLY_INSERT,
+	S_EACH_DEVICE, S_EACH_READ, S_EACH_SUPPLIES, S_EXPORT, S_REQUEST_IF_DUE, S_POLL_DECIDE,
+	S_POLL_PEEK, S_BOOK_DEVICE, S_BOOK_REQUEST,
+	S_COUNT
+};
 
-static int map_rc(int rc)
+#define DEVICE_COLS "device_id, model, engine_fw, controller_fw, agent_version, has_poll," \
+	" cfg_enabled, cfg_poll_time, cfg_timezone, cfg_spread_minutes, cfg_proxy_mode," \
+	" st_supplies_enabled, st_supplies_interval_s, st_spool_pending, st_last_poll," \
+	" cycle_day, supplies_enabled, supplies_interval_s, first_seen, last_poll, polls"
+#define METER_COLS "impressions_total, impressions_mono, impressions_color," \
+	" impressions_duplex, impressions_large, sheets_total, sheets_duplex"
+
+/* $1..$18: the device and what its poll says ($5: now) */
+#define POLL_UPSERT								\
+	"INSERT INTO devices(device_id, cycle_day, supplies_enabled, supplies_interval_s,"	\
+	" first_seen, model, engine_fw, controller_fw, agent_version, has_poll,"		\
+	" cfg_enabled, cfg_poll_time, cfg_timezone, cfg_spread_minutes, cfg_proxy_mode,"	\
+	" st_supplies_enabled, st_supplies_interval_s, st_spool_pending, st_last_poll,"	\
+	" last_poll, polls)"								\
+	" VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11, $12, $13, $14, $15, $16,"	\
+	" $17, $18, $5, 1)"								\
+	" ON CONFLICT(device_id) DO UPDATE SET model = excluded.model,"			\
+	" engine_fw = excluded.engine_fw, controller_fw = excluded.controller_fw,"		\
+	" agent_version = excluded.agent_version, has_poll = 1,"				\
+	" cfg_enabled = excluded.cfg_enabled, cfg_poll_time = excluded.cfg_poll_time,"	\
+	" cfg_timezone = excluded.cfg_timezone,"						\
+	" cfg_spread_minutes = excluded.cfg_spread_minutes,"				\
+	" cfg_proxy_mode = excluded.cfg_proxy_mode,"					\
+	" st_supplies_enabled = excluded.st_supplies_enabled,"				\
+	" st_supplies_interval_s = excluded.st_supplies_interval_s,"			\
+	" st_spool_pending = excluded.st_spool_pending,"					\
+	" st_last_poll = excluded.st_last_poll, last_poll = excluded.last_poll,"		\
+	" polls = devices.polls + 1"							\
+	" RETURNING cycle_day, supplies_enabled, supplies_interval_s"
+
+static const struct db_sql sql[S_COUNT] = {
+	[S_BEGIN] = { "BEGIN IMMEDIATE", "BEGIN" },
+	[S_COMMIT] = { "COMMIT", NULL },
+	[S_ROLLBACK] = { "ROLLBACK", NULL },
+	[S_ENSURE_DEVICE] = {
+		"INSERT INTO devices(device_id, cycle_day, supplies_enabled, supplies_interval_s,"
+		" first_seen) VALUES($1, $2, $3, $4, $5) ON CONFLICT(device_id) DO NOTHING", NULL },
+	/* a poll: create or update the device, and return its policy, in one statement */
+	[S_POLL_DEVICE] = { POLL_UPSERT, NULL },
+	[S_GET_DEVICE] = { "SELECT " DEVICE_COLS " FROM devices WHERE device_id = $1", NULL },
+	[S_SET_POLICY] = {
+		"UPDATE devices SET"
+		" cycle_day = CASE WHEN $1 = 0 THEN cycle_day ELSE $1 END,"
+		" supplies_enabled = CASE WHEN $2 < 0 THEN supplies_enabled ELSE $2 END,"
+		" supplies_interval_s = CASE WHEN $3 = 0 THEN supplies_interval_s ELSE $3 END"
+		" WHERE device_id = $4 RETURNING device_id", NULL },
+	[S_DEVICE_CYCLE_DAY] = { "SELECT cycle_day FROM devices WHERE device_id = $1", NULL },
+	[S_CYCLE_READS] = {
+		"SELECT COUNT(*) FROM reads WHERE device_id = $1 AND cycle = $2", NULL },
+	[S_REQUEST_GET] = {
+		"SELECT request_id FROM requests WHERE device_id = $1 AND cycle = $2", NULL },
+	/* the request of a cycle is made once: a second server's candidate loses */
+	[S_REQUEST_ISSUE] = {
+		"INSERT INTO requests(request_id, device_id, cycle, issued_at, last_sent,"
+		" times_sent) VALUES($1, $2, $3, $4, $4, 1)"
+		" ON CONFLICT(device_id, cycle) DO UPDATE SET last_sent = excluded.last_sent,"
+		" times_sent = requests.times_sent + 1 RETURNING request_id", NULL },
+	[S_REQUEST_CYCLE] = {
+		"SELECT cycle FROM requests WHERE device_id = $1 AND request_id = $2", NULL },
+	[S_REQUEST_FULFIL] = {
+		"UPDATE requests SET fulfilled_by = $1, fulfilled_at = $2 WHERE device_id = $3"
+		" AND request_id = $4 AND fulfilled_by IS NULL", NULL },
+	[S_READ_INSERT] = {
+		"INSERT INTO reads(device_id, read_id, request_id, request_known, cycle,"
+		" generation, taken_at, received_at, " METER_COLS ", canon)"
+		" VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+		" ON CONFLICT(device_id, read_id) DO NOTHING RETURNING id", NULL },
+	[S_READ_CANON] = {
+		"SELECT canon FROM reads WHERE device_id = $1 AND read_id = $2", NULL },
+	[S_REPORT_INSERT] = {
+		"INSERT INTO supplies_reports(device_id, report_id, trigger, generation, taken_at,"
+		" received_at, canon) VALUES($1, $2, $3, $4, $5, $6, $7)"
+		" ON CONFLICT(device_id, report_id) DO NOTHING RETURNING id", NULL },
+	[S_REPORT_CANON] = {
+		"SELECT canon FROM supplies_reports WHERE device_id = $1 AND report_id = $2", NULL },
+	[S_SUPPLY_INSERT] = {
+		"INSERT INTO supplies(report, idx, type, colorant, description, level,"
+		" max_capacity, unit, state, replaced) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+		" $10)", NULL },
+	[S_EACH_DEVICE] = { "SELECT " DEVICE_COLS " FROM devices ORDER BY device_id", NULL },
+	[S_EACH_READ] = {
+		"SELECT canon, cycle, request_known, received_at FROM reads"
+		" WHERE CAST($1 AS TEXT) IS NULL OR device_id = $1 ORDER BY id", NULL },
+	[S_EACH_SUPPLIES] = {
+		"SELECT canon, received_at FROM supplies_reports"
+		" WHERE CAST($1 AS TEXT) IS NULL OR device_id = $1 ORDER BY id", NULL },
+	[S_EXPORT] = {
+		"SELECT device_id, cycle, read_id, request_id, request_known, generation, taken_at,"
+		" received_at, " METER_COLS " FROM reads WHERE cycle = $1"
+		" ORDER BY device_id, taken_at, id", NULL },
+	/*
+	 * The cycle's request, issued (or sent again) only while the cycle
+	 * has no read: $1 candidate id, $2 device, $3 cycle, $4 now.
+	 */
+	[S_REQUEST_IF_DUE] = {
+		"INSERT INTO requests(request_id, device_id, cycle, issued_at, last_sent, times_sent)"
+		" SELECT $1, $2, $3, $4, $4, 1 WHERE NOT EXISTS"
+		" (SELECT 1 FROM reads WHERE device_id = $2 AND cycle = $3)"
+		" ON CONFLICT(device_id, cycle) DO UPDATE SET last_sent = excluded.last_sent,"
+		" times_sent = requests.times_sent + 1 RETURNING request_id", NULL },
+	/*
+	 * PostgreSQL: a whole poll in one statement, so one round trip and
+	 * one transaction: record it, pick the device's cycle from its billing
+	 * day ($19 day of month, $20 this month's cycle, $21 last month's),
+	 * and issue the cycle's request ($22 candidate id) unless a read for
+	 * the cycle is stored.  SQLite runs the same as S_POLL_DEVICE and
+	 * S_REQUEST_IF_DUE in one transaction.
+	 */
+	[S_POLL_DECIDE] = { "SELECT 1", "WITH dev AS (" POLL_UPSERT "),"
+		" cyc AS (SELECT CASE WHEN CAST($19 AS INTEGER) >= cycle_day"
+		" THEN CAST($20 AS TEXT) ELSE CAST($21 AS TEXT) END AS cycle, cycle_day,"
+		" supplies_enabled, supplies_interval_s FROM dev),"
+		" req AS (INSERT INTO requests(request_id, device_id, cycle, issued_at, last_sent,"
+		" times_sent) SELECT $22, $1, cyc.cycle, $5, $5, 1 FROM cyc WHERE NOT EXISTS"
+		" (SELECT 1 FROM reads r WHERE r.device_id = $1 AND r.cycle = cyc.cycle)"
+		" ON CONFLICT(device_id, cycle) DO UPDATE SET last_sent = excluded.last_sent,"
+		" times_sent = requests.times_sent + 1 RETURNING request_id)"
+		" SELECT cyc.cycle_day, cyc.supplies_enabled, cyc.supplies_interval_s, cyc.cycle,"
+		" req.request_id FROM cyc LEFT JOIN req ON true" },
+	/*
+	 * A poll's decision without writing: the device's policy, its cycle
+	 * now ($2 day of month, $3 this month's, $4 last month's), the cycle's
+	 * request and whether a read for the cycle is stored.
+	 */
+	[S_POLL_PEEK] = {
+		"SELECT d.cycle_day, d.supplies_enabled, d.supplies_interval_s, c.cycle,"
+		" (SELECT q.request_id FROM requests q WHERE q.device_id = d.device_id"
+		"  AND q.cycle = c.cycle),"
+		" EXISTS (SELECT 1 FROM reads r WHERE r.device_id = d.device_id AND r.cycle = c.cycle)"
+		" FROM devices d, (SELECT CASE WHEN CAST($2 AS INTEGER) >= cycle_day"
+		"  THEN CAST($3 AS TEXT) ELSE CAST($4 AS TEXT) END AS cycle FROM devices"
+		"  WHERE device_id = $1) c WHERE d.device_id = $1", NULL },
+	/*
+	 * Polls booked later: $2 polls more; the rest only if this is the
+	 * newest poll known ($5 its time), so a late booking never overwrites
+	 * a newer poll written at once.
+	 */
+	[S_BOOK_DEVICE] = {
+		"UPDATE devices SET polls = polls + $2,"
+		" model = CASE WHEN last_poll <= $5 THEN $3 ELSE model END,"
+		" engine_fw = CASE WHEN last_poll <= $5 THEN $4 ELSE engine_fw END,"
+		" controller_fw = CASE WHEN last_poll <= $5 THEN $6 ELSE controller_fw END,"
+		" agent_version = CASE WHEN last_poll <= $5 THEN $7 ELSE agent_version END,"
+		" cfg_enabled = CASE WHEN last_poll <= $5 THEN $8 ELSE cfg_enabled END,"
+		" cfg_poll_time = CASE WHEN last_poll <= $5 THEN $9 ELSE cfg_poll_time END,"
+		" cfg_timezone = CASE WHEN last_poll <= $5 THEN $10 ELSE cfg_timezone END,"
+		" cfg_spread_minutes = CASE WHEN last_poll <= $5 THEN $11 ELSE cfg_spread_minutes END,"
+		" cfg_proxy_mode = CASE WHEN last_poll <= $5 THEN $12 ELSE cfg_proxy_mode END,"
+		" st_supplies_enabled = CASE WHEN last_poll <= $5 THEN $13"
+		"  ELSE st_supplies_enabled END,"
+		" st_supplies_interval_s = CASE WHEN last_poll <= $5 THEN $14"
+		"  ELSE st_supplies_interval_s END,"
+		" st_spool_pending = CASE WHEN last_poll <= $5 THEN $15 ELSE st_spool_pending END,"
+		" st_last_poll = CASE WHEN last_poll <= $5 THEN $16 ELSE st_last_poll END,"
+		" last_poll = CASE WHEN last_poll <= $5 THEN $5 ELSE last_poll END"
+		" WHERE device_id = $1", NULL },
+	[S_BOOK_REQUEST] = {
+		"UPDATE requests SET times_sent = times_sent + $2,"
+		" last_sent = CASE WHEN last_sent < $3 THEN $3 ELSE last_sent END"
+		" WHERE device_id = $1 AND cycle = $4", NULL },
+};
+
+static int fail(struct ledger *l, int r, const char *what)
 {
-	switch (rc & 0xff) {
-	case SQLITE_FULL:
-		return -ENOSPC;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return -EBUSY;
-	case SQLITE_NOMEM:
-		return -ENOMEM;
-	case SQLITE_CONSTRAINT:
-		return -EEXIST;
-	default:
-		return -EIO;
-	}
+	snprintf(l->err, sizeof(l->err), "%s: %s", what, db_errmsg(l->db));
+	return r;
 }
 
-static int fail(struct ledger *l, int rc, const char *what)
+/* Run a statement; rows go to cb.  Returns the number of rows or a negative errno. */
+static int run(struct ledger *l, int stmt, const char *what, const struct db_arg *a, int n,
+	       db_row_cb cb, void *arg)
 {
-	snprintf(l->err, sizeof(l->err), "%s: %s", what, sqlite3_errmsg(l->db));
-	return map_rc(rc);
+	int r = db_run(l->db, (size_t)stmt, a, n, cb, arg);
+
+	return r < 0 ? fail(l, r, what) : r;
 }
 
-/*
- * Prepare sql and bind arguments described by fmt: 's' text (NULL ok),
- * 'i' int64, 'b' bool (int).  Returns NULL (with l->err set) on failure.
- */
-static sqlite3_stmt *prep(struct ledger *l, int *rc, const char *sql, const char *fmt, ...)
-{
-	sqlite3_stmt *st = NULL;
-	va_list ap;
-
-	*rc = sqlite3_prepare_v2(l->db, sql, -1, &st, NULL);
-	if (*rc != SQLITE_OK) {
-		fail(l, *rc, "prepare");
-		return NULL;
-	}
-	va_start(ap, fmt);
-	for (int i = 1; fmt && *fmt; fmt++, i++) {
-		switch (*fmt) {
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-
-			*rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) :
-				  sqlite3_bind_null(st, i);
-			break;
-		}
-		case 'i':
-			*rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
-			break;
-		case 'b':
-			*rc = sqlite3_bind_int(st, i, va_arg(ap, int) ? 1 : 0);
-			break;
-		default:
-			*rc = SQLITE_MISUSE;
-		}
-		if (*rc != SQLITE_OK) {
-			va_end(ap);
-			fail(l, *rc, "bind");
-			sqlite3_finalize(st);
-			return NULL;
-		}
-	}
-	va_end(ap);
-	return st;
-}
-
-/* Run a statement that returns no rows. */
-#define EXEC(l, what, sql, fmt, ...)						\
-	({									\
-		int rc_, r_ = 0;						\
-		sqlite3_stmt *st_ = prep(l, &rc_, sql, fmt, ##__VA_ARGS__);	\
-		if (!st_)							\
-			r_ = map_rc(rc_);					\
-		else if ((rc_ = sqlite3_step(st_)) != SQLITE_DONE)		\
-			r_ = fail(l, rc_, what);				\
-		sqlite3_finalize(st_);						\
-		r_;								\
+#define RUN(l, stmt, what, cb, arg, ...)						\
+	({										\
+		const struct db_arg a_[] = { __VA_ARGS__ };				\
+		run(l, stmt, what, a_, (int)(sizeof(a_) / sizeof(a_[0])), cb, arg);	\
 	})
 
-int ledger_open(const char *path, struct ledger **out, char *err, size_t errlen)
+static int64_t num(const char *s)
+{
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+static void copy(char *dst, size_t n, const char *s)
+{
+	snprintf(dst, n, "%s", s ? s : "");
+}
+
+/* A row's first column as text into buf (size in the cb argument). */
+struct text_out {
+	char *buf;
+	size_t len;
+};
+
+static int text_cb(void *arg, int ncol, const char *const *col)
+{
+	struct text_out *t = arg;
+
+	copy(t->buf, t->len, ncol > 0 ? col[0] : NULL);
+	return 0;
+}
+
+static int int_cb(void *arg, int ncol, const char *const *col)
+{
+	*(int64_t *)arg = ncol > 0 ? num(col[0]) : 0;
+	return 0;
+}
+
+int ledger_open(const char *target, struct ledger **out, char *err, size_t errlen)
 {
 	struct ledger *l = calloc(1, sizeof(*l));
-	char *msg = NULL;
-	int rc;
+	int r;
 
 	*out = NULL;
 	if (!l) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-			     SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, l->db ? sqlite3_errmsg(l->db) : "cannot open");
+	r = db_open(target, &l->db, err, errlen);
+	if (r)
 		goto bad;
-	}
-	sqlite3_extended_result_codes(l->db, 1);
-	sqlite3_busy_timeout(l->db, 5000);
-	rc = sqlite3_exec(l->db, schema, NULL, NULL, &msg);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "%s: schema: %s", path, msg ? msg : sqlite3_errstr(rc));
-		sqlite3_free(msg);
+	r = ledger_schema_migrate(l->db, err, errlen);
+	if (!r && (r = db_prepare(l->db, sql, S_COUNT)) != 0)
+		snprintf(err, errlen, "%s", db_errmsg(l->db));
+	if (r) {
+		/* say which ledger */
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", err);
+		snprintf(err, errlen, "%s: %s", db_kind_of(target) == DB_POSTGRES ?
+			 "PostgreSQL ledger" : target, msg);
 		goto bad;
 	}
 	*out = l;
 	return 0;
 bad:
-	sqlite3_close(l->db);
+	db_close(l->db);
 	free(l);
-	return map_rc(rc);
+	return r;
 }
 
 const char *ledger_errmsg(const struct ledger *l)
@@ -194,25 +288,29 @@ const char *ledger_errmsg(const struct ledger *l)
 	return l->err;
 }
 
+bool ledger_is_postgres(const struct ledger *l)
+{
+	return l->db->kind == DB_POSTGRES;
+}
+
 void ledger_close(struct ledger *l)
 {
 	if (!l)
 		return;
 	if (l->depth)
-		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(l->db);
+		db_run(l->db, S_ROLLBACK, NULL, 0, NULL, NULL);
+	db_close(l->db);
 	free(l);
 }
 
 int ledger_begin(struct ledger *l)
 {
 	if (l->depth++ == 0) {
-		l->rolled_back = false;
-		int rc = sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		int r = run(l, S_BEGIN, "begin", NULL, 0, NULL, NULL);
 
-		if (rc != SQLITE_OK) {
+		if (r < 0) {
 			l->depth = 0;
-			return fail(l, rc, "begin");
+			return r;
 		}
 	}
 	return 0;
@@ -220,18 +318,17 @@ int ledger_begin(struct ledger *l)
 
 int ledger_commit(struct ledger *l)
 {
+	int r;
+
 	if (l->depth == 0) {
 		snprintf(l->err, sizeof(l->err), "commit: transaction was rolled back");
 		return -EIO;
 	}
 	if (--l->depth > 0)
 		return 0;
-	int rc = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
-
-	if (rc != SQLITE_OK) {
-		int r = fail(l, rc, "commit");
-
-		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+	r = run(l, S_COMMIT, "commit", NULL, 0, NULL, NULL);
+	if (r < 0) {
+		db_run(l->db, S_ROLLBACK, NULL, 0, NULL, NULL);
 		return r;
 	}
 	return 0;
@@ -240,9 +337,8 @@ int ledger_commit(struct ledger *l)
 void ledger_rollback(struct ledger *l)
 {
 	if (l->depth) {
-		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+		db_run(l->db, S_ROLLBACK, NULL, 0, NULL, NULL);
 		l->depth = 0;
-		l->rolled_back = true;
 	}
 }
 
@@ -251,42 +347,194 @@ void ledger_rollback(struct ledger *l)
 int ledger_ensure_device(struct ledger *l, const char *device_id, int64_t now,
 			 const struct ledger_defaults *def)
 {
-	return EXEC(l, "insert device",
-		    "INSERT OR IGNORE INTO devices(device_id, cycle_day, supplies_enabled,"
-		    " supplies_interval_s, first_seen) VALUES(?,?,?,?,?)", "sibii",
-		    device_id, (int64_t)def->cycle_day, def->supplies_enabled ? 1 : 0,
-		    (int64_t)def->supplies_interval_s, now);
+	int r = RUN(l, S_ENSURE_DEVICE, "insert device", NULL, NULL, DB_S(device_id),
+		    DB_I(def->cycle_day), DB_I(def->supplies_enabled ? 1 : 0),
+		    DB_I(def->supplies_interval_s), DB_I(now));
+
+	return r < 0 ? r : 0;
 }
 
-int ledger_record_poll(struct ledger *l, const struct proto_poll_req *req, int64_t now,
-		       const struct ledger_defaults *def)
+static int policy_cb(void *arg, int ncol, const char *const *col)
 {
+	struct ledger_policy *p = arg;
+
+	if (ncol < 3)
+		return -EIO;
+	p->cycle_day = (int)num(col[0]);
+	p->supplies_enabled = num(col[1]) != 0;
+	p->supplies_interval_s = (uint32_t)num(col[2]);
+	return 0;
+}
+
+#define POLL_ARGS 18
+
+/* The arguments $1..$18 of POLL_UPSERT. */
+static void poll_args(struct db_arg *a, char hm[16], const struct proto_poll_req *req,
+		      int64_t now, const struct ledger_defaults *def)
+{
+	snprintf(hm, 16, "%02u:%02u", (unsigned int)req->config.poll_hour % 100u,
+		 (unsigned int)req->config.poll_minute % 100u);
+	a[0] = DB_S(req->device.device_id);
+	a[1] = DB_I(def->cycle_day);
+	a[2] = DB_I(def->supplies_enabled ? 1 : 0);
+	a[3] = DB_I(def->supplies_interval_s);
+	a[4] = DB_I(now);
+	a[5] = DB_S(req->device.model);
+	a[6] = DB_S(req->device.engine_fw);
+	a[7] = DB_S(req->device.controller_fw);
+	a[8] = DB_S(req->device.agent_version);
+	a[9] = DB_I(req->config.enabled ? 1 : 0);
+	a[10] = DB_S(hm);
+	a[11] = DB_S(req->config.timezone);
+	a[12] = DB_I(req->config.spread_minutes);
+	a[13] = DB_S(proto_proxy_mode_name(req->config.proxy_mode));
+	a[14] = DB_I(req->state.supplies_enabled ? 1 : 0);
+	a[15] = DB_I(req->state.supplies_interval_s);
+	a[16] = DB_I(req->state.spool_pending);
+	a[17] = DB_I(req->state.has_last_poll ? req->state.last_poll : (int64_t)0);
+}
+
+int ledger_poll(struct ledger *l, const struct proto_poll_req *req, int64_t now,
+		const struct ledger_defaults *def, struct ledger_policy *pol)
+{
+	struct ledger_policy scratch;
+	struct db_arg a[POLL_ARGS];
 	char hm[16];
 	int r;
 
-	snprintf(hm, sizeof(hm), "%02u:%02u", (unsigned int)req->config.poll_hour % 100u,
-		 (unsigned int)req->config.poll_minute % 100u);
+	poll_args(a, hm, req, now, def);
+	r = run(l, S_POLL_DEVICE, "record poll", a, POLL_ARGS, policy_cb, pol ? pol : &scratch);
+	if (r == 0) {
+		snprintf(l->err, sizeof(l->err), "record poll: no row returned");
+		return -EIO;
+	}
+	return r < 0 ? r : 0;
+}
+
+static int decide_cb(void *arg, int ncol, const char *const *col)
+{
+	struct ledger_poll_decision *d = arg;
+	int r = policy_cb(&d->policy, ncol, col);
+
+	if (r || ncol < 5)
+		return r ? r : -EIO;
+	copy(d->cycle, sizeof(d->cycle), col[3]);
+	d->read_due = col[4] != NULL;
+	copy(d->request_id, sizeof(d->request_id), col[4]);
+	return 0;
+}
+
+int ledger_poll_decide(struct ledger *l, const struct proto_poll_req *req, int64_t now,
+		       const struct ledger_defaults *def, const char *candidate,
+		       struct ledger_poll_decision *out)
+{
+	struct cycle_candidates cc;
+	struct db_arg a[POLL_ARGS + 4];
+	struct text_out t = { out->request_id, sizeof(out->request_id) };
+	char hm[16];
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (cycle_candidates(now, &cc)) {
+		snprintf(l->err, sizeof(l->err), "no billing cycle for time %" PRId64, now);
+		return -EINVAL;
+	}
+	poll_args(a, hm, req, now, def);
+	if (l->db->kind == DB_POSTGRES) {
+		a[POLL_ARGS] = DB_I(cc.day_of_month);
+		a[POLL_ARGS + 1] = DB_S(cc.current);
+		a[POLL_ARGS + 2] = DB_S(cc.previous);
+		a[POLL_ARGS + 3] = DB_S(candidate);
+		r = run(l, S_POLL_DECIDE, "poll", a, POLL_ARGS + 4, decide_cb, out);
+		if (r == 0) {
+			snprintf(l->err, sizeof(l->err), "poll: no row returned");
+			return -EIO;
+		}
+		return r < 0 ? r : 0;
+	}
 	r = ledger_begin(l);
 	if (r)
 		return r;
-	r = ledger_ensure_device(l, req->device.device_id, now, def);
-	if (!r)
-		r = EXEC(l, "update device",
-			 "UPDATE devices SET model=?, engine_fw=?, controller_fw=?, agent_version=?,"
-			 " has_poll=1, cfg_enabled=?, cfg_poll_time=?, cfg_timezone=?,"
-			 " cfg_spread_minutes=?, cfg_proxy_mode=?, st_supplies_enabled=?,"
-			 " st_supplies_interval_s=?, st_spool_pending=?, st_last_poll=?,"
-			 " last_poll=?, polls=polls+1 WHERE device_id=?",
-			 "ssssbssisbiiiis",
-			 req->device.model, req->device.engine_fw, req->device.controller_fw,
-			 req->device.agent_version, req->config.enabled ? 1 : 0, hm,
-			 req->config.timezone, (int64_t)req->config.spread_minutes,
-			 proto_proxy_mode_name(req->config.proxy_mode),
-			 req->state.supplies_enabled ? 1 : 0,
-			 (int64_t)req->state.supplies_interval_s,
-			 (int64_t)req->state.spool_pending,
-			 req->state.has_last_poll ? req->state.last_poll : (int64_t)0,
-			 now, req->device.device_id);
+	r = run(l, S_POLL_DEVICE, "record poll", a, POLL_ARGS, policy_cb, &out->policy);
+	if (r == 0) {
+		snprintf(l->err, sizeof(l->err), "record poll: no row returned");
+		r = -EIO;
+	}
+	if (r < 0)
+		goto bad;
+	snprintf(out->cycle, sizeof(out->cycle), "%s",
+		 cc.day_of_month >= out->policy.cycle_day ? cc.current : cc.previous);
+	r = RUN(l, S_REQUEST_IF_DUE, "issue request", text_cb, &t, DB_S(candidate),
+		DB_S(req->device.device_id), DB_S(out->cycle), DB_I(now));
+	if (r < 0)
+		goto bad;
+	out->read_due = r > 0;
+	return ledger_commit(l);
+bad:
+	ledger_rollback(l);
+	return r;
+}
+
+static int peek_cb(void *arg, int ncol, const char *const *col)
+{
+	struct ledger_poll_decision *d = arg;
+	int r = policy_cb(&d->policy, ncol, col);
+
+	if (r || ncol < 6)
+		return r ? r : -EIO;
+	copy(d->cycle, sizeof(d->cycle), col[3]);
+	copy(d->request_id, sizeof(d->request_id), col[4]);
+	/* "t"/"f" from PostgreSQL, 1/0 from SQLite */
+	d->read_due = !(col[5] && (col[5][0] == 't' || col[5][0] == '1'));
+	return 0;
+}
+
+int ledger_poll_peek(struct ledger *l, const char *device_id, int64_t now,
+		     struct ledger_poll_decision *out)
+{
+	struct cycle_candidates cc;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (cycle_candidates(now, &cc)) {
+		snprintf(l->err, sizeof(l->err), "no billing cycle for time %" PRId64, now);
+		return -EINVAL;
+	}
+	r = RUN(l, S_POLL_PEEK, "peek poll", peek_cb, out, DB_S(device_id),
+		DB_I(cc.day_of_month), DB_S(cc.current), DB_S(cc.previous));
+	if (r < 0)
+		return r;
+	/* decided without writing only if no request has to be made */
+	if (r == 0 || (out->read_due && !out->request_id[0]))
+		return -ENOENT;
+	return 0;
+}
+
+int ledger_book_polls(struct ledger *l, const struct ledger_poll_book *b, size_t n)
+{
+	int r = ledger_begin(l);
+
+	for (size_t i = 0; !r && i < n; i++) {
+		const struct proto_poll_req *q = &b[i].req;
+		char hm[16];
+
+		snprintf(hm, sizeof(hm), "%02u:%02u", (unsigned int)q->config.poll_hour % 100u,
+			 (unsigned int)q->config.poll_minute % 100u);
+		r = RUN(l, S_BOOK_DEVICE, "book polls", NULL, NULL, DB_S(q->device.device_id),
+			DB_I(b[i].polls), DB_S(q->device.model), DB_S(q->device.engine_fw),
+			DB_I(b[i].last), DB_S(q->device.controller_fw),
+			DB_S(q->device.agent_version), DB_I(q->config.enabled ? 1 : 0), DB_S(hm),
+			DB_S(q->config.timezone), DB_I(q->config.spread_minutes),
+			DB_S(proto_proxy_mode_name(q->config.proxy_mode)),
+			DB_I(q->state.supplies_enabled ? 1 : 0), DB_I(q->state.supplies_interval_s),
+			DB_I(q->state.spool_pending),
+			DB_I(q->state.has_last_poll ? q->state.last_poll : (int64_t)0));
+		if (r >= 0 && b[i].resent)
+			r = RUN(l, S_BOOK_REQUEST, "book requests", NULL, NULL,
+				DB_S(q->device.device_id), DB_I(b[i].resent), DB_I(b[i].last),
+				DB_S(b[i].cycle));
+		r = r < 0 ? r : 0;
+	}
 	if (r) {
 		ledger_rollback(l);
 		return r;
@@ -294,201 +542,147 @@ int ledger_record_poll(struct ledger *l, const struct proto_poll_req *req, int64
 	return ledger_commit(l);
 }
 
-static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
+int ledger_record_poll(struct ledger *l, const struct proto_poll_req *req, int64_t now,
+		       const struct ledger_defaults *def)
 {
-	const unsigned char *s = sqlite3_column_text(st, col);
-
-	snprintf(dst, n, "%s", s ? (const char *)s : "");
+	return ledger_poll(l, req, now, def, NULL);
 }
 
-#define DEVICE_COLS "device_id, model, engine_fw, controller_fw, agent_version, has_poll," \
-	" cfg_enabled, cfg_poll_time, cfg_timezone, cfg_spread_minutes, cfg_proxy_mode," \
-	" st_supplies_enabled, st_supplies_interval_s, st_spool_pending, st_last_poll," \
-	" cycle_day, supplies_enabled, supplies_interval_s, first_seen, last_poll, polls"
-
-static void device_row(sqlite3_stmt *st, struct ledger_device *d)
+static int device_cb(void *arg, int ncol, const char *const *col)
 {
-	char hm[8];
-	char pm[16];
+	struct ledger_device *d = arg;
+	const char *hm;
 	int pmode;
 
+	if (ncol < 21)
+		return -EIO;
 	memset(d, 0, sizeof(*d));
-	copy_col(d->id.device_id, sizeof(d->id.device_id), st, 0);
-	copy_col(d->id.model, sizeof(d->id.model), st, 1);
-	copy_col(d->id.engine_fw, sizeof(d->id.engine_fw), st, 2);
-	copy_col(d->id.controller_fw, sizeof(d->id.controller_fw), st, 3);
-	copy_col(d->id.agent_version, sizeof(d->id.agent_version), st, 4);
-	d->has_poll = sqlite3_column_int(st, 5);
-	d->config.enabled = sqlite3_column_int(st, 6);
-	copy_col(hm, sizeof(hm), st, 7);
-	if (strlen(hm) == 5) {
+	copy(d->id.device_id, sizeof(d->id.device_id), col[0]);
+	copy(d->id.model, sizeof(d->id.model), col[1]);
+	copy(d->id.engine_fw, sizeof(d->id.engine_fw), col[2]);
+	copy(d->id.controller_fw, sizeof(d->id.controller_fw), col[3]);
+	copy(d->id.agent_version, sizeof(d->id.agent_version), col[4]);
+	d->has_poll = num(col[5]) != 0;
+	d->config.enabled = num(col[6]) != 0;
+	hm = col[7];
+	if (hm && strlen(hm) == 5) {
 		d->config.poll_hour = (uint8_t)((hm[0] - '0') * 10 + (hm[1] - '0'));
 		d->config.poll_minute = (uint8_t)((hm[3] - '0') * 10 + (hm[4] - '0'));
 	}
-	copy_col(d->config.timezone, sizeof(d->config.timezone), st, 8);
-	d->config.spread_minutes = (uint32_t)sqlite3_column_int64(st, 9);
-	copy_col(pm, sizeof(pm), st, 10);
-	pmode = proto_proxy_mode_from_name(pm);
+	copy(d->config.timezone, sizeof(d->config.timezone), col[8]);
+	d->config.spread_minutes = (uint32_t)num(col[9]);
+	pmode = proto_proxy_mode_from_name(col[10] ? col[10] : "");
 	d->config.proxy_mode = pmode < 0 ? PROTO_PROXY_NONE : (enum proto_proxy_mode)pmode;
-	d->state.supplies_enabled = sqlite3_column_int(st, 11);
-	d->state.supplies_interval_s = (uint32_t)sqlite3_column_int64(st, 12);
-	d->state.spool_pending = (uint32_t)sqlite3_column_int64(st, 13);
-	d->state.last_poll = sqlite3_column_int64(st, 14);
+	d->state.supplies_enabled = num(col[11]) != 0;
+	d->state.supplies_interval_s = (uint32_t)num(col[12]);
+	d->state.spool_pending = (uint32_t)num(col[13]);
+	d->state.last_poll = num(col[14]);
 	d->state.has_last_poll = d->state.last_poll != 0;
-	d->cycle_day = sqlite3_column_int(st, 15);
-	d->supplies_enabled = sqlite3_column_int(st, 16);
-	d->supplies_interval_s = (uint32_t)sqlite3_column_int64(st, 17);
-	d->first_seen = sqlite3_column_int64(st, 18);
-	d->last_poll = sqlite3_column_int64(st, 19);
-	d->polls = (uint64_t)sqlite3_column_int64(st, 20);
+	d->cycle_day = (int)num(col[15]);
+	d->supplies_enabled = num(col[16]) != 0;
+	d->supplies_interval_s = (uint32_t)num(col[17]);
+	d->first_seen = num(col[18]);
+	d->last_poll = num(col[19]);
+	d->polls = (uint64_t)num(col[20]);
+	return 0;
 }
 
 int ledger_get_device(struct ledger *l, const char *device_id, struct ledger_device *out)
 {
-	int rc, r = 0;
-	sqlite3_stmt *st = prep(l, &rc, "SELECT " DEVICE_COLS " FROM devices WHERE device_id=?",
-				"s", device_id);
+	int r = RUN(l, S_GET_DEVICE, "select device", device_cb, out, DB_S(device_id));
 
-	if (!st)
-		return map_rc(rc);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		device_row(st, out);
-	} else if (rc == SQLITE_DONE) {
+	if (r == 0) {
 		snprintf(l->err, sizeof(l->err), "no device %s", device_id);
-		r = -ENOENT;
-	} else {
-		r = fail(l, rc, "select device");
+		return -ENOENT;
 	}
-	sqlite3_finalize(st);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 int ledger_set_policy(struct ledger *l, const char *device_id, int cycle_day,
 		      int supplies_enabled, uint32_t supplies_interval_s)
 {
+	int r;
+
 	if ((cycle_day && (cycle_day < CYCLE_DAY_MIN || cycle_day > CYCLE_DAY_MAX)) ||
 	    (supplies_interval_s && (supplies_interval_s < PROTO_SUPPLIES_INTERVAL_MIN ||
 				     supplies_interval_s > PROTO_SUPPLIES_INTERVAL_MAX))) {
 		snprintf(l->err, sizeof(l->err), "policy value out of range");
 		return -EINVAL;
 	}
-	int r = EXEC(l, "update policy",
-		     "UPDATE devices SET"
-		     " cycle_day = CASE WHEN ?1 = 0 THEN cycle_day ELSE ?1 END,"
-		     " supplies_enabled = CASE WHEN ?2 < 0 THEN supplies_enabled ELSE ?2 END,"
-		     " supplies_interval_s = CASE WHEN ?3 = 0 THEN supplies_interval_s ELSE ?3 END"
-		     " WHERE device_id = ?4", "iiis",
-		     (int64_t)cycle_day, (int64_t)supplies_enabled,
-		     (int64_t)supplies_interval_s, device_id);
-
-	if (!r && sqlite3_changes(l->db) == 0) {
+	r = RUN(l, S_SET_POLICY, "update policy", NULL, NULL, DB_I(cycle_day),
+		DB_I(supplies_enabled), DB_I(supplies_interval_s), DB_S(device_id));
+	if (r == 0) {
 		snprintf(l->err, sizeof(l->err), "no device %s", device_id);
 		return -ENOENT;
 	}
-	return r;
+	return r < 0 ? r : 0;
 }
 
 /* ---- requests ---- */
 
 int ledger_cycle_reads(struct ledger *l, const char *device_id, const char *cycle)
 {
-	int rc, r;
-	sqlite3_stmt *st = prep(l, &rc, "SELECT COUNT(*) FROM reads WHERE device_id=? AND cycle=?",
-				"ss", device_id, cycle);
+	int64_t n = 0;
+	int r = RUN(l, S_CYCLE_READS, "count reads", int_cb, &n, DB_S(device_id), DB_S(cycle));
 
-	if (!st)
-		return map_rc(rc);
-	rc = sqlite3_step(st);
-	r = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : fail(l, rc, "count reads");
-	sqlite3_finalize(st);
-	return r;
+	return r < 0 ? r : (int)n;
 }
 
 int ledger_request_get(struct ledger *l, const char *device_id, const char *cycle,
 		       char request_id[PROTO_ID_MAX + 1])
 {
-	int rc, r = 0;
-	sqlite3_stmt *st = prep(l, &rc,
-				"SELECT request_id FROM requests WHERE device_id=? AND cycle=?",
-				"ss", device_id, cycle);
+	struct text_out t = { request_id, PROTO_ID_MAX + 1 };
+	int r = RUN(l, S_REQUEST_GET, "select request", text_cb, &t, DB_S(device_id),
+		    DB_S(cycle));
 
-	if (!st)
-		return map_rc(rc);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		copy_col(request_id, PROTO_ID_MAX + 1, st, 0);
-	else if (rc == SQLITE_DONE)
-		r = -ENOENT;
-	else
-		r = fail(l, rc, "select request");
-	sqlite3_finalize(st);
-	return r;
+	return r < 0 ? r : r == 0 ? -ENOENT : 0;
+}
+
+int ledger_request_issue(struct ledger *l, const char *device_id, const char *cycle,
+			 const char *candidate, int64_t now, char request_id[PROTO_ID_MAX + 1])
+{
+	struct text_out t = { request_id, PROTO_ID_MAX + 1 };
+	int r = RUN(l, S_REQUEST_ISSUE, "record request", text_cb, &t, DB_S(candidate),
+		    DB_S(device_id), DB_S(cycle), DB_I(now));
+
+	if (r == 0) {
+		snprintf(l->err, sizeof(l->err), "record request: no row returned");
+		return -EIO;
+	}
+	return r < 0 ? r : 0;
 }
 
 int ledger_request_sent(struct ledger *l, const char *device_id, const char *cycle,
 			const char *request_id, int64_t now)
 {
-	return EXEC(l, "record request",
-		    "INSERT INTO requests(request_id, device_id, cycle, issued_at, last_sent,"
-		    " times_sent) VALUES(?1, ?2, ?3, ?4, ?4, 1)"
-		    " ON CONFLICT(device_id, cycle) DO UPDATE SET last_sent=?4,"
-		    " times_sent=times_sent+1 WHERE request_id=?1",
-		    "sssi", request_id, device_id, cycle, now);
+	char stored[PROTO_ID_MAX + 1];
+
+	return ledger_request_issue(l, device_id, cycle, request_id, now, stored);
 }
 
-/* ---- reads ---- */
+/* ---- reads and reports, once each ---- */
 
-/* Look up a stored canonical body: 1 found (compared into *same), 0 none, <0 error. */
-static int find_canon(struct ledger *l, const char *sql, const char *device_id,
-		      const char *id, const char *canon, bool *same)
+/* After an insert that did nothing: is the stored one the same? */
+static int compare_stored(struct ledger *l, int stmt, const char *device_id, const char *id,
+			  const char *canon, enum ledger_store_result *res)
 {
-	int rc, r;
-	sqlite3_stmt *st = prep(l, &rc, sql, "ss", device_id, id);
-
-	if (!st)
-		return map_rc(rc);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *c = sqlite3_column_text(st, 0);
-
-		*same = c && strcmp((const char *)c, canon) == 0;
-		r = 1;
-	} else {
-		r = rc == SQLITE_DONE ? 0 : fail(l, rc, "select stored");
-	}
-	sqlite3_finalize(st);
-	return r;
-}
-
-/*
- * Open the transaction that stores a message kept once per (device, id).
- * Returns 1 when the id is stored already (*res: duplicate or conflict;
- * the transaction is committed), 0 to go on and insert (transaction open,
- * the device known), or <0 on error (rolled back).
- */
-static int store_once_begin(struct ledger *l, const char *find_sql,
-			    const char *device_id, const char *id,
-			    const char *canon, int64_t now,
-			    const struct ledger_defaults *def,
-			    enum ledger_store_result *res)
-{
-	bool same = false;
+	char *stored = malloc(PROTO_BODY_MAX + 1);
+	struct text_out t = { stored, PROTO_BODY_MAX + 1 };
 	int r;
 
-	r = ledger_begin(l);
-	if (r)
-		return r;
-	r = find_canon(l, find_sql, device_id, id, canon, &same);
-	if (r == 1) {
-		*res = same ? LEDGER_DUPLICATE : LEDGER_CONFLICT;
-		r = ledger_commit(l);
-		return r ? r : 1;
+	if (!stored)
+		return -ENOMEM;
+	stored[0] = '\0';
+	r = RUN(l, stmt, "select stored", text_cb, &t, DB_S(device_id), DB_S(id));
+	if (r == 0) {
+		snprintf(l->err, sizeof(l->err), "%s %s: neither stored nor new", device_id, id);
+		r = -EIO;
 	}
-	if (r == 0)
-		r = ledger_ensure_device(l, device_id, now, def);
-	if (r)
-		ledger_rollback(l);
+	if (r > 0) {
+		*res = strcmp(stored, canon) == 0 ? LEDGER_DUPLICATE : LEDGER_CONFLICT;
+		r = 0;
+	}
+	free(stored);
 	return r;
 }
 
@@ -497,78 +691,66 @@ int ledger_store_read(struct ledger *l, const struct proto_meter_read *rd, int64
 {
 	char *canon = NULL;
 	size_t clen;
-	char cycle[CYCLE_LABEL_LEN + 1];
+	char cycle[CYCLE_LABEL_LEN + 1] = "";
 	char gen[24], mv[PROTO_METER_COUNT][24];
 	const char *mp[PROTO_METER_COUNT];
-	bool known = false;
-	struct ledger_device dev;
+	struct text_out t = { cycle, sizeof(cycle) };
 	struct proto_error perr;
+	int64_t day = 0, id = 0;
+	bool known;
 	int r;
 
 	if (proto_encode_meter_read(rd, &canon, &clen, &perr)) {
 		snprintf(l->err, sizeof(l->err), "read: %s", perr.message);
 		return -EINVAL;
 	}
-	r = store_once_begin(l, "SELECT canon FROM reads WHERE device_id=? AND read_id=?",
-			     rd->device_id, rd->read_id, canon, now, def, res);
-	if (r) {
-		r = r == 1 ? 0 : r;
+	r = ledger_begin(l);
+	if (r)
 		goto out;
-	}
-	r = ledger_get_device(l, rd->device_id, &dev);
+	r = ledger_ensure_device(l, rd->device_id, now, def);
 	if (r)
 		goto bad;
-	{
-		int rc;
-		sqlite3_stmt *st = prep(l, &rc, "SELECT cycle FROM requests WHERE device_id=?"
-					" AND request_id=?", "ss", rd->device_id, rd->request_id);
-
-		if (!st) {
-			r = map_rc(rc);
-			goto bad;
-		}
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			copy_col(cycle, sizeof(cycle), st, 0);
-			known = true;
-		} else if (rc != SQLITE_DONE) {
-			r = fail(l, rc, "select request");
-		}
-		sqlite3_finalize(st);
-		if (r)
-			goto bad;
-	}
-	if (!known && cycle_of(now, dev.cycle_day, cycle, NULL, NULL)) {
-		snprintf(l->err, sizeof(l->err), "no billing cycle for time %" PRId64, now);
-		r = -EINVAL;
+	r = RUN(l, S_REQUEST_CYCLE, "select request", text_cb, &t, DB_S(rd->device_id),
+		DB_S(rd->request_id));
+	if (r < 0)
 		goto bad;
+	known = r > 0;
+	if (!known) {
+		r = RUN(l, S_DEVICE_CYCLE_DAY, "select device", int_cb, &day, DB_S(rd->device_id));
+		if (r < 0)
+			goto bad;
+		if (cycle_of(now, (int)day, cycle, NULL, NULL)) {
+			snprintf(l->err, sizeof(l->err), "no billing cycle for time %" PRId64, now);
+			r = -EINVAL;
+			goto bad;
+		}
 	}
 	snprintf(gen, sizeof(gen), "%" PRIu64, rd->generation);
 	for (int i = 0; i < PROTO_METER_COUNT; i++) {
 		snprintf(mv[i], sizeof(mv[i]), "%" PRIu64, rd->meters[i]);
 		mp[i] = (rd->meter_mask & (1u << i)) ? mv[i] : NULL;
 	}
-	r = EXEC(l, "insert read",
-		 "INSERT INTO reads(device_id, read_id, request_id, request_known, cycle,"
-		 " generation, taken_at, received_at, impressions_total, impressions_mono,"
-		 " impressions_color, impressions_duplex, impressions_large, sheets_total,"
-		 " sheets_duplex, canon) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-		 "sssbssiissssssss",
-		 rd->device_id, rd->read_id, rd->request_id, known ? 1 : 0, cycle, gen,
-		 rd->taken_at, now, mp[0], mp[1], mp[2], mp[3], mp[4], mp[5], mp[6], canon);
-	if (r)
+	r = RUN(l, S_READ_INSERT, "insert read", int_cb, &id, DB_S(rd->device_id),
+		DB_S(rd->read_id), DB_S(rd->request_id), DB_I(known ? 1 : 0), DB_S(cycle),
+		DB_S(gen), DB_I(rd->taken_at), DB_I(now), DB_S(mp[0]), DB_S(mp[1]), DB_S(mp[2]),
+		DB_S(mp[3]), DB_S(mp[4]), DB_S(mp[5]), DB_S(mp[6]), DB_S(canon));
+	if (r < 0)
 		goto bad;
-	if (known) {
-		r = EXEC(l, "fulfil request",
-			 "UPDATE requests SET fulfilled_by=?, fulfilled_at=? WHERE device_id=?"
-			 " AND request_id=? AND fulfilled_by IS NULL", "siss",
-			 rd->read_id, now, rd->device_id, rd->request_id);
+	if (r == 0) {
+		r = compare_stored(l, S_READ_CANON, rd->device_id, rd->read_id, canon, res);
 		if (r)
 			goto bad;
+	} else {
+		*res = LEDGER_STORED;
+		if (known) {
+			r = RUN(l, S_REQUEST_FULFIL, "fulfil request", NULL, NULL,
+				DB_S(rd->read_id), DB_I(now), DB_S(rd->device_id),
+				DB_S(rd->request_id));
+			if (r < 0)
+				goto bad;
+		}
 	}
 	r = ledger_commit(l);
-	if (!r)
-		*res = LEDGER_STORED;
 	goto out;
 bad:
 	ledger_rollback(l);
@@ -576,8 +758,6 @@ out:
 	free(canon);
 	return r;
 }
-
-/* ---- supplies ---- */
 
 int ledger_store_supplies(struct ledger *l, const struct proto_supplies_report *rp,
 			  int64_t now, const struct ledger_defaults *def,
@@ -587,44 +767,45 @@ int ledger_store_supplies(struct ledger *l, const struct proto_supplies_report *
 	size_t clen;
 	char gen[24];
 	struct proto_error perr;
+	int64_t id = 0;
 	int r;
 
 	if (proto_encode_supplies(rp, &canon, &clen, &perr)) {
 		snprintf(l->err, sizeof(l->err), "report: %s", perr.message);
 		return -EINVAL;
 	}
-	r = store_once_begin(l, "SELECT canon FROM supplies_reports WHERE device_id=? AND report_id=?",
-			     rp->device_id, rp->report_id, canon, now, def, res);
-	if (r) {
-		r = r == 1 ? 0 : r;
+	r = ledger_begin(l);
+	if (r)
 		goto out;
-	}
-	snprintf(gen, sizeof(gen), "%" PRIu64, rp->generation);
-	r = EXEC(l, "insert report",
-		 "INSERT INTO supplies_reports(device_id, report_id, trigger, generation,"
-		 " taken_at, received_at, canon) VALUES(?,?,?,?,?,?,?)", "ssssiis",
-		 rp->device_id, rp->report_id, proto_trigger_name(rp->trigger), gen,
-		 rp->taken_at, now, canon);
+	r = ledger_ensure_device(l, rp->device_id, now, def);
 	if (r)
 		goto bad;
-	int64_t rowid = sqlite3_last_insert_rowid(l->db);
-
+	snprintf(gen, sizeof(gen), "%" PRIu64, rp->generation);
+	r = RUN(l, S_REPORT_INSERT, "insert report", int_cb, &id, DB_S(rp->device_id),
+		DB_S(rp->report_id), DB_S(proto_trigger_name(rp->trigger)), DB_S(gen),
+		DB_I(rp->taken_at), DB_I(now), DB_S(canon));
+	if (r < 0)
+		goto bad;
+	if (r == 0) {
+		r = compare_stored(l, S_REPORT_CANON, rp->device_id, rp->report_id, canon, res);
+		if (r)
+			goto bad;
+		r = ledger_commit(l);
+		goto out;
+	}
 	for (unsigned int i = 0; i < rp->n_supplies; i++) {
 		const struct proto_supply *s = &rp->supplies[i];
 
-		r = EXEC(l, "insert supply",
-			 "INSERT INTO supplies(report, idx, type, colorant, description, level,"
-			 " max_capacity, unit, state, replaced) VALUES(?,?,?,?,?,?,?,?,?,?)",
-			 "iisssiissi", rowid, (int64_t)s->index, proto_supply_type_name(s->type),
-			 s->colorant, s->description, (int64_t)s->level, (int64_t)s->max_capacity,
-			 proto_supply_unit_name(s->unit), proto_supply_state_name(s->state),
-			 (int64_t)s->replaced);
-		if (r)
+		r = RUN(l, S_SUPPLY_INSERT, "insert supply", NULL, NULL, DB_I(id),
+			DB_I(s->index), DB_S(proto_supply_type_name(s->type)), DB_S(s->colorant),
+			DB_S(s->description), DB_I(s->level), DB_I(s->max_capacity),
+			DB_S(proto_supply_unit_name(s->unit)),
+			DB_S(proto_supply_state_name(s->state)), DB_I(s->replaced));
+		if (r < 0)
 			goto bad;
 	}
+	*res = LEDGER_STORED;
 	r = ledger_commit(l);
-	if (!r)
-		*res = LEDGER_STORED;
 	goto out;
 bad:
 	ledger_rollback(l);
@@ -635,96 +816,157 @@ out:
 
 /* ---- listing ---- */
 
+/*
+ * The listings: db rows are turned into the caller's rows here.  A
+ * caller's non-zero return stops the listing and is returned (db stops
+ * on -ECANCELED).
+ */
+struct each {
+	struct ledger *l;
+	void *cb;
+	void *arg;
+	int stop;
+	union {
+		struct ledger_device dev;
+		struct ledger_read_row read;
+		struct ledger_export_row exp;
+	} u;
+	struct ledger_supplies_row *sup;
+};
+
+static int stop_if(struct each *e, int r)
+{
+	if (r) {
+		e->stop = r;
+		return -ECANCELED;
+	}
+	return 0;
+}
+
+static int each_result(struct each *e, int r)
+{
+	if (e->stop)
+		return e->stop;
+	return r < 0 ? r : 0;
+}
+
+static int each_device_cb(void *arg, int ncol, const char *const *col)
+{
+	struct each *e = arg;
+	int r = device_cb(&e->u.dev, ncol, col);
+
+	if (r)
+		return r;
+	return stop_if(e, ((int (*)(const struct ledger_device *, void *))e->cb)(&e->u.dev,
+									     e->arg));
+}
+
 int ledger_each_device(struct ledger *l,
 		       int (*cb)(const struct ledger_device *, void *), void *arg)
 {
-	int rc, r = 0;
-	sqlite3_stmt *st = prep(l, &rc, "SELECT " DEVICE_COLS " FROM devices ORDER BY device_id",
-				NULL);
-	struct ledger_device d;
+	struct each e = { .l = l, .cb = (void *)cb, .arg = arg };
 
-	if (!st)
-		return map_rc(rc);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		device_row(st, &d);
-		r = cb(&d, arg);
-		if (r)
-			break;
+	return each_result(&e, run(l, S_EACH_DEVICE, "list devices", NULL, 0,
+				   each_device_cb, &e));
+}
+
+static int each_read_cb(void *arg, int ncol, const char *const *col)
+{
+	struct each *e = arg;
+	struct ledger_read_row *row = &e->u.read;
+	struct proto_error perr;
+
+	if (ncol < 4 || !col[0])
+		return -EIO;
+	memset(row, 0, sizeof(*row));
+	if (proto_decode_meter_read(col[0], strlen(col[0]), &row->read, &perr)) {
+		snprintf(e->l->err, sizeof(e->l->err), "stored read is corrupt: %s",
+			 perr.message);
+		e->stop = -EIO;
+		return -ECANCELED;
 	}
-	if (!r && rc != SQLITE_DONE)
-		r = fail(l, rc, "list devices");
-	sqlite3_finalize(st);
-	return r;
+	copy(row->cycle, sizeof(row->cycle), col[1]);
+	row->request_known = num(col[2]) != 0;
+	row->received_at = num(col[3]);
+	return stop_if(e, ((int (*)(const struct ledger_read_row *, void *))e->cb)(row, e->arg));
 }
 
 int ledger_each_read(struct ledger *l, const char *device_id,
 		     int (*cb)(const struct ledger_read_row *, void *), void *arg)
 {
-	int rc, r = 0;
-	sqlite3_stmt *st = prep(l, &rc,
-				"SELECT canon, cycle, request_known, received_at FROM reads"
-				" WHERE ?1 IS NULL OR device_id = ?1 ORDER BY id", "s", device_id);
-	struct ledger_read_row row;
+	struct each e = { .l = l, .cb = (void *)cb, .arg = arg };
 
-	if (!st)
-		return map_rc(rc);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *c = sqlite3_column_text(st, 0);
-		int n = sqlite3_column_bytes(st, 0);
-		struct proto_error perr;
+	return each_result(&e, RUN(l, S_EACH_READ, "list reads", each_read_cb, &e,
+				   DB_S(device_id)));
+}
 
-		memset(&row, 0, sizeof(row));
-		if (proto_decode_meter_read(c, (size_t)n, &row.read, &perr)) {
-			snprintf(l->err, sizeof(l->err), "stored read is corrupt: %s", perr.message);
-			r = -EIO;
-			break;
-		}
-		copy_col(row.cycle, sizeof(row.cycle), st, 1);
-		row.request_known = sqlite3_column_int(st, 2);
-		row.received_at = sqlite3_column_int64(st, 3);
-		r = cb(&row, arg);
-		if (r)
-			break;
+static int each_supplies_cb(void *arg, int ncol, const char *const *col)
+{
+	struct each *e = arg;
+	struct ledger_supplies_row *row = e->sup;
+	struct proto_error perr;
+
+	if (ncol < 2 || !col[0])
+		return -EIO;
+	memset(row, 0, sizeof(*row));
+	if (proto_decode_supplies(col[0], strlen(col[0]), &row->report, &perr)) {
+		snprintf(e->l->err, sizeof(e->l->err), "stored report is corrupt: %s",
+			 perr.message);
+		e->stop = -EIO;
+		return -ECANCELED;
 	}
-	if (!r && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		r = fail(l, rc, "list reads");
-	sqlite3_finalize(st);
-	return r;
+	row->received_at = num(col[1]);
+	return stop_if(e, ((int (*)(const struct ledger_supplies_row *, void *))e->cb)(row,
+										       e->arg));
 }
 
 int ledger_each_supplies(struct ledger *l, const char *device_id,
 			 int (*cb)(const struct ledger_supplies_row *, void *), void *arg)
 {
-	int rc, r = 0;
-	sqlite3_stmt *st = prep(l, &rc,
-				"SELECT canon, received_at FROM supplies_reports"
-				" WHERE ?1 IS NULL OR device_id = ?1 ORDER BY id", "s", device_id);
-	struct ledger_supplies_row *row = malloc(sizeof(*row));
+	struct each e = { .l = l, .cb = (void *)cb, .arg = arg };
+	int r;
 
-	if (!st || !row) {
-		sqlite3_finalize(st);
-		free(row);
-		return st ? -ENOMEM : map_rc(rc);
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *c = sqlite3_column_text(st, 0);
-		int n = sqlite3_column_bytes(st, 0);
-		struct proto_error perr;
-
-		memset(row, 0, sizeof(*row));
-		if (proto_decode_supplies(c, (size_t)n, &row->report, &perr)) {
-			snprintf(l->err, sizeof(l->err), "stored report is corrupt: %s", perr.message);
-			r = -EIO;
-			break;
-		}
-		row->received_at = sqlite3_column_int64(st, 1);
-		r = cb(row, arg);
-		if (r)
-			break;
-	}
-	if (!r && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		r = fail(l, rc, "list supplies");
-	sqlite3_finalize(st);
-	free(row);
+	e.sup = malloc(sizeof(*e.sup));
+	if (!e.sup)
+		return -ENOMEM;
+	r = each_result(&e, RUN(l, S_EACH_SUPPLIES, "list supplies", each_supplies_cb, &e,
+				DB_S(device_id)));
+	free(e.sup);
 	return r;
+}
+
+static int export_cb(void *arg, int ncol, const char *const *col)
+{
+	struct each *e = arg;
+	struct ledger_export_row *row = &e->u.exp;
+
+	if (ncol < 8 + PROTO_METER_COUNT)
+		return -EIO;
+	memset(row, 0, sizeof(*row));
+	copy(row->device_id, sizeof(row->device_id), col[0]);
+	copy(row->cycle, sizeof(row->cycle), col[1]);
+	copy(row->read_id, sizeof(row->read_id), col[2]);
+	copy(row->request_id, sizeof(row->request_id), col[3]);
+	row->request_known = num(col[4]) != 0;
+	row->generation = strtoull(col[5] ? col[5] : "0", NULL, 10);
+	row->taken_at = num(col[6]);
+	row->received_at = num(col[7]);
+	for (int i = 0; i < PROTO_METER_COUNT; i++) {
+		const char *m = col[8 + i];
+
+		if (m) {
+			row->meter_mask |= 1u << i;
+			row->meters[i] = strtoull(m, NULL, 10);
+		}
+	}
+	return stop_if(e, ((int (*)(const struct ledger_export_row *, void *))e->cb)(row,
+										     e->arg));
+}
+
+int ledger_each_cycle_read(struct ledger *l, const char *cycle,
+			   int (*cb)(const struct ledger_export_row *, void *), void *arg)
+{
+	struct each e = { .l = l, .cb = (void *)cb, .arg = arg };
+
+	return each_result(&e, RUN(l, S_EXPORT, "export reads", export_cb, &e, DB_S(cycle)));
 }

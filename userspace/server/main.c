@@ -4,6 +4,8 @@
  * esol-server: the reference Communication Server, and its ledger CLI.
  *
  *   esol-server [serve] --cert F --key F --db PATH [options]
+ *   esol-server serve --behind-front --listen unix:PATH --db postgresql://... [options]
+ *   esol-server export --db PATH --cycle YYYY-MM [--out FILE]
  *   esol-server list-devices|list-reads|list-supplies --db PATH [--device ID] [--json]
  *   esol-server set-device --db PATH --device ID [--cycle-day N]
  *               [--supplies on|off] [--supplies-interval S]
@@ -23,6 +25,7 @@
 #include "server/allowlist.h"
 #include "server/cli.h"
 #include "server/cycle.h"
+#include "server/export.h"
 #include "server/http.h"
 #include "server/ledger.h"
 #include "server/server.h"
@@ -37,6 +40,8 @@ struct args {
 	const char *port_file;
 	const char *pid_file;
 	const char *allowlist;
+	const char *cycle;		/* export */
+	const char *out;		/* export: NULL, stdout */
 	bool foreground;
 	bool json;
 	int log_level;
@@ -48,7 +53,10 @@ struct args {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: esol-server [serve] --cert FILE --key FILE --db PATH [options]\n"
+		"usage: esol-server [serve] --cert FILE --key FILE --db DB [options]\n"
+		"       esol-server serve --behind-front --listen unix:PATH|127.0.0.1:PORT --db DB [options]\n"
+		"       esol-server export --db DB --cycle YYYY-MM [--out FILE]\n"
+		"                  (the cycle's meter reads as CSV, for billing)\n"
 		"       esol-server list-devices|list-reads|list-supplies --db PATH [--device ID] [--json]\n"
 		"       esol-server set-device --db PATH --device ID [--cycle-day N]\n"
 		"                  [--supplies on|off] [--supplies-interval SECONDS]\n"
@@ -56,11 +64,23 @@ static void usage(FILE *f)
 		"                  (every captured body against the protocol's data allowlist)\n"
 		"\n"
 		"serve options:\n"
-		"  --listen ADDR:PORT       numeric address to bind (default " DEFAULT_LISTEN ")\n"
+		"  --listen ADDR:PORT       numeric address to bind (default " DEFAULT_LISTEN ");\n"
+		"                           behind a front also unix:PATH\n"
+		"  --behind-front           plain HTTP for a TLS front (nginx) on unix:PATH or the\n"
+		"                           loopback; the front's X-Esol-Client-* headers are believed\n"
+		"  --front-client-cert required|none  behind a front: require the device certificate\n"
+		"                           the front verified (default required)\n"
+		"  --threads N              behind a front: HTTP workers and database connections\n"
+		"                           (default 4)\n"
+		"  --poll-flush-ms MS       behind a front: a poll that makes no request is answered\n"
+		"                           without writing; its bookkeeping (last poll, reported\n"
+		"                           configuration) is written every MS ms (default 200; 0:\n"
+		"                           write every poll before its reply)\n"
 		"  --cert FILE --key FILE   server certificate chain and key (PEM)\n"
 		"  --client-ca FILE         require device client certificates from this CA;\n"
 		"                           the certificate CN must equal the device_id\n"
-		"  --db PATH                SQLite ledger (created if missing)\n"
+		"  --db DB                  SQLite ledger file (created if missing), or PostgreSQL:\n"
+		"                           postgresql://... or pg:'libpq key=value ...'\n"
 		"  --cycle-day N            billing day of month for new devices, 1..28 (default 1)\n"
 		"  --supplies on|off        Supplies Assistant for new devices (default on)\n"
 		"  --supplies-interval S    its interval, %d..%d s (default %d)\n"
@@ -118,7 +138,8 @@ static bool parse_onoff(const char *s, int *out)
 
 enum { O_LISTEN = 256, O_CERT, O_KEY, O_CLIENT_CA, O_DB, O_CYCLE_DAY, O_SUPPLIES,
        O_INTERVAL, O_FAULT, O_FAULT_FILE, O_CAPTURE, O_NOW, O_PORT_FILE, O_PID_FILE,
-       O_FOREGROUND, O_LOG_LEVEL, O_DEVICE, O_JSON, O_HELP, O_VERSION, O_ALLOWLIST, O_NOW_FILE };
+       O_FOREGROUND, O_LOG_LEVEL, O_DEVICE, O_JSON, O_HELP, O_VERSION, O_ALLOWLIST, O_NOW_FILE,
+       O_BEHIND_FRONT, O_FRONT_CERT, O_THREADS, O_CYCLE, O_OUT, O_POLL_FLUSH };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
@@ -141,6 +162,12 @@ static const struct option longopts[] = {
 	{ "device", required_argument, NULL, O_DEVICE },
 	{ "json", no_argument, NULL, O_JSON },
 	{ "allowlist", required_argument, NULL, O_ALLOWLIST },
+	{ "behind-front", no_argument, NULL, O_BEHIND_FRONT },
+	{ "front-client-cert", required_argument, NULL, O_FRONT_CERT },
+	{ "threads", required_argument, NULL, O_THREADS },
+	{ "poll-flush-ms", required_argument, NULL, O_POLL_FLUSH },
+	{ "cycle", required_argument, NULL, O_CYCLE },
+	{ "out", required_argument, NULL, O_OUT },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -158,6 +185,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	a->cmd = "serve";
 	a->so.listen = DEFAULT_LISTEN;
 	a->so.listen_fd = -1;
+	a->so.front_client_cert = true;
+	a->so.poll_flush_ms = -1;
 	a->so.fault.count = -1;
 	a->supplies = -1;
 	a->log_level = LOG_INFO;
@@ -227,6 +256,41 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case O_DEVICE: a->device = optarg; break;
 		case O_JSON: a->json = true; break;
 		case O_ALLOWLIST: a->allowlist = optarg; break;
+		case O_BEHIND_FRONT: a->so.behind_front = true; break;
+		case O_FRONT_CERT:
+			if (!strcmp(optarg, "required")) {
+				a->so.front_client_cert = true;
+	a->so.poll_flush_ms = -1;
+			} else if (!strcmp(optarg, "none")) {
+				a->so.front_client_cert = false;
+			} else {
+				fprintf(stderr, "esol-server: --front-client-cert must be required"
+					" or none\n");
+				return 2;
+			}
+			break;
+		case O_THREADS:
+			if (!parse_int(optarg, 1, 256, &v)) {
+				fprintf(stderr, "esol-server: --threads must be 1..256\n");
+				return 2;
+			}
+			a->so.threads = (unsigned int)v;
+			break;
+		case O_POLL_FLUSH:
+			if (!parse_int(optarg, 0, 60000, &v)) {
+				fprintf(stderr, "esol-server: --poll-flush-ms must be 0..60000\n");
+				return 2;
+			}
+			a->so.poll_flush_ms = (int)v;
+			break;
+		case O_CYCLE:
+			if (!export_cycle_valid(optarg)) {
+				fprintf(stderr, "esol-server: --cycle must be YYYY-MM\n");
+				return 2;
+			}
+			a->cycle = optarg;
+			break;
+		case O_OUT: a->out = optarg; break;
 		case O_HELP: usage(stdout); return 1;
 		case O_VERSION: esol_print_version("esol-server"); return 1;
 		default: usage(stderr); return 2;
@@ -282,8 +346,9 @@ static int serve(struct args *a)
 	sigset_t set;
 	int sig, r;
 
-	if (!a->so.cert || !a->so.key) {
-		fprintf(stderr, "esol-server: --cert and --key are required\n");
+	if (!a->so.behind_front && (!a->so.cert || !a->so.key)) {
+		fprintf(stderr, "esol-server: --cert and --key are required"
+			" (or --behind-front)\n");
 		return 2;
 	}
 	log_init("esol-server", a->foreground ? LOG_SINK_STDERR : LOG_SINK_SYSLOG, a->log_level);
@@ -322,9 +387,13 @@ static int serve(struct args *a)
 		char fdesc[128];
 
 		fault_describe(&a->so.fault, fdesc, sizeof(fdesc));
-		log_notice("listening on %s port %u; ledger %s; client certificates %s; fault %s%s",
-			   a->so.listen, server_port(srv), a->so.db,
-			   a->so.client_ca ? "required" : "not required", fdesc,
+		log_notice("listening on %s port %u (%s); ledger %s; client certificates %s;"
+			   " fault %s%s", a->so.listen, server_port(srv),
+			   a->so.behind_front ? "plain HTTP behind a TLS front" : "HTTPS",
+			   strncmp(a->so.db, "postgres", 8) && strncmp(a->so.db, "pg:", 3) ?
+			   a->so.db : "PostgreSQL",
+			   (a->so.behind_front ? a->so.front_client_cert : a->so.client_ca != NULL) ?
+			   "required" : "not required", fdesc,
 			   a->so.fixed_now || a->so.now_file ? "; test clock" : "");
 	}
 	for (;;) {
@@ -375,6 +444,55 @@ static int admin(struct args *a)
 	return r ? 1 : 0;
 }
 
+static int export(struct args *a)
+{
+	struct ledger *l;
+	char err[512];
+	FILE *f = stdout;
+	char tmp[4096];
+	long n;
+
+	if (!a->cycle) {
+		fprintf(stderr, "esol-server: export needs --cycle YYYY-MM\n");
+		return 2;
+	}
+	if (ledger_open(a->so.db, &l, err, sizeof(err))) {
+		fprintf(stderr, "esol-server: %s\n", err);
+		return 1;
+	}
+	/* a file appears whole or not at all */
+	if (a->out) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp", a->out);
+		f = fopen(tmp, "we");
+		if (!f) {
+			fprintf(stderr, "esol-server: %s: %s\n", tmp, strerror(errno));
+			ledger_close(l);
+			return 1;
+		}
+	}
+	n = export_cycle_csv(l, a->cycle, f);
+	if (n < 0)
+		fprintf(stderr, "esol-server: export: %s\n",
+			ledger_errmsg(l)[0] ? ledger_errmsg(l) : strerror((int)-n));
+	if (a->out) {
+		if (fclose(f) != 0 && n >= 0) {
+			fprintf(stderr, "esol-server: %s: %s\n", tmp, strerror(errno));
+			n = -EIO;
+		}
+		if (n >= 0 && rename(tmp, a->out) != 0) {
+			fprintf(stderr, "esol-server: %s: %s\n", a->out, strerror(errno));
+			n = -EIO;
+		}
+		if (n < 0)
+			unlink(tmp);
+		else
+			fprintf(stderr, "esol-server: %ld reads of cycle %s in %s\n", n, a->cycle,
+				a->out);
+	}
+	ledger_close(l);
+	return n < 0 ? 1 : 0;
+}
+
 static int check_capture(struct args *a)
 {
 	struct allowlist *al;
@@ -408,6 +526,8 @@ int main(int argc, char **argv)
 		return serve(&a);
 	if (!strcmp(a.cmd, "check-capture"))
 		return check_capture(&a);
+	if (!strcmp(a.cmd, "export"))
+		return export(&a);
 	if (!strcmp(a.cmd, "list-devices") || !strcmp(a.cmd, "list-reads") ||
 	    !strcmp(a.cmd, "list-supplies") || !strcmp(a.cmd, "set-device"))
 		return admin(&a);

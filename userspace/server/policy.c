@@ -23,49 +23,37 @@ int policy_new_request_id(const char *cycle, char id[PROTO_ID_MAX + 1])
 }
 
 int policy_poll(struct ledger *l, const struct ledger_defaults *def,
-		const struct proto_poll_req *req, int64_t now,
+		const struct proto_poll_req *req, int64_t now, struct pollbook *book,
 		struct proto_poll_reply *reply)
 {
-	struct ledger_device dev;
-	char cycle[CYCLE_LABEL_LEN + 1];
-	int r, n;
+	struct ledger_poll_decision d;
+	struct cycle_candidates cc;
+	char candidate[PROTO_ID_MAX + 1];
+	int r;
 
 	memset(reply, 0, sizeof(*reply));
 	reply->server_time = now;
-	r = ledger_begin(l);
+	r = book ? ledger_poll_peek(l, req->device.device_id, now, &d) : -ENOENT;
+	if (r == 0) {
+		/* nothing that bills changes: the rest is booked, written behind */
+		r = pollbook_add(book, req, now, d.read_due ? d.cycle : NULL);
+	} else if (r == -ENOENT) {
+		r = cycle_candidates(now, &cc);
+		if (!r)
+			r = policy_new_request_id(cc.current, candidate);
+		/* one transaction: the decision and what it rests on are consistent */
+		if (!r)
+			r = ledger_poll_decide(l, req, now, def, candidate, &d);
+	}
 	if (r)
 		return r;
-	r = ledger_record_poll(l, req, now, def);
-	if (r)
-		goto bad;
-	r = ledger_get_device(l, req->device.device_id, &dev);
-	if (r)
-		goto bad;
-	r = cycle_of(now, dev.cycle_day, cycle, NULL, NULL);
-	if (r)
-		goto bad;
-	n = ledger_cycle_reads(l, dev.id.device_id, cycle);
-	if (n < 0) {
-		r = n;
-		goto bad;
-	}
-	if (n == 0) {
-		r = ledger_request_get(l, dev.id.device_id, cycle, reply->request_id);
-		if (r == -ENOENT)
-			r = policy_new_request_id(cycle, reply->request_id);
-		if (r)
-			goto bad;
-		r = ledger_request_sent(l, dev.id.device_id, cycle, reply->request_id, now);
-		if (r)
-			goto bad;
+	if (d.read_due) {
 		reply->read_meters = true;
-		memcpy(reply->billing_cycle, cycle, sizeof(reply->billing_cycle));
+		snprintf(reply->request_id, sizeof(reply->request_id), "%s", d.request_id);
+		memcpy(reply->billing_cycle, d.cycle, sizeof(reply->billing_cycle));
 	}
 	reply->has_supplies = true;
-	reply->supplies_enabled = dev.supplies_enabled;
-	reply->supplies_interval_s = dev.supplies_enabled ? dev.supplies_interval_s : 0;
-	return ledger_commit(l);
-bad:
-	ledger_rollback(l);
-	return r;
+	reply->supplies_enabled = d.policy.supplies_enabled;
+	reply->supplies_interval_s = d.policy.supplies_enabled ? d.policy.supplies_interval_s : 0;
+	return 0;
 }

@@ -14,10 +14,16 @@
 
 #include "proto/proto.h"
 #include "server/ledger.h"
+#include "server/pollbook.h"
 
-/* Returns 0 and fills *reply, or a negative errno from the ledger. */
+/*
+ * Returns 0 and fills *reply, or a negative errno from the ledger.  With
+ * a pollbook, a poll that needs no request made is decided without
+ * writing and its bookkeeping is written behind; book NULL: every poll
+ * is written before the reply.
+ */
 int policy_poll(struct ledger *l, const struct ledger_defaults *def,
-		const struct proto_poll_req *req, int64_t now,
+		const struct proto_poll_req *req, int64_t now, struct pollbook *book,
 		struct proto_poll_reply *reply);
 
 /* A fresh request id for a cycle: "rq-YYYY-MM-<16 hex>". */

@@ -11,13 +11,16 @@
 #include "server/capture.h"
 #include "server/handlers.h"
 #include "server/http.h"
+#include "server/pollbook.h"
+#include "server/pool.h"
 #include "server/server.h"
 #include "server/tlsfront.h"
 
 #define FILE_MAX (1024 * 1024)
 
 struct server {
-	struct ledger *ledger;
+	struct ledger_pool *pool;
+	struct pollbook *book;
 	struct handlers handlers;
 	bool have_handlers;
 	struct fault_state fault;
@@ -70,11 +73,18 @@ int server_check(const struct server_opts *o, char *err, size_t errlen)
 	struct ledger *l;
 	int r;
 
-	if ((r = server_read_file(o->cert, &cert, NULL, err, errlen)) ||
-	    (r = server_read_file(o->key, &key, NULL, err, errlen)) ||
-	    (o->client_ca && (r = server_read_file(o->client_ca, &ca, NULL, err, errlen))) ||
-	    (r = tlsfront_check(cert, key, ca, err, errlen)))
+	if (o->behind_front) {
+		if (o->listen_fd < 0 && !http_front_listen_ok(o->listen)) {
+			snprintf(err, errlen, "behind a front, listen on unix:PATH or a loopback"
+				 " address (not %s)", o->listen);
+			return -EINVAL;
+		}
+	} else if ((r = server_read_file(o->cert, &cert, NULL, err, errlen)) ||
+		   (r = server_read_file(o->key, &key, NULL, err, errlen)) ||
+		   (o->client_ca && (r = server_read_file(o->client_ca, &ca, NULL, err, errlen))) ||
+		   (r = tlsfront_check(cert, key, ca, err, errlen))) {
 		goto out;
+	}
 	r = ledger_open(o->db, &l, err, errlen);
 	if (r)
 		goto out;
@@ -101,13 +111,14 @@ void server_stop(struct server *s)
 	if (!s)
 		return;
 	http_stop(s->http);
+	pollbook_stop(s->book);		/* the last bookings are written */
 	if (s->have_handlers)
 		handlers_destroy(&s->handlers);
 	if (s->have_fault)
 		fault_state_destroy(&s->fault);
 	if (s->have_capture)
 		capture_destroy(&s->capture);
-	ledger_close(s->ledger);
+	pool_close(s->pool);
 	free(s->cert_pem);
 	free(s->key_pem);
 	free(s->ca_pem);
@@ -125,19 +136,28 @@ int server_start(const struct server_opts *o, struct server **out, char *err, si
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	if ((r = server_read_file(o->cert, &s->cert_pem, NULL, err, errlen)) ||
-	    (r = server_read_file(o->key, &s->key_pem, NULL, err, errlen)) ||
-	    (o->client_ca && (r = server_read_file(o->client_ca, &s->ca_pem, NULL, err, errlen))))
+	if (!o->behind_front &&
+	    ((r = server_read_file(o->cert, &s->cert_pem, NULL, err, errlen)) ||
+	     (r = server_read_file(o->key, &s->key_pem, NULL, err, errlen)) ||
+	     (o->client_ca && (r = server_read_file(o->client_ca, &s->ca_pem, NULL, err, errlen)))))
 		goto bad;
-	r = ledger_open(o->db, &s->ledger, err, errlen);
+	r = pool_open(o->db, o->behind_front ? (o->threads ? o->threads : 4) : 4, &s->pool,
+		      err, errlen);
 	if (r)
 		goto bad;
-	r = handlers_init(&s->handlers, s->ledger, &o->defaults, o->fixed_now, o->now_file);
+	r = handlers_init(&s->handlers, s->pool, &o->defaults, o->fixed_now, o->now_file);
 	if (r) {
 		snprintf(err, errlen, "handlers: %s", strerror(-r));
 		goto bad;
 	}
 	s->have_handlers = true;
+	if (o->behind_front && o->poll_flush_ms != 0) {
+		r = pollbook_start(s->pool, o->poll_flush_ms < 0 ? 200u : (unsigned int)o->poll_flush_ms,
+				   &s->book, err, errlen);
+		if (r)
+			goto bad;
+		s->handlers.book = s->book;
+	}
 	r = fault_state_init(&s->fault, &o->fault, o->fault_file);
 	if (r) {
 		snprintf(err, errlen, "fault: %s", strerror(-r));
@@ -155,6 +175,9 @@ int server_start(const struct server_opts *o, struct server **out, char *err, si
 	memset(&hc, 0, sizeof(hc));
 	hc.listen = o->listen;
 	hc.listen_fd = o->listen_fd;
+	hc.behind_front = o->behind_front;
+	hc.require_client_cert = o->behind_front ? o->front_client_cert : o->client_ca != NULL;
+	hc.threads = o->threads;
 	hc.cert_pem = s->cert_pem;
 	hc.key_pem = s->key_pem;
 	hc.client_ca_pem = s->ca_pem;

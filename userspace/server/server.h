@@ -2,12 +2,14 @@
 /* SPDX-FileCopyrightText: 2026 The esol authors */
 /*
  * server/server: esol-server assembled: reads the certificate files,
- * opens the ledger, sets up fault injection and capture, starts the
- * HTTPS front end; and takes it all down again.
+ * opens the ledger connections, sets up fault injection and capture,
+ * starts the HTTP side (embedded HTTPS, or plain HTTP behind a front);
+ * and takes it all down again.
  */
 #ifndef ESOL_SERVER_SERVER_H
 #define ESOL_SERVER_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,12 +17,17 @@
 #include "server/ledger.h"
 
 struct server_opts {
-	const char *listen;		/* "ADDR:PORT", used when listen_fd < 0 */
+	const char *listen;		/* "ADDR:PORT" or "unix:PATH", used when listen_fd < 0 */
 	int listen_fd;
-	const char *cert;		/* PEM files */
+	bool behind_front;		/* plain HTTP behind a TLS front (see http.h) */
+	bool front_client_cert;		/* behind a front: require its verified certificate */
+	unsigned int threads;		/* behind a front: HTTP workers and ledger connections */
+	int poll_flush_ms;		/* behind a front: poll bookkeeping written behind every
+					 * this many ms; 0 off; < 0 the default (200) */
+	const char *cert;		/* embedded: PEM files */
 	const char *key;
-	const char *client_ca;		/* NULL: no client authentication */
-	const char *db;
+	const char *client_ca;		/* embedded: NULL, no client authentication */
+	const char *db;			/* SQLite file or PostgreSQL (see ledger.h) */
 	struct ledger_defaults defaults;
 	struct fault_spec fault;
 	const char *fault_file;		/* NULL: none */

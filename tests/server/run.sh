@@ -1,0 +1,207 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# SPDX-FileCopyrightText: 2026 The esol authors
+# tests/server/run.sh (make check-server): esol-server at a vendor's
+# scale, for real: a PostgreSQL of its own (initdb into a temporary
+# directory as an unprivileged user, on a unix socket), nginx as the TLS
+# front, several esol-server instances, and small fleets of simulated
+# printers (bench/fleet) with faults:
+#   ledger_pg            the ledger and policy suites on PostgreSQL
+#   front_identity       the identity is the certificate the front verified;
+#                        headers a client forges are not believed
+#   fleet_pg_2           1,000 devices, PostgreSQL, 2 instances; an instance
+#                        killed mid-day, the database restarted
+#   fleet_sqlite_front   1,000 devices, SQLite, 1 instance behind nginx that
+#                        loses 50 replies to reads after storing them, killed
+#                        mid-day and restarted
+#   fleet_embedded       300 devices against `esol-server serve` alone (its own
+#                        TLS and SQLite), killed mid-day and restarted
+#   export_csv           the billing export's header and rows
+# A fleet passes when every device finished, none was refused, the
+# ledger's export has every acknowledged read once (0 lost, 0 duplicated),
+# and the faults did strike (requests failed and were retried).
+# Writes build/results/server ("PASSED FAILED"), logs in
+# build/results/server-logs/, and ends with the summary line.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+B=${B:-build}
+SERVER=$B/bin/esol-server
+FLEET=$B/bin/esol-fleet
+DEVICES=${SERVER_TEST_DEVICES:-1000}
+logs=build/results/server-logs
+mkdir -p build/results "$logs"
+rm -f build/results/server
+
+T=$(mktemp -d /tmp/esol-check-server-XXXXXX)
+chmod 0755 "$T"
+passed=0
+failed=0
+
+cleanup() {
+	for i in 1 2; do tests/server/instance.sh stop "$T" $i >/dev/null 2>&1; done
+	[ -s "$T/emb.pid" ] && kill "$(cat "$T/emb.pid")" 2>/dev/null
+	tests/server/front.sh stop "$T" >/dev/null 2>&1
+	tests/server/pg.sh stop "$T/pg" >/dev/null 2>&1
+	cp "$T"/*.log "$logs/" 2>/dev/null
+	cp "$T"/pg/postgres.log "$logs/" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+result() {	# NAME RC
+	if [ "$2" -eq 0 ]; then
+		echo "PASS $1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $1 (log: $logs/$1.log)"
+		failed=$((failed + 1))
+	fi
+}
+
+free_port() {
+	while :; do
+		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000))
+		[ -z "$(ss -ltnH "sport = :$p")" ] && { echo $p; return; }
+	done
+}
+
+cycle=$(date -u +%Y-%m)
+"$FLEET" pki --dir "$T" || exit 1
+PG=$(tests/server/pg.sh start "$T/pg") || { echo "FAIL PostgreSQL did not start"; exit 1; }
+PORT=$(free_port)
+tests/server/front.sh start "$T" "$PORT" "$T/server.crt" "$T/server.key" "$T/ca.crt" \
+	"$T/s1.sock" "$T/s2.sock" || { echo "FAIL nginx did not start"; exit 1; }
+URL=https://127.0.0.1:$PORT
+
+# ---- ledger_pg
+ESOL_TEST_PG=$PG "$B/tests/unit/test_server_ledger" >"$logs/ledger_pg.log" 2>&1
+result ledger_pg $?
+
+# ---- front_identity
+front_identity() {
+	db=$(tests/server/pg.sh newdb "$T/pg" ident) || return 1
+	tests/server/instance.sh start "$T" 1 "$db" || return 1
+	"$FLEET" cert --dir "$T" --label DEVA0001 || return 1
+	body='{"device":{"device_id":"DEVA0001","model":"M","engine_fw":"E","controller_fw":"C","agent_version":"0.1"},"config":{"enabled":true,"poll_time":"03:00","timezone":"UTC","spread_minutes":0,"proxy_mode":"none"},"state":{"supplies_enabled":false,"supplies_interval_s":0,"spool_pending":0}}'
+	other=$(echo "$body" | sed 's/DEVA0001/DEVB0002/')
+	post() {	# EXPECTED_STATUS BODY [curl options]
+		want=$1 b=$2
+		shift 2
+		got=$(curl -s -o "$T/reply" -w '%{http_code}' --cacert "$T/ca.crt" \
+			-H 'Content-Type: application/json' --data-binary "$b" "$@" "$URL/v1/poll")
+		echo "want $want got $got: $(cat "$T/reply")"
+		[ "$got" = "$want" ]
+	}
+	# no certificate, forged front headers: not believed
+	post 401 "$body" -H 'X-Esol-Client-Verify: SUCCESS' -H 'X-Esol-Client-CN: DEVA0001' || return 1
+	# the device's own certificate
+	post 200 "$body" --cert "$T/DEVA0001.crt" --key "$T/DEVA0001.key" || return 1
+	# its certificate, another device's id (and a forged CN header)
+	post 403 "$other" --cert "$T/DEVA0001.crt" --key "$T/DEVA0001.key" \
+		-H 'X-Esol-Client-CN: DEVB0002' || return 1
+	# a certificate from another CA is refused by the front
+	mkdir -p "$T/rogue"
+	"$FLEET" pki --dir "$T/rogue" && "$FLEET" cert --dir "$T/rogue" --label DEVA0001 || return 1
+	got=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$T/ca.crt" \
+		--cert "$T/rogue/DEVA0001.crt" --key "$T/rogue/DEVA0001.key" \
+		-H 'Content-Type: application/json' --data-binary "$body" "$URL/v1/poll")
+	echo "rogue CA: $got"
+	[ "$got" = 400 ] || [ "$got" = 000 ] || return 1
+	tests/server/instance.sh stop "$T" 1
+}
+front_identity >"$logs/front_identity.log" 2>&1
+result front_identity $?
+
+# ---- fleets
+# struck JSON [MIN_DUPLICATE_ANSWERS]: the faults made requests fail (and answers repeat)
+struck() {
+	jq -e ".failed_retried > 0 and .duplicate_answers >= ${2:-0}" "$1" >/dev/null ||
+		{ echo "the faults did not strike: $(cat "$1")"; return 1; }
+}
+
+fleet() {	# NAME DB INSTANCES FLEET_OPTS...
+	name=$1 db=$2 n=$3
+	shift 3
+	"$FLEET" day --dir "$T" --url "$URL" --devices "$DEVICES" --day-seconds 20 --conns 64 \
+		--instances "$n" --export-cmd "$SERVER export --db '$db' --cycle $cycle" \
+		--json "$T/$name.json" "$@"
+}
+
+fleet_pg_2() {
+	db=$(tests/server/pg.sh newdb "$T/pg" fleet2) || return 1
+	tests/server/instance.sh start "$T" 1 "$db" && tests/server/instance.sh start "$T" 2 "$db" ||
+		return 1
+	fleet fleet_pg_2 "$db" 2 --backend postgresql \
+		--fault "0.3:tests/server/instance.sh crash $T 1 '$db'" \
+		--fault "0.6:tests/server/pg.sh restart $T/pg" && struck "$T/fleet_pg_2.json"
+	rc=$?
+	tests/server/instance.sh stop "$T" 1
+	tests/server/instance.sh stop "$T" 2
+	return $rc
+}
+fleet_pg_2 >"$logs/fleet_pg_2.log" 2>&1
+result fleet_pg_2 $?
+
+fleet_sqlite_front() {
+	db=$T/front.db
+	tests/server/instance.sh start "$T" 1 "$db" --fault 'lost-reply@/v1/meter-reads*50' ||
+		return 1
+	fleet fleet_sqlite_front "$db" 1 --backend sqlite \
+		--fault "0.5:tests/server/instance.sh crash $T 1 '$db'" &&
+		struck "$T/fleet_sqlite_front.json" 10
+	rc=$?
+	tests/server/instance.sh stop "$T" 1
+	return $rc
+}
+fleet_sqlite_front >"$logs/fleet_sqlite_front.log" 2>&1
+result fleet_sqlite_front $?
+
+fleet_embedded() {
+	db=$T/embedded.db
+	p=$(free_port)
+	emb() {
+		"$SERVER" serve --listen "127.0.0.1:$p" --cert "$T/server.crt" --key "$T/server.key" \
+			--client-ca "$T/ca.crt" --db "$db" --pid-file "$T/emb.pid" --foreground \
+			--log-level notice >>"$T/embedded.log" 2>&1 &
+		n=0
+		while [ ! -s "$T/emb.pid" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+	}
+	emb
+	cat >"$T/emb-crash.sh" <<CRASH
+kill -9 \$(cat $T/emb.pid); rm -f $T/emb.pid; sleep 1
+"$SERVER" serve --listen 127.0.0.1:$p --cert $T/server.crt --key $T/server.key \
+	--client-ca $T/ca.crt --db $db --pid-file $T/emb.pid --foreground \
+	--log-level notice >>$T/embedded.log 2>&1 &
+CRASH
+	"$FLEET" day --dir "$T" --url "https://127.0.0.1:$p" --devices 300 --day-seconds 10 \
+		--conns 32 --backend sqlite-embedded --prefix EMB \
+		--export-cmd "$SERVER export --db '$db' --cycle $cycle" --json "$T/emb.json" \
+		--fault "0.5:sh $T/emb-crash.sh" && struck "$T/emb.json"
+	rc=$?
+	kill "$(cat "$T/emb.pid")" 2>/dev/null
+	return $rc
+}
+fleet_embedded >"$logs/fleet_embedded.log" 2>&1
+result fleet_embedded $?
+
+# ---- export_csv: the header, one row per read, the quoting of RFC 4180
+export_csv() {
+	"$SERVER" export --db "$T/embedded.db" --cycle "$cycle" --out "$T/export.csv" || return 1
+	head -n 1 "$T/export.csv" | tr -d '\r' | tee /dev/stderr |
+		grep -qx 'device_id,cycle,read_id,request_id,request_known,generation,taken_at,received_at,impressions_total,impressions_mono,impressions_color,impressions_duplex,impressions_large,sheets_total,sheets_duplex' ||
+		return 1
+	rows=$(($(wc -l <"$T/export.csv") - 1))
+	echo "rows $rows"
+	[ "$rows" -eq 300 ] || return 1
+	# a bad cycle is refused, and leaves no file
+	"$SERVER" export --db "$T/embedded.db" --cycle 2026-13 --out "$T/bad.csv" && return 1
+	[ ! -e "$T/bad.csv" ]
+}
+export_csv >"$logs/export_csv.log" 2>&1
+result export_csv $?
+
+echo "$passed $failed" >build/results/server
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
