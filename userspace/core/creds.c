@@ -17,11 +17,11 @@ void creds_clear(struct proxy_creds *c)
 	explicit_bzero(c, sizeof(*c));
 }
 
-static int bad(char *err, size_t errlen, int r, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+static void bad_msg(char *err, size_t errlen, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-/* Put "path: what" in err; return r. */
-static int bad(char *err, size_t errlen, int r, const char *path, const char *fmt, ...)
+/* Put "path: what" in err. */
+static void bad_msg(char *err, size_t errlen, const char *path, const char *fmt, ...)
 {
 	char what[160];
 	va_list ap;
@@ -30,8 +30,11 @@ static int bad(char *err, size_t errlen, int r, const char *path, const char *fm
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	snprintf(err, errlen, "%s: %s", path, what);
-	return r;
 }
+
+/* "path: what" in err, yielding r (a macro: the value is plain to see). */
+#define bad(err, errlen, r, path, ...) \
+	(bad_msg((err), (errlen), (path), __VA_ARGS__), (r))
 
 static bool printable(const char *s, size_t n)
 {

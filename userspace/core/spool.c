@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "common/log.h"
+#include "core/fsutil.h"
 #include "core/spool.h"
 
 #define SPOOL_MAGIC		"ESPL"
@@ -197,7 +198,7 @@ static int io_write_all(struct spool *sp, int fd, const unsigned char *p, size_t
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			return fsu_errno();
 		}
 		if (n == 0)
 			return -EIO;
@@ -211,7 +212,7 @@ static int io_fsync(struct spool *sp, int fd)
 {
 	int r = sp->have_io ? sp->io.fsync(sp->io.arg, fd) : fsync(fd);
 
-	return r < 0 ? -errno : 0;
+	return r < 0 ? fsu_errno() : 0;
 }
 
 /* Read a file relative to the spool dir (at most SPOOL_FILE_MAX + 1 bytes). */
@@ -223,7 +224,7 @@ static int read_at(struct spool *sp, const char *name, unsigned char **buf, size
 
 	fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
 	if (fd < 0)
-		return -errno;
+		return fsu_errno();
 	for (;;) {
 		ssize_t n;
 
@@ -249,7 +250,7 @@ static int read_at(struct spool *sp, const char *name, unsigned char **buf, size
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			r = -errno;
+			r = fsu_errno();
 			goto fail;
 		}
 		if (n == 0)
@@ -508,7 +509,7 @@ int spool_open(const char *dir, const struct spool_limits *lim,
 	if (!dir || !*dir || !limits_ok(lim) || (io && (!io->write || !io->fsync)))
 		return -EINVAL;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return -errno;
+		return fsu_errno();
 	sp = calloc(1, sizeof(*sp));
 	if (!sp)
 		return -ENOMEM;
@@ -525,17 +526,17 @@ int spool_open(const char *dir, const struct spool_limits *lim,
 	}
 	sp->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sp->dirfd < 0) {
-		r = -errno;
+		r = fsu_errno();
 		goto fail;
 	}
 	fd = dup(sp->dirfd);
 	if (fd < 0) {
-		r = -errno;
+		r = fsu_errno();
 		goto fail;
 	}
 	d = fdopendir(fd);
 	if (!d) {
-		r = -errno;
+		r = fsu_errno();
 		close(fd);
 		goto fail;
 	}
@@ -613,20 +614,20 @@ static int write_file(struct spool *sp, const char *tmp, const char *name,
 		fd = openat(sp->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	}
 	if (fd < 0)
-		return -errno;
+		return fsu_errno();
 	r = io_write_all(sp, fd, buf, len);
 	if (r == 0)
 		r = io_fsync(sp, fd);
 	if (close(fd) < 0 && r == 0)
-		r = -errno;
+		r = fsu_errno();
 	if (r == 0 && renameat(sp->dirfd, tmp, sp->dirfd, name) < 0)
-		r = -errno;
+		r = fsu_errno();
 	if (r < 0) {
 		unlinkat(sp->dirfd, tmp, 0);
 		return r;
 	}
 	if (fsync(sp->dirfd) < 0) {
-		r = -errno;
+		r = fsu_errno();
 		unlinkat(sp->dirfd, name, 0);
 		return r;
 	}
@@ -769,7 +770,7 @@ int spool_remove(struct spool *sp, const char *id)
 		return -ENOENT;
 	entry_name(&sp->e[i], name, sizeof(name));
 	if (unlinkat(sp->dirfd, name, 0) < 0 && errno != ENOENT)
-		return -errno;
+		return fsu_errno();
 	index_del(sp, (size_t)i);
 	return 0;
 }
@@ -782,7 +783,7 @@ int spool_clear(struct spool *sp)
 	while (sp->n > 0) {
 		entry_name(&sp->e[0], name, sizeof(name));
 		if (unlinkat(sp->dirfd, name, 0) < 0 && errno != ENOENT) {
-			int r = -errno;
+			int r = fsu_errno();
 
 			fsync(sp->dirfd);
 			return r;
@@ -791,7 +792,7 @@ int spool_clear(struct spool *sp)
 		removed++;
 	}
 	if (fsync(sp->dirfd) < 0)
-		return -errno;
+		return fsu_errno();
 	return removed;
 }
 

@@ -55,14 +55,13 @@ const char *printeng_ctx_error(const struct printeng_ctx *ctx)
 	return ctx->err;
 }
 
-int pel_fail(struct printeng_ctx *ctx, int err, const char *fmt, ...)
+void pel_set_error(struct printeng_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
 	va_end(ap);
-	return err;
 }
 
 void pel_clear_error(struct printeng_ctx *ctx)

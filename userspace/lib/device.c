@@ -93,7 +93,7 @@ int printeng_list(struct printeng_ctx *ctx, unsigned int *out, size_t max)
 	}
 	ret = -errno;
 	if (ret) {
-		pel_fail(ctx, ret, "%s: %s", path, strerror(-ret));
+		pel_set_error(ctx, "%s: %s", path, strerror(-ret));
 		goto out;
 	}
 	if (n > INT32_MAX) {
@@ -204,23 +204,23 @@ int printeng_open(struct printeng_ctx *ctx, unsigned int index,
 		ret = pel_path(ctx, node, sizeof(node), "/dev/printeng%u",
 			       index);
 	if (ret) {
-		pel_fail(ctx, ret, "root directory path too long");
+		pel_set_error(ctx, "root directory path too long");
 		goto fail;
 	}
 	if (stat(dev->dir, &st)) {
 		ret = -errno;
 		if (ret == -ENOENT)
-			pel_fail(ctx, ret, "printeng%u: no such device (%s missing)",
+			pel_set_error(ctx, "printeng%u: no such device (%s missing)",
 				 index, dev->dir);
 		else
-			pel_fail(ctx, ret, "%s: %s", dev->dir, strerror(-ret));
+			pel_set_error(ctx, "%s: %s", dev->dir, strerror(-ret));
 		goto fail;
 	}
 
 	dev->fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (dev->fd < 0 && errno != ENOENT) {
 		ret = -errno;
-		pel_fail(ctx, ret, "%s: %s", node, strerror(-ret));
+		pel_set_error(ctx, "%s: %s", node, strerror(-ret));
 		goto fail;
 	}
 	if (dev->fd >= 0) {

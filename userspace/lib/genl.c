@@ -140,7 +140,7 @@ int printeng_nl_open(struct printeng_ctx *ctx, unsigned int flags,
 	if (nl->family < 0) {
 		ret = nlerr_errno(nl->family);
 		if (ret == -ENOENT)
-			pel_fail(ctx, ret,
+			pel_set_error(ctx,
 				 "generic netlink family \"printeng\" not registered: printeng.ko not loaded?");
 		else
 			nl_fail(ctx, nl->family, "resolve family printeng");

@@ -26,8 +26,13 @@ struct printeng_ctx {
 	char err[512];			/* explanation of the last error */
 };
 
-/* Record why a call failed and return @err (a negative errno). */
-int pel_fail(struct printeng_ctx *ctx, int err, const char *fmt, ...) PEL_FMT(3, 4);
+/*
+ * Record why a call failed and yield @err (a negative errno).  A macro over
+ * a formatter that returns nothing, so that the value is plain to see (the
+ * static analyzers do not follow a variadic function's return value).
+ */
+void pel_set_error(struct printeng_ctx *ctx, const char *fmt, ...) PEL_FMT(2, 3);
+#define pel_fail(ctx, err, ...)	(pel_set_error((ctx), __VA_ARGS__), (err))
 void pel_clear_error(struct printeng_ctx *ctx);
 
 /* <root><fmt...> into buf; -ENAMETOOLONG when it does not fit. */
