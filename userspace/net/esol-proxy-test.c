@@ -109,11 +109,17 @@ static int split_url(const char *url, char **server, char **path)
 		goto out;
 	curl_url_get(u, CURLUPART_PORT, &port, 0);
 	curl_url_get(u, CURLUPART_QUERY, &q, 0);
+	/* (asprintf leaves its pointer undefined when it fails) */
 	if (asprintf(server, "%s://%s%s%s", scheme, host, port ? ":" : "",
-		     port ? port : "") < 0)
+		     port ? port : "") < 0) {
+		*server = NULL;
 		goto out;
+	}
 	if (asprintf(path, "%s%s%s", p, q ? "?" : "", q ? q : "") < 0) {
+		/* The caller frees *server too: it must not see it twice. */
 		free(*server);
+		*server = NULL;
+		*path = NULL;
 		goto out;
 	}
 	r = 0;
