@@ -12,19 +12,8 @@
 #ifndef ESOL_CORE_FSUTIL_H
 #define ESOL_CORE_FSUTIL_H
 
-#include <errno.h>
 #include <stddef.h>
 #include <sys/types.h>
-
-/*
- * The error of the system call that just failed, as a negative errno;
- * never 0, so that a failure cannot read as success (and the static
- * analyzers can see it).
- */
-static inline int fsu_errno(void)
-{
-	return errno > 0 ? -errno : -EIO;
-}
 
 /* write() all of buf, retrying on EINTR and short writes. */
 int fsu_write_all(int fd, const void *buf, size_t len);

@@ -15,7 +15,7 @@
 #include <zlib.h>
 
 #include "common/log.h"
-#include "core/fsutil.h"
+#include "common/syserr.h"
 #include "core/spool.h"
 
 #define SPOOL_MAGIC		"ESPL"
@@ -198,7 +198,7 @@ static int io_write_all(struct spool *sp, int fd, const unsigned char *p, size_t
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return fsu_errno();
+			return neg_errno();
 		}
 		if (n == 0)
 			return -EIO;
@@ -212,7 +212,7 @@ static int io_fsync(struct spool *sp, int fd)
 {
 	int r = sp->have_io ? sp->io.fsync(sp->io.arg, fd) : fsync(fd);
 
-	return r < 0 ? fsu_errno() : 0;
+	return r < 0 ? neg_errno() : 0;
 }
 
 /* Read a file relative to the spool dir (at most SPOOL_FILE_MAX + 1 bytes). */
@@ -224,7 +224,7 @@ static int read_at(struct spool *sp, const char *name, unsigned char **buf, size
 
 	fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
 	if (fd < 0)
-		return fsu_errno();
+		return neg_errno();
 	for (;;) {
 		ssize_t n;
 
@@ -250,7 +250,7 @@ static int read_at(struct spool *sp, const char *name, unsigned char **buf, size
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			r = fsu_errno();
+			r = neg_errno();
 			goto fail;
 		}
 		if (n == 0)
@@ -509,7 +509,7 @@ int spool_open(const char *dir, const struct spool_limits *lim,
 	if (!dir || !*dir || !limits_ok(lim) || (io && (!io->write || !io->fsync)))
 		return -EINVAL;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return fsu_errno();
+		return neg_errno();
 	sp = calloc(1, sizeof(*sp));
 	if (!sp)
 		return -ENOMEM;
@@ -526,17 +526,17 @@ int spool_open(const char *dir, const struct spool_limits *lim,
 	}
 	sp->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sp->dirfd < 0) {
-		r = fsu_errno();
+		r = neg_errno();
 		goto fail;
 	}
 	fd = dup(sp->dirfd);
 	if (fd < 0) {
-		r = fsu_errno();
+		r = neg_errno();
 		goto fail;
 	}
 	d = fdopendir(fd);
 	if (!d) {
-		r = fsu_errno();
+		r = neg_errno();
 		close(fd);
 		goto fail;
 	}
@@ -614,20 +614,20 @@ static int write_file(struct spool *sp, const char *tmp, const char *name,
 		fd = openat(sp->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	}
 	if (fd < 0)
-		return fsu_errno();
+		return neg_errno();
 	r = io_write_all(sp, fd, buf, len);
 	if (r == 0)
 		r = io_fsync(sp, fd);
 	if (close(fd) < 0 && r == 0)
-		r = fsu_errno();
+		r = neg_errno();
 	if (r == 0 && renameat(sp->dirfd, tmp, sp->dirfd, name) < 0)
-		r = fsu_errno();
+		r = neg_errno();
 	if (r < 0) {
 		unlinkat(sp->dirfd, tmp, 0);
 		return r;
 	}
 	if (fsync(sp->dirfd) < 0) {
-		r = fsu_errno();
+		r = neg_errno();
 		unlinkat(sp->dirfd, name, 0);
 		return r;
 	}
@@ -770,7 +770,7 @@ int spool_remove(struct spool *sp, const char *id)
 		return -ENOENT;
 	entry_name(&sp->e[i], name, sizeof(name));
 	if (unlinkat(sp->dirfd, name, 0) < 0 && errno != ENOENT)
-		return fsu_errno();
+		return neg_errno();
 	index_del(sp, (size_t)i);
 	return 0;
 }
@@ -783,7 +783,7 @@ int spool_clear(struct spool *sp)
 	while (sp->n > 0) {
 		entry_name(&sp->e[0], name, sizeof(name));
 		if (unlinkat(sp->dirfd, name, 0) < 0 && errno != ENOENT) {
-			int r = fsu_errno();
+			int r = neg_errno();
 
 			fsync(sp->dirfd);
 			return r;
@@ -792,7 +792,7 @@ int spool_clear(struct spool *sp)
 		removed++;
 	}
 	if (fsync(sp->dirfd) < 0)
-		return fsu_errno();
+		return neg_errno();
 	return removed;
 }
 

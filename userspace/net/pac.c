@@ -27,6 +27,7 @@
 
 #include <duktape.h>
 
+#include "common/syserr.h"
 #include "net/pac.h"
 
 /* What the child sends back: this header, then len bytes. */
@@ -250,7 +251,7 @@ static int sys_resolve(void *ctx, const char *host, char *out, size_t len)
 static int sys_my_ip(void *ctx, char *out, size_t len)
 {
 	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(9) };
-	struct sockaddr_in me;
+	struct sockaddr_in me = { 0 };
 	socklen_t slen = sizeof(me);
 	struct ifaddrs *ifa = NULL;
 	int s;
@@ -461,7 +462,7 @@ int pac_job_start(const char *script, size_t len, const char *url,
 		return -ENOMEM;
 	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		int r = -errno;
+		int r = neg_errno();
 
 		free(j->buf);
 		free(j);
@@ -469,7 +470,7 @@ int pac_job_start(const char *script, size_t len, const char *url,
 	}
 	j->pid = fork();
 	if (j->pid < 0) {
-		int r = -errno;
+		int r = neg_errno();
 
 		close(p[0]);
 		close(p[1]);
