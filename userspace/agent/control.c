@@ -291,7 +291,7 @@ static void listener_ready(struct loop_watch *w, uint32_t events)
 	else if (!admin && used >= CONTROL_CLIENTS_MAX - CONTROL_ADMIN_SLOTS)
 		snprintf(why, sizeof(why), "too many control clients (%u connected; the "
 			 "last %d places are kept for root)", used, CONTROL_ADMIN_SLOTS);
-	if (why[0]) {
+	if (!cl || why[0]) {
 		log_warn("control: refused uid %u pid %d: %s", (unsigned int)cred.uid,
 			 (int)cred.pid, why);
 		refuse_fd(fd, CTL_E_BUSY, why);
