@@ -215,16 +215,22 @@ static int io_fsync(struct spool *sp, int fd)
 	return r < 0 ? neg_errno() : 0;
 }
 
-/* Read a file relative to the spool dir (at most SPOOL_FILE_MAX + 1 bytes). */
-static int read_at(struct spool *sp, const char *name, unsigned char **buf, size_t *len)
+/*
+ * Read a file relative to the spool dir (at most SPOOL_FILE_MAX + 1 bytes):
+ * the bytes (malloc, *len of them), or NULL with the error in *err.
+ */
+static unsigned char *read_at(struct spool *sp, const char *name, size_t *len, int *err)
 {
 	size_t cap = 4096, got = 0;
 	unsigned char *b = NULL;
 	int fd, r;
 
+	*len = 0;
 	fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-	if (fd < 0)
-		return neg_errno();
+	if (fd < 0) {
+		*err = neg_errno();
+		return NULL;
+	}
 	for (;;) {
 		ssize_t n;
 
@@ -258,13 +264,14 @@ static int read_at(struct spool *sp, const char *name, unsigned char **buf, size
 		got += (size_t)n;
 	}
 	close(fd);
-	*buf = b;
 	*len = got;
-	return 0;
+	*err = 0;
+	return b;
 fail:
 	free(b);
 	close(fd);
-	return r;
+	*err = r;
+	return NULL;
 }
 
 /* Move a bad file to corrupt/ (or delete it when corrupt/ is full). */
@@ -424,9 +431,9 @@ static int recover_one(struct spool *sp, const char *name, struct spool_recovery
 {
 	struct spool_entry e;
 	enum spool_kind kind;
-	unsigned char *buf;
+	unsigned char *buf = NULL;
 	uint64_t seq;
-	size_t len;
+	size_t len = 0;
 	int r;
 
 	if (strncmp(name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0) {
@@ -447,15 +454,15 @@ static int recover_one(struct spool *sp, const char *name, struct spool_recovery
 	if (seq >= sp->next_seq)
 		sp->next_seq = seq + 1;
 	kind = name[0] == 'm' ? SPOOL_METER_READ : SPOOL_SUPPLIES;
-	r = read_at(sp, name, &buf, &len);
-	if (r == -EBADMSG) {
+	buf = read_at(sp, name, &len, &r);
+	if (!buf && r == -EBADMSG) {
 		move_aside(sp, name, "larger than any message");
 		rec->corrupt++;
 		return 0;
 	}
-	if (r == -ENOMEM)
+	if (!buf && r == -ENOMEM)
 		return r;
-	if (r < 0) {
+	if (!buf) {
 		log_err("spool: %s/%s: cannot read: %s; left alone", sp->dir, name,
 			strerror(-r));
 		rec->unknown++;
@@ -714,12 +721,11 @@ int spool_put(struct spool *sp, enum spool_kind kind, const char *id,
 
 int spool_get(struct spool *sp, const char *id, void **payload, size_t *len)
 {
-	const unsigned char *p;
 	char name[NAME_MAX_LEN];
-	struct spool_entry e;
-	unsigned char *buf;
+	struct spool_entry e = { 0 };
+	unsigned char *buf = NULL;
 	ssize_t i;
-	size_t n;
+	size_t n = 0;
 	char *out;
 	int r;
 
@@ -727,18 +733,20 @@ int spool_get(struct spool *sp, const char *id, void **payload, size_t *len)
 	if (i < 0)
 		return -ENOENT;
 	entry_name(&sp->e[i], name, sizeof(name));
-	r = read_at(sp, name, &buf, &n);
-	if (r == -ENOENT) {
+	buf = read_at(sp, name, &n, &r);
+	if (!buf && r == -ENOENT) {
 		log_err("spool: %s/%s (%s) vanished", sp->dir, name, id);
 		index_del(sp, (size_t)i);
 		return r;
 	}
-	if (r == 0) {
-		r = decode(buf, n, sp->e[i].kind, sp->e[i].seq, &e, &p);
+	if (buf) {
+		r = decode(buf, n, sp->e[i].kind, sp->e[i].seq, &e, NULL);
 		if (r == 0 && strcmp(e.id, id) != 0)
 			r = -EBADMSG;
-		if (r < 0)
+		if (r < 0) {
 			free(buf);
+			buf = NULL;
+		}
 	}
 	if (r == -EBADMSG) {
 		log_err("spool: message %s went corrupt on disk", id);
@@ -746,14 +754,15 @@ int spool_get(struct spool *sp, const char *id, void **payload, size_t *len)
 		index_del(sp, (size_t)i);
 		return r;
 	}
-	if (r < 0)
-		return r;
+	if (!buf || r < 0)
+		return r < 0 ? r : -EIO;
 	out = malloc(e.len + 1);
 	if (!out) {
 		free(buf);
 		return -ENOMEM;
 	}
-	memcpy(out, p, e.len);
+	/* A decoded file ends with its payload of e.len bytes. */
+	memcpy(out, buf + n - e.len, e.len);
 	out[e.len] = '\0';
 	free(buf);
 	*payload = out;

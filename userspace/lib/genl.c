@@ -348,7 +348,8 @@ out:
 int printeng_nl_get(struct printeng_nl *nl, unsigned int index,
 		    struct printeng_snap *out)
 {
-	struct printeng_snap snap;
+	/* (zeroed: it is filled by a callback the analyzers cannot follow) */
+	struct printeng_snap snap = { 0 };
 	struct get_state st = { .out = &snap };
 	int ret;
 

@@ -599,7 +599,7 @@ int pac_eval(const char *script, size_t len, const char *url,
 	     const char *host, const struct pac_opts *o, char **out,
 	     struct pac_error *err)
 {
-	struct pac_job *j;
+	struct pac_job *j = NULL;
 	struct timespec start, now;
 	unsigned tmo = o && o->timeout_ms ? o->timeout_ms : PAC_DEFAULT_TIMEOUT_MS;
 	/* the child kills itself at tmo; the parent waits a grace period more */
@@ -608,14 +608,16 @@ int pac_eval(const char *script, size_t len, const char *url,
 
 	*out = NULL;
 	r = pac_job_start(script, len, url, host, o, &j);
-	if (r < 0) {
+	if (r < 0 || !j) {
+		if (r >= 0)
+			r = -EIO;
 		err->status = PAC_E_SYSTEM;
 		snprintf(err->msg, sizeof(err->msg), "cannot start the evaluation: %s",
 			 strerror(-r));
 		return -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	while ((r = pac_job_read(j)) == -EAGAIN) {
+	while (pac_job_read(j) == -EAGAIN) {
 		struct pollfd pfd = { .fd = j->fd, .events = POLLIN };
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
