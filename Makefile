@@ -15,6 +15,7 @@
 #   make demo       the whole exchange: the device image in QEMU, esold on
 #                   the real module, esol-server on this host
 #   make demo-host  the earlier demo (module in QEMU, exchange on the host)
+#   make analyze    scan-build and gcc -fanalyzer over userspace, no finding
 #   make bench      benchmarks (print figures)
 #   make bench-fleet DEVICES="1000 10000"  a fleet day against esol-server
 #   make clean
@@ -74,7 +75,7 @@ UNIT_TESTS :=
 E2E_TESTS :=
 GUEST_BINS :=
 
-.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install check-device demo demo-host \
+.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install check-device analyze demo demo-host \
 	bench fuzz clean unit-build guest-build
 all: kmod userspace man
 
@@ -119,6 +120,11 @@ check-install: all
 # result counted).
 check-device: all
 	ARCH=$(ARCH) tests/device/run.sh
+
+# The clang static analyzer and GCC's -fanalyzer over userspace: any
+# finding fails.
+analyze:
+	scripts/analyze.sh
 
 check:
 	scripts/check-all.sh
