@@ -19,7 +19,7 @@ postgresql libpq-dev nginx gnuplot-nox curl
 libsystemd-dev
 scdoc man-db
 e2fsprogs reuse dkms
-tinyproxy faketime strace jq
+tinyproxy squid faketime strace jq
 collectd-core libyajl2 swupdate mender-client python3
 clang-14 libclang-rt-14-dev
 "

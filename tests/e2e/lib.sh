@@ -286,3 +286,17 @@ polls() { ctl --json status | jq .counters.polls; }
 tx_at_least() {
 	[ "$(ctl --json log 1000 | jq --arg e "$1" '[.records[] | select(.endpoint == $e)] | length')" -ge "$2" ]
 }
+
+# strace_count SECONDS: the system calls esold makes in SECONDS (all its
+# threads), for "never busy-loops" checks; -1 when strace cannot attach.
+# (strace -c writes nothing at all for a process that made no call.)
+strace_count() {
+	: > "$T/strace.out"
+	timeout -s INT "$1" strace -c -f -q -p "$ESOLD_PID" -o "$T/strace.out" \
+		>/dev/null 2>"$T/strace.err" || true
+	if grep -q "attach" "$T/strace.err"; then
+		echo -1
+		return
+	fi
+	awk '$NF == "total" { n = $4 } END { print n + 0 }' "$T/strace.out"
+}
