@@ -19,6 +19,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * The TLS policy of every connection esold makes (to the server, to an
+ * HTTPS proxy, for a PAC file over https): TLS 1.3 (its three AEAD
+ * suites), or TLS 1.2 with ECDHE key exchange and AEAD suites only --
+ * Mozilla's "intermediate" profile without its DHE suites, so stricter.
+ * No CBC, no SHA-1 MAC, no static RSA key exchange.  docs/protocol.md.
+ */
+#define NET_TLS12_CIPHERS \
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" \
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" \
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+#define NET_TLS13_CIPHERS \
+	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+
 #include <curl/curl.h>
 
 struct net_tlsconf;

@@ -528,12 +528,16 @@ static int setup_easy(struct net_transport *t, const struct net_config *c,
 	SET(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
 	SET(h, CURLOPT_FOLLOWLOCATION, 0L);
 	SET(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	SET(h, CURLOPT_SSL_CIPHER_LIST, NET_TLS12_CIPHERS);
+	SET(h, CURLOPT_TLS13_CIPHERS, NET_TLS13_CIPHERS);
 	SET(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	/* CA, client certificate and key: per attempt (net_tlsconf_apply) */
 	if (c->pin)
 		SET(h, CURLOPT_PINNEDPUBLICKEY, c->pin);
 	SET(h, CURLOPT_PROXY_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	SET(h, CURLOPT_PROXY_SSL_CIPHER_LIST, NET_TLS12_CIPHERS);
+	SET(h, CURLOPT_PROXY_TLS13_CIPHERS, NET_TLS13_CIPHERS);
 	SET(h, CURLOPT_PROXYAUTH, (long)CURLAUTH_ANY);
 	SET(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
 	SET(h, CURLOPT_NOPROXY, "");	/* we decide, not libcurl's env lookup */
@@ -984,6 +988,8 @@ static int pac_fetch_start(struct net_transport *t)
 	SET(h, CURLOPT_FOLLOWLOCATION, 0L);
 	SET(h, CURLOPT_PROXY, "");		/* never through a proxy */
 	SET(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	SET(h, CURLOPT_SSL_CIPHER_LIST, NET_TLS12_CIPHERS);
+	SET(h, CURLOPT_TLS13_CIPHERS, NET_TLS13_CIPHERS);
 	SET(h, CURLOPT_CONNECTTIMEOUT_MS, t->connect_ms < t->pac_fetch_ms ?
 					  t->connect_ms : t->pac_fetch_ms);
 	SET(h, CURLOPT_TIMEOUT_MS, t->pac_fetch_ms);

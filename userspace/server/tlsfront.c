@@ -26,7 +26,13 @@
 #define IDLE_TIMEOUT_MS		60000
 #define RELAY_BUF		16384
 #define LINGER_MS		2000
-#define PRIORITIES		"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+/*
+ * TLS 1.3, or TLS 1.2 with ECDHE and AEAD suites only (Mozilla's
+ * "intermediate" profile without DHE), in the server's order of preference.
+ */
+#define PRIORITIES	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:" \
+			"-CIPHER-ALL:+CHACHA20-POLY1305:+AES-128-GCM:+AES-256-GCM:" \
+			"-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:%SERVER_PRECEDENCE"
 
 struct slot {
 	bool used;
