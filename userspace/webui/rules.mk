@@ -44,3 +44,42 @@ $(patsubst %,$(B)/tests/unit/test_webui_%,$(WEBUI_TESTS)): $(B)/tests/unit/test_
 	$(CC) $(LDFLAGS) -o $@ $^ $(WEBUI_LDLIBS) $(shell $(PKG_CONFIG) --libs check)
 
 UNIT_TESTS += $(patsubst %,$(B)/tests/unit/test_webui_%,$(WEBUI_TESTS))
+
+# ---- install: what goes on the printer with install-device
+WEBUI_GEN := $(B)/install
+$(WEBUI_GEN)/esol-webui.service: userspace/webui/init/esol-webui.service.in VERSION FORCE
+	@mkdir -p $(dir $@)
+	$(SUBST) $< > $@.tmp && mv $@.tmp $@
+$(WEBUI_GEN)/S81esol-webui: userspace/webui/init/S81esol-webui.in VERSION FORCE
+	@mkdir -p $(dir $@)
+	$(SUBST) $< > $@.tmp && mv $@.tmp $@
+
+.PHONY: install-webui uninstall-webui
+install-device: install-webui
+install-webui: $(B)/bin/esol-webui $(WEBUI_GEN)/esol-webui.service $(WEBUI_GEN)/S81esol-webui \
+		$(B)/man/esol-webui.8
+	$(INSTALL) -D -m 0755 $(B)/bin/esol-webui $(DESTDIR)$(SBINDIR)/esol-webui
+	$(INSTALL) -D -m 0644 $(WEBUI_GEN)/esol-webui.service $(DESTDIR)$(UNITDIR)/esol-webui.service
+	$(INSTALL) -D -m 0644 userspace/webui/init/esol-webui.sysusers.conf \
+		$(DESTDIR)$(SYSUSERSDIR)/esol-webui.conf
+	$(INSTALL) -D -m 0755 $(WEBUI_GEN)/S81esol-webui $(DESTDIR)$(INITDIR)/S81esol-webui
+	@# The default config: the admin's file is never overwritten.
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/esol-webui
+	[ -e $(DESTDIR)$(SYSCONFDIR)/esol-webui/esol-webui.conf ] || \
+		$(INSTALL) -m 0644 userspace/webui/init/esol-webui.conf \
+			$(DESTDIR)$(SYSCONFDIR)/esol-webui/esol-webui.conf
+	$(INSTALL) -D -m 0644 userspace/webui/init/esol-webui.conf \
+		$(DESTDIR)$(DATADIR)/esol/esol-webui.conf.default
+	$(INSTALL) -D -m 0644 $(B)/man/esol-webui.8 $(call man_path,esol-webui.8)
+	$(INSTALL) -D -m 0644 docs/webui.md $(DESTDIR)$(DOCDIR)/webui.md
+
+uninstall: uninstall-webui
+uninstall-webui:
+	rm -f $(DESTDIR)$(SBINDIR)/esol-webui $(DESTDIR)$(UNITDIR)/esol-webui.service \
+		$(DESTDIR)$(SYSUSERSDIR)/esol-webui.conf $(DESTDIR)$(INITDIR)/S81esol-webui \
+		$(call man_path,esol-webui.8) $(DESTDIR)$(DOCDIR)/webui.md
+	if cmp -s $(DESTDIR)$(SYSCONFDIR)/esol-webui/esol-webui.conf \
+		$(DESTDIR)$(DATADIR)/esol/esol-webui.conf.default; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/esol-webui/esol-webui.conf; fi
+	rm -f $(DESTDIR)$(DATADIR)/esol/esol-webui.conf.default
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/esol-webui 2>/dev/null
