@@ -60,7 +60,9 @@ static void security_headers(struct MHD_Response *resp)
 	MHD_add_response_header(resp, "Content-Security-Policy", csp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/* same-origin: the browser then sends this server's Origin with a form
+	 * (no-referrer makes it "null", which same_origin() refuses). */
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 }

@@ -83,3 +83,13 @@ uninstall-webui:
 		rm -f $(DESTDIR)$(SYSCONFDIR)/esol-webui/esol-webui.conf; fi
 	rm -f $(DESTDIR)$(DATADIR)/esol/esol-webui.conf.default
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/esol-webui 2>/dev/null
+
+# ---- make check-webui: the webui Check suites, the host test, the browser
+# test in the device image (needs the kernel module and the man pages for
+# the image: make all).
+.PHONY: check-webui
+check-webui:
+	$(MAKE) SAN=0 all
+	$(MAKE) SAN=1 build/san/bin/esol-webui \
+		$(patsubst %,build/san/tests/unit/test_webui_%,$(WEBUI_TESTS))
+	tests/webui/check-webui.sh $(patsubst %,build/san/tests/unit/test_webui_%,$(WEBUI_TESTS))
