@@ -24,6 +24,8 @@ finish() {
 	exit 0
 }
 
+if wait_for 20 test -c /dev/printeng0; then ok "the print engine is registered (/dev/printeng0)"; else
+	nok "no print engine"; lsmod; dmesg | grep -i -e printeng -e module | tail -n 20; fi
 if wait_for 30 esolctl status; then ok "esold answers esolctl"; else
 	nok "esold is not running"; tail -n 20 /var/log/messages; finish; fi
 if wait_for 60 sh -c 'netstat -ltn | grep -q ":8443 "'; then
@@ -38,14 +40,12 @@ echo "WEBUI-GUEST-READY"
 mkdir -p /tmp/www/cgi-bin
 cat > /tmp/www/cgi-bin/status <<'CGI'
 #!/bin/sh
-echo "Content-Type: application/json"
-echo
+printf 'Content-Type: application/json\r\n\r\n'
 esolctl --json status
 CGI
 cat > /tmp/www/cgi-bin/done <<'CGI'
 #!/bin/sh
-echo "Content-Type: text/plain"
-echo
+printf 'Content-Type: text/plain\r\n\r\n'
 touch /tmp/webui-test-done
 echo done
 CGI

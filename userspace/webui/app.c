@@ -739,13 +739,13 @@ int app_start(const struct webui_config *cfg, const char *cert_pem, const char *
 		flags |= MHD_USE_TLS;
 	}
 	app->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&cfg->addr,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)32,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)16,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		cfg->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert_pem,
 		MHD_OPTION_HTTPS_MEM_KEY, key_pem,
 		/* TLS 1.3, and 1.2 with AEAD suites only. */
