@@ -92,13 +92,15 @@ START_TEST(test_status_engine)
 	strcpy(snap.supplies[0].description, "black toner");
 	snap.supplies[1].level = -2;
 	snap.supplies[1].max_capacity = 100;
-	strcpy(snap.supplies[1].description, "drum");
+	snap.supplies[1].type = PRINTENG_SUPPLY_WASTE_TONER;	/* no description */
 	html = render_status(hostile_status, &snap);
 	ck_assert_ptr_nonnull(strstr(html, "Esol &lt;b&gt;9000&lt;/b&gt;"));
-	ck_assert_ptr_nonnull(strstr(html, ">12345<"));
+	ck_assert_ptr_nonnull(strstr(html, ">12,345<"));
+	ck_assert_ptr_nonnull(strstr(html, ">99<"));
 	ck_assert_ptr_nonnull(strstr(html, "value=\"15\" aria-labelledby=\"supply-0\""));
 	ck_assert_int_eq(count(html, "<meter "), 1);	/* the unknown level has no bar */
 	ck_assert_ptr_nonnull(strstr(html, "level unknown"));
+	ck_assert_ptr_nonnull(strstr(html, "id=\"supply-1\">waste toner<"));
 	free(html);
 }
 END_TEST

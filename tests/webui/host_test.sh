@@ -108,7 +108,7 @@ check "  CSP without inline script, no framing" header_has status "^Content-Secu
 check "  nosniff" header_has status '^X-Content-Type-Options: nosniff'
 check "  no-store" header_has status '^Cache-Control: no-store'
 check "  participation shown" body_has status 'Participation'
-check "  meters from the engine" body_has status '>12345<'
+check "  meters from the engine" body_has status '>12,345<'
 check "  supplies as level bars" body_has status '<meter min="0" max="100"'
 check "  no script anywhere" body_lacks status '<script'
 CSRF=$(csrf_of status)

@@ -137,16 +137,24 @@ static enum MHD_Result message(struct app *app, struct MHD_Connection *conn,
 	return send_page(app, conn, status, &b, NULL);
 }
 
-static enum MHD_Result stylesheet(struct MHD_Connection *conn)
+/* The tab's icon: the brand mark of the page's header. */
+static const char favicon_svg[] =
+	"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\">"
+	"<rect width=\"16\" height=\"16\" rx=\"4\" fill=\"#1fb58f\"/>"
+	"<path d=\"M4 0h8L0 12V4a4 4 0 0 1 4-4z\" fill=\"#3d8bfd\"/></svg>";
+
+/* A built-in file (stylesheet, icon), cacheable. */
+static enum MHD_Result static_file(struct MHD_Connection *conn, const char *data,
+				   const char *type)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result r;
 
-	resp = MHD_create_response_from_buffer(strlen(webui_style_css), (void *)webui_style_css,
+	resp = MHD_create_response_from_buffer(strlen(data), (void *)data,
 					       MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return MHD_NO;
-	MHD_add_response_header(resp, "Content-Type", "text/css; charset=utf-8");
+	MHD_add_response_header(resp, "Content-Type", type);
 	MHD_add_response_header(resp, "Cache-Control", "max-age=3600");
 	security_headers(resp);
 	r = MHD_queue_response(conn, MHD_HTTP_OK, resp);
@@ -613,7 +621,9 @@ static enum MHD_Result dispatch(struct app *app, struct MHD_Connection *conn, st
 		return message(app, conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "Refused",
 			       "Only GET and POST are used here.");
 	if (get && strcmp(url, "/style.css") == 0)
-		return stylesheet(conn);
+		return static_file(conn, webui_style_css, "text/css; charset=utf-8");
+	if (get && strcmp(url, "/favicon.svg") == 0)
+		return static_file(conn, favicon_svg, "image/svg+xml");
 	pr = password_state(app, stored);
 	if (pr < 0 && pr != -ENOENT)
 		return message(app, conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "Error",

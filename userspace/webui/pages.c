@@ -66,6 +66,7 @@ static void begin(struct hbuf *b, const struct page_ctx *pc, const char *title,
 		  "<title>");
 	hb_text(b, title);
 	hb_raw(b, " \xe2\x80\x93 Remote Services</title>"
+		  "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">"
 		  "<link rel=\"stylesheet\" href=\"/style.css\"></head><body>"
 		  "<a class=\"skip\" href=\"#main\">Skip to content</a>"
 		  "<header class=\"top\"><div class=\"brand\">"
@@ -240,6 +241,42 @@ static const char *meter_label(const char *name)
 	return NULL;
 }
 
+/* n with thousands separators: 120,000 */
+static void grouped(struct hbuf *b, uint64_t n)
+{
+	char digits[24], out[32];
+	size_t len, i, o = 0;
+
+	snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+	len = strlen(digits);
+	for (i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+	hb_raw(b, out);
+}
+
+/* A supply's name: its description, else its type with spaces ("waste toner"). */
+static void supply_name(struct hbuf *b, const struct printeng_supply_entry *s)
+{
+	const char *type = printeng_supply_type_name(s->type);
+	char name[64];
+	size_t i;
+
+	if (s->description[0] && !strchr(s->description, '_')) {
+		hb_text(b, s->description);
+		return;
+	}
+	snprintf(name, sizeof(name), "%s", s->description[0] ? s->description :
+		 type ? type : "supply");
+	for (i = 0; name[i]; i++)
+		if (name[i] == '_')
+			name[i] = ' ';
+	hb_text(b, name);
+}
+
 static void status_engine(struct hbuf *b, const struct printeng_snap *snap, const char *err)
 {
 	unsigned int i;
@@ -271,7 +308,7 @@ static void status_engine(struct hbuf *b, const struct printeng_snap *snap, cons
 		else
 			hb_text(b, name ? name : "?");
 		hb_raw(b, "</th><td class=\"num\">");
-		hb_uint(b, snap->meters[i]);
+		grouped(b, snap->meters[i]);
 		hb_raw(b, "</td></tr>");
 	}
 	hb_raw(b, "</tbody></table></section>");
@@ -281,7 +318,6 @@ static void status_engine(struct hbuf *b, const struct printeng_snap *snap, cons
 	for (i = 0; i < snap->num_supplies; i++) {
 		const struct printeng_supply_entry *s = &snap->supplies[i];
 		const char *state = printeng_supply_state_name(s->state);
-		const char *type = printeng_supply_type_name(s->type);
 		int pct = -1;
 
 		if (s->level >= 0 && s->max_capacity > 0)
@@ -291,7 +327,7 @@ static void status_engine(struct hbuf *b, const struct printeng_snap *snap, cons
 		hb_raw(b, "<li><span class=\"supply-name\" id=\"supply-");
 		hb_uint(b, i);
 		hb_raw(b, "\">");
-		hb_text(b, s->description[0] ? s->description : (type ? type : "supply"));
+		supply_name(b, s);
 		hb_raw(b, "</span>");
 		if (pct >= 0) {
 			hb_raw(b, "<meter min=\"0\" max=\"100\" low=\"20\" high=\"50\" optimum=\"100\" value=\"");
