@@ -34,7 +34,7 @@ LIBS += $(WEBUI_LIB)
 BINS += $(B)/bin/esol-webui
 
 # ---- unit tests
-WEBUI_TESTS := html form session passwd pages conf
+WEBUI_TESTS := html form session passwd pages conf ctlclient
 $(foreach t,$(WEBUI_TESTS),$(eval CFLAGS_tests_unit_test_webui_$(t) := $(WEBUI_CFLAGS)))
 CFLAGS_tests_unit_test_webui_conf += -DFIXTURES='"$(CURDIR)/tests/unit/fixtures"'
 $(patsubst %,$(B)/tests/unit/test_webui_%,$(WEBUI_TESTS)): $(B)/tests/unit/test_webui_%: \
