@@ -81,7 +81,9 @@ static void begin(struct hbuf *b, const struct page_ctx *pc, const char *title,
 		csrf_field(b, pc);
 		hb_raw(b, "<button type=\"submit\" class=\"quiet\">Log out</button></form>");
 	}
-	hb_raw(b, "</header><main id=\"main\"><h1>");
+	/* Logged out (login, first use): one narrow column in the middle. */
+	hb_raw(b, pc->csrf ? "</header><main id=\"main\"><h1>"
+			   : "</header><main id=\"main\" class=\"center\"><h1>");
 	hb_text(b, title);
 	hb_raw(b, "</h1>");
 	if (pc->notice) {
