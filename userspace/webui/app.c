@@ -1,51 +1,27 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The esol authors
-/* app: routes, sessions, CSRF and forms over libmicrohttpd; see app.h. */
-#include <arpa/inet.h>
+/*
+ * app: the routes, first use / login / logout, the cookie and CSRF and
+ * Origin checks, the security headers of every answer, libmicrohttpd's
+ * start and stop; see app.h.  The pages behind the login are in
+ * handlers.c.
+ */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <microhttpd.h>
 
 #include "common/log.h"
-#include "webui/app.h"
-#include "webui/ctlclient.h"
-#include "webui/engine.h"
-#include "webui/form.h"
-#include "webui/html.h"
+#include "webui/app_priv.h"
 #include "webui/pages.h"
 #include "webui/passwd.h"
-#include "webui/ratelimit.h"
-#include "webui/session.h"
-#include "webui/zones.h"
-
-struct app {
-	const struct webui_config *cfg;
-	struct MHD_Daemon *mhd;
-	struct session_store *sessions;
-	struct ratelimit *rl;
-	struct zone_list zones;
-};
-
-/* One request's state between libmicrohttpd's calls. */
-struct req {
-	struct hbuf body;
-	bool too_large;
-	char addr[INET6_ADDRSTRLEN];
-	char sid[SESSION_TOKEN_LEN + 1];	/* "" not logged in */
-	char csrf[SESSION_TOKEN_LEN + 1];
-};
 
 static const char csp[] =
 	"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
 	"frame-ancestors 'none'; base-uri 'none'";
 
-static int64_t mono_s(void)
+int64_t app_now(void)
 {
 	struct timespec ts;
 
@@ -83,8 +59,8 @@ static void cookie_header(const struct app *app, struct MHD_Response *resp, cons
 }
 
 /* Send b (a page) with status; set_cookie: NULL none, "" clear, else the new id. */
-static enum MHD_Result send_page(struct app *app, struct MHD_Connection *conn,
-				 unsigned int status, struct hbuf *b, const char *set_cookie)
+enum MHD_Result app_send_page(struct app *app, struct MHD_Connection *conn,
+			      unsigned int status, struct hbuf *b, const char *set_cookie)
 {
 	struct MHD_Response *resp;
 	const char *text = hb_finish(b);
@@ -107,8 +83,8 @@ static enum MHD_Result send_page(struct app *app, struct MHD_Connection *conn,
 	return r;
 }
 
-static enum MHD_Result redirect(struct app *app, struct MHD_Connection *conn,
-				const char *location, const char *set_cookie)
+enum MHD_Result app_redirect(struct app *app, struct MHD_Connection *conn,
+			     const char *location, const char *set_cookie)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result r;
@@ -134,7 +110,7 @@ static enum MHD_Result message(struct app *app, struct MHD_Connection *conn,
 
 	hb_init(&b);
 	page_message(&b, &pc, title, text);
-	return send_page(app, conn, status, &b, NULL);
+	return app_send_page(app, conn, status, &b, NULL);
 }
 
 /* The tab's icon: the brand mark of the page's header. */
@@ -181,17 +157,17 @@ static enum MHD_Result login_page(struct app *app, struct MHD_Connection *conn,
 
 	hb_init(&b);
 	page_login(&b, &pc, setup, error);
-	return send_page(app, conn, status, &b, NULL);
+	return app_send_page(app, conn, status, &b, NULL);
 }
 
 /* A new session for the browser, then the status page. */
 static enum MHD_Result start_session(struct app *app, struct MHD_Connection *conn,
 				     struct req *rq)
 {
-	if (session_create(app->sessions, mono_s(), rq->sid, rq->csrf) < 0)
+	if (session_create(app->sessions, app_now(), rq->sid, rq->csrf) < 0)
 		return message(app, conn, rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "Error",
 			       "No randomness for a session.");
-	return redirect(app, conn, "/status", rq->sid);
+	return app_redirect(app, conn, "/status", rq->sid);
 }
 
 static enum MHD_Result too_many(struct app *app, struct MHD_Connection *conn, bool setup,
@@ -208,7 +184,7 @@ static enum MHD_Result do_login(struct app *app, struct MHD_Connection *conn, st
 				const struct form *f, const char *stored)
 {
 	const char *pw = form_get(f, "password");
-	int64_t wait = ratelimit_wait(app->rl, rq->addr, mono_s());
+	int64_t wait = ratelimit_wait(app->rl, rq->addr, app_now());
 	int ok;
 
 	if (wait > 0) {
@@ -222,7 +198,7 @@ static enum MHD_Result do_login(struct app *app, struct MHD_Connection *conn, st
 				  "The stored password is damaged; reset it with esol-webui --set-password.");
 	}
 	if (!ok) {
-		ratelimit_failed(app->rl, rq->addr, mono_s());
+		ratelimit_failed(app->rl, rq->addr, app_now());
 		log_notice("login from %s: wrong password", rq->addr);
 		return login_page(app, conn, MHD_HTTP_FORBIDDEN, false, "Wrong password.");
 	}
@@ -234,18 +210,18 @@ static enum MHD_Result do_setup(struct app *app, struct MHD_Connection *conn, st
 				const struct form *f)
 {
 	char line[PW_LINE_MAX], msg[160];
-	int64_t wait = ratelimit_wait(app->rl, rq->addr, mono_s());
+	int64_t wait = ratelimit_wait(app->rl, rq->addr, app_now());
 	int r;
 
 	if (wait > 0)
 		return too_many(app, conn, true, wait);
 	if (pw_policy(form_get(f, "password"), form_get(f, "again"), msg, sizeof(msg)) < 0) {
-		ratelimit_failed(app->rl, rq->addr, mono_s());
+		ratelimit_failed(app->rl, rq->addr, app_now());
 		return login_page(app, conn, MHD_HTTP_BAD_REQUEST, true, msg);
 	}
 	/* Someone may have set it meanwhile: never replace an existing one here. */
 	if (password_state(app, line) != -ENOENT)
-		return redirect(app, conn, "/login", NULL);
+		return app_redirect(app, conn, "/login", NULL);
 	r = pw_hash(form_get(f, "password"), PW_ITER_DEFAULT, line);
 	if (r == 0)
 		r = pw_file_write(app->cfg->password_file, line);
@@ -256,262 +232,6 @@ static enum MHD_Result do_setup(struct app *app, struct MHD_Connection *conn, st
 	}
 	log_notice("administrator password set from %s (first use)", rq->addr);
 	return start_session(app, conn, rq);
-}
-
-/* ---- settings ---- */
-
-static void view_init(struct app *app, struct settings_view *v, json_t **st, char *err,
-		      size_t errlen)
-{
-	struct ctlc_error ce;
-
-	memset(v, 0, sizeof(*v));
-	v->zones = &app->zones;
-	if (ctlc_status(app->cfg->socket, st, &ce) != CTLC_OK) {
-		*st = NULL;
-		snprintf(err, errlen, "%s", ce.message);
-	}
-	v->status = *st;
-	v->status_err = err;
-}
-
-static enum MHD_Result settings_page(struct app *app, struct MHD_Connection *conn,
-				     struct req *rq, unsigned int status, struct settings_view *v,
-				     const char *notice, bool notice_error)
-{
-	struct page_ctx pc = { .csrf = rq->csrf, .notice = notice, .notice_error = notice_error };
-	struct hbuf b;
-
-	hb_init(&b);
-	page_settings(&b, &pc, v);
-	return send_page(app, conn, status, &b, NULL);
-}
-
-/* Set key = value in esold; on refusal its message goes to *field_err (in msgbuf). */
-static bool set_one(struct app *app, struct req *rq, const char *key, const char *value,
-		    const char **field_err, char *msgbuf, size_t msglen)
-{
-	struct ctlc_error ce;
-	enum ctlc_result r = ctlc_set(app->cfg->socket, key, value, &ce);
-
-	if (r == CTLC_OK) {
-		log_notice("from %s: set %s = %s", rq->addr, key, value);
-		return true;
-	}
-	snprintf(msgbuf, msglen, "%s", ce.message);
-	*field_err = msgbuf;
-	log_notice("from %s: set %s refused: %s", rq->addr, key, ce.message);
-	return false;
-}
-
-static const char *done_text(const char *done)
-{
-	if (!done)
-		return NULL;
-	if (strcmp(done, "participation") == 0)
-		return "Participation saved.";
-	if (strcmp(done, "schedule") == 0)
-		return "The poll time is saved.";
-	if (strcmp(done, "proxy") == 0)
-		return "The proxy is saved.";
-	return NULL;
-}
-
-static enum MHD_Result settings_get(struct app *app, struct MHD_Connection *conn, struct req *rq)
-{
-	struct settings_view v;
-	json_t *st;
-	char err[512];
-	enum MHD_Result r;
-
-	view_init(app, &v, &st, err, sizeof(err));
-	r = settings_page(app, conn, rq, MHD_HTTP_OK, &v,
-			  done_text(MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "done")),
-			  false);
-	json_decref(st);
-	return r;
-}
-
-static enum MHD_Result settings_post(struct app *app, struct MHD_Connection *conn,
-				     struct req *rq, const char *what, const struct form *f)
-{
-	struct settings_view v;
-	char m1[512], m2[512], m3[512], err[512];
-	bool ok = true;
-	json_t *st;
-	enum MHD_Result r;
-
-	memset(&v, 0, sizeof(v));
-	if (strcmp(what, "participation") == 0) {
-		const char *en = form_get(f, "enabled");
-
-		ok = set_one(app, rq, "enabled", en ? en : "", &v.err_enabled, m1, sizeof(m1));
-	} else if (strcmp(what, "schedule") == 0) {
-		const char *t = form_get(f, "poll_time"), *z = form_get(f, "time_zone");
-
-		v.poll_time = t;
-		v.time_zone = z;
-		ok = set_one(app, rq, "poll_time", t ? t : "", &v.err_poll_time, m1, sizeof(m1));
-		if (ok && z)
-			ok = set_one(app, rq, "timezone", z, &v.err_time_zone, m2, sizeof(m2));
-	} else {
-		const char *mode = form_get(f, "proxy_mode"), *host = form_get(f, "proxy_host");
-		const char *port = form_get(f, "proxy_port"), *pac = form_get(f, "pac_url");
-
-		v.proxy_mode = mode;
-		v.proxy_host = host;
-		v.proxy_port = port;
-		v.pac_url = pac;
-		if (!mode) {
-			v.err_proxy_mode = "Choose how the device reaches the server.";
-			ok = false;
-		} else if (strcmp(mode, "manual") == 0) {
-			if (!host || !*host) {
-				v.err_proxy_host = "A manual proxy needs its host name or address.";
-				ok = false;
-			} else if (!port || !*port) {
-				v.err_proxy_port = "A manual proxy needs its port.";
-				ok = false;
-			} else {
-				ok = set_one(app, rq, "proxy_host", host, &v.err_proxy_host, m1,
-					     sizeof(m1)) &&
-				     set_one(app, rq, "proxy_port", port, &v.err_proxy_port, m2,
-					     sizeof(m2));
-			}
-		} else if (strcmp(mode, "auto") == 0) {
-			ok = set_one(app, rq, "pac_url", pac ? pac : "", &v.err_pac_url, m1,
-				     sizeof(m1));
-		}
-		if (ok)
-			ok = set_one(app, rq, "proxy", mode, &v.err_proxy_mode, m3, sizeof(m3));
-	}
-	if (ok) {
-		char loc[64];
-
-		snprintf(loc, sizeof(loc), "/settings?done=%s", what);
-		return redirect(app, conn, loc, NULL);
-	}
-	{
-		struct settings_view keep = v;
-
-		view_init(app, &v, &st, err, sizeof(err));
-		keep.zones = v.zones;
-		keep.status = v.status;
-		keep.status_err = v.status_err;
-		r = settings_page(app, conn, rq, MHD_HTTP_UNPROCESSABLE_CONTENT, &keep,
-				  "Not saved: the agent refused a value (see below).", true);
-	}
-	json_decref(st);
-	return r;
-}
-
-/* The fields of status that change when a poll ends. */
-static char *poll_marker(const json_t *st)
-{
-	const json_t *c = json_object_get(st, "counters");
-	json_t *m = json_pack("{s:O?,s:O?,s:O?,s:O?}",
-			      "a", json_object_get(st, "last_poll_attempt"),
-			      "e", json_object_get(st, "last_error_time"),
-			      "r", json_object_get(st, "last_poll_result"),
-			      "p", c ? json_object_get(c, "polls") : NULL);
-	char *s = m ? json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-
-	json_decref(m);
-	return s;
-}
-
-static bool transfer_running(const json_t *st)
-{
-	return json_is_string(json_object_get(st, "transfer"));
-}
-
-static enum MHD_Result settings_test(struct app *app, struct MHD_Connection *conn,
-				     struct req *rq)
-{
-	struct settings_view v;
-	struct ctlc_error ce;
-	char result[600], err[512], *before = NULL;
-	json_t *st = NULL;
-	enum MHD_Result r;
-	bool ok = false;
-	int i;
-
-	if (ctlc_status(app->cfg->socket, &st, &ce) == CTLC_OK) {
-		before = poll_marker(st);
-		json_decref(st);
-		st = NULL;
-	}
-	log_notice("from %s: connection test", rq->addr);
-	if (ctlc_poll_now(app->cfg->socket, &ce) != CTLC_OK) {
-		snprintf(result, sizeof(result), "Not tested: %s", ce.message);
-	} else {
-		snprintf(result, sizeof(result),
-			 "No answer within %d s; the status page shows the result when it comes.",
-			 APP_TEST_WAIT_S);
-		for (i = 0; i < APP_TEST_WAIT_S * 4; i++) {
-			char *now;
-
-			usleep(250 * 1000);
-			if (ctlc_status(app->cfg->socket, &st, &ce) != CTLC_OK)
-				break;
-			now = poll_marker(st);
-			if (!transfer_running(st) && now && (!before || strcmp(now, before) != 0)) {
-				const json_t *res = json_object_get(st, "last_poll_result");
-
-				poll_result_words(json_is_string(res) ? json_string_value(res) : NULL,
-						  result, sizeof(result), &ok);
-				free(now);
-				break;
-			}
-			free(now);
-			json_decref(st);
-			st = NULL;
-		}
-		json_decref(st);
-	}
-	free(before);
-	view_init(app, &v, &st, err, sizeof(err));
-	v.test_result = result;
-	v.test_ok = ok;
-	r = settings_page(app, conn, rq, MHD_HTTP_OK, &v, NULL, false);
-	json_decref(st);
-	return r;
-}
-
-/* ---- status and log ---- */
-
-static enum MHD_Result status_get(struct app *app, struct MHD_Connection *conn, struct req *rq)
-{
-	struct page_ctx pc = { .csrf = rq->csrf };
-	struct printeng_snap snap;
-	struct ctlc_error ce;
-	char eng_err[256];
-	json_t *st = NULL;
-	struct hbuf b;
-	bool have_snap;
-
-	if (ctlc_status(app->cfg->socket, &st, &ce) != CTLC_OK)
-		st = NULL;
-	have_snap = engine_read(app->cfg->sysfs_root, &snap, eng_err, sizeof(eng_err)) == 0;
-	hb_init(&b);
-	page_status(&b, &pc, st, ce.message, have_snap ? &snap : NULL, eng_err);
-	json_decref(st);
-	return send_page(app, conn, MHD_HTTP_OK, &b, NULL);
-}
-
-static enum MHD_Result log_get(struct app *app, struct MHD_Connection *conn, struct req *rq)
-{
-	struct page_ctx pc = { .csrf = rq->csrf };
-	struct ctlc_error ce;
-	json_t *log = NULL;
-	struct hbuf b;
-
-	if (ctlc_log(app->cfg->socket, 50, &log, &ce) != CTLC_OK)
-		log = NULL;
-	hb_init(&b);
-	page_log(&b, &pc, log, ce.message);
-	json_decref(log);
-	return send_page(app, conn, MHD_HTTP_OK, &b, NULL);
 }
 
 /* ---- routing ---- */
@@ -585,12 +305,12 @@ static enum MHD_Result handle_post(struct app *app, struct MHD_Connection *conn,
 		return message(app, conn, rq, MHD_HTTP_BAD_REQUEST, "Refused", err);
 	if (setup) {
 		r = strcmp(url, "/setup") == 0 ? do_setup(app, conn, rq, &f)
-					       : redirect(app, conn, "/setup", NULL);
+					       : app_redirect(app, conn, "/setup", NULL);
 	} else if (strcmp(url, "/login") == 0) {
 		r = do_login(app, conn, rq, &f, stored);
 	} else if (!rq->sid[0]) {
-		r = redirect(app, conn, "/login", NULL);
-	} else if (!session_csrf_ok(app->sessions, rq->sid, form_get(&f, "csrf"), mono_s())) {
+		r = app_redirect(app, conn, "/login", NULL);
+	} else if (!session_csrf_ok(app->sessions, rq->sid, form_get(&f, "csrf"), app_now())) {
 		log_warn("POST %s from %s refused: missing or wrong CSRF token", url, rq->addr);
 		r = message(app, conn, rq, MHD_HTTP_FORBIDDEN, "Refused",
 			    "This form has expired or did not come from this device's pages. "
@@ -598,11 +318,11 @@ static enum MHD_Result handle_post(struct app *app, struct MHD_Connection *conn,
 	} else if (strcmp(url, "/logout") == 0) {
 		session_destroy(app->sessions, rq->sid);
 		log_notice("logout from %s", rq->addr);
-		r = redirect(app, conn, "/login", "");
+		r = app_redirect(app, conn, "/login", "");
 	} else if (strcmp(url, "/settings/test") == 0) {
-		r = settings_test(app, conn, rq);
+		r = app_settings_test(app, conn, rq);
 	} else {
-		r = settings_post(app, conn, rq, url + strlen("/settings/"), &f);
+		r = app_settings_post(app, conn, rq, url + strlen("/settings/"), &f);
 	}
 	form_free(&f);
 	return r;
@@ -630,24 +350,24 @@ static enum MHD_Result dispatch(struct app *app, struct MHD_Connection *conn, st
 			       "The password file cannot be read; see the device's log.");
 	setup = pr == -ENOENT;
 	if (!setup && cookies && cookie_get(cookies, APP_COOKIE, rq->sid, sizeof(rq->sid)) == 0 &&
-	    session_check(app->sessions, rq->sid, mono_s(), rq->csrf) < 0)
+	    session_check(app->sessions, rq->sid, app_now(), rq->csrf) < 0)
 		rq->sid[0] = '\0';
 	if (!get)
 		return handle_post(app, conn, rq, url, setup, stored);
 	if (setup)
 		return strcmp(url, "/setup") == 0 ? login_page(app, conn, MHD_HTTP_OK, true, NULL)
-						  : redirect(app, conn, "/setup", NULL);
+						  : app_redirect(app, conn, "/setup", NULL);
 	if (!rq->sid[0])
 		return strcmp(url, "/login") == 0 ? login_page(app, conn, MHD_HTTP_OK, false, NULL)
-						  : redirect(app, conn, "/login", NULL);
+						  : app_redirect(app, conn, "/login", NULL);
 	if (strcmp(url, "/") == 0 || strcmp(url, "/login") == 0 || strcmp(url, "/setup") == 0)
-		return redirect(app, conn, "/status", NULL);
+		return app_redirect(app, conn, "/status", NULL);
 	if (strcmp(url, "/status") == 0)
-		return status_get(app, conn, rq);
+		return app_status_get(app, conn, rq);
 	if (strcmp(url, "/settings") == 0)
-		return settings_get(app, conn, rq);
+		return app_settings_get(app, conn, rq);
 	if (strcmp(url, "/log") == 0)
-		return log_get(app, conn, rq);
+		return app_log_get(app, conn, rq);
 	return message(app, conn, rq, MHD_HTTP_NOT_FOUND, "Not found", "There is no such page.");
 }
 

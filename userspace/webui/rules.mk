@@ -4,7 +4,7 @@
 # jansson, inih), its unit tests, make check-webui, and install-webui
 # (hooked into install-device).
 WEBUI_MODS := html form session ratelimit passwd ctlclient wconf engine zones \
-	      timefmt pages tlscert app style
+	      timefmt pages page_status page_settings page_log tlscert app handlers style
 WEBUI_PKGS := libmicrohttpd openssl jansson inih
 WEBUI_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(WEBUI_PKGS))
 WEBUI_LDLIBS := $(shell $(PKG_CONFIG) --libs $(WEBUI_PKGS) libnl-genl-3.0) -lpthread
