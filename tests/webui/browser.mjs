@@ -11,6 +11,7 @@
  */
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const URL0 = process.env.WEBUI_URL;
@@ -74,14 +75,16 @@ async function shots(page, name) {
 	await page.setViewportSize({ width: 1366, height: 900 });
 }
 
-const browser = await chromium.launch({
+// Debian's chromium, headless, with an empty profile of its own (--user-data-dir).
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'esol-webui-chromium-'));
+const ctx = await chromium.launchPersistentContext(profile, {
 	executablePath: '/usr/bin/chromium',
+	headless: true,
 	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
 	       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	ignoreHTTPSErrors: true, baseURL: URL0, viewport: { width: 1366, height: 900 },
 });
-const ctx = await browser.newContext({ ignoreHTTPSErrors: true, baseURL: URL0,
-				       viewport: { width: 1366, height: 900 } });
-const page = await ctx.newPage();
+const page = ctx.pages()[0] || await ctx.newPage();
 let dialogs = 0;
 page.on('dialog', async (d) => { dialogs++; await d.dismiss(); });
 const consoleErrors = [];
@@ -131,19 +134,23 @@ try {
 	await page.waitForURL('**/status');
 	check('keyboard: logged in with Enter', page.url().endsWith('/status'), page.url());
 
-	// ---- a session cookie from before the logout is dead
+	// ---- a session cookie from before the logout is dead (the browser
+	// gets the old cookie back for a moment, then the current one)
 	{
-		const c2 = await browser.newContext({ ignoreHTTPSErrors: true, baseURL: URL0 });
-		await c2.addCookies(oldCookies);
-		const p2 = await c2.newPage();
+		const current = await ctx.cookies();
+		await ctx.clearCookies();
+		await ctx.addCookies(oldCookies);
+		const p2 = await ctx.newPage();
 		await p2.goto('/status');
 		check('a session cookie from before a logout is refused', p2.url().endsWith('/login'),
 		      p2.url());
-		const r = await c2.request.post('/settings/participation',
+		const r = await ctx.request.post('/settings/participation',
 			{ form: { csrf: oldCsrf, enabled: 'false' }, maxRedirects: 0 });
 		check('  and cannot change a setting', r.status() === 303 &&
 		      (await guest()).enabled === true, `${r.status()}`);
-		await c2.close();
+		await p2.close();
+		await ctx.clearCookies();
+		await ctx.addCookies(current);
 	}
 
 	// ---- status
@@ -234,14 +241,21 @@ try {
 	await shots(page, 'log');
 
 	// The refusals above answer 403 / 422 on purpose; anything else is an error.
-	const unexpected = consoleErrors.filter((m) => !/status of (403|422)\b/.test(m));
+	const unexpected = consoleErrors.filter((m) => !/status of (403|404|422)\b/.test(m));
+	// ---- a page that does not exist: the same frame, accessible too
+	resp = await page.goto('/no-such-page');
+	check('an unknown page answers 404 in the same frame', resp.status() === 404 &&
+	      (await page.textContent('h1')) === 'Not found');
+	await axe(page, 'not-found');
+
 	check('no error in the browser console (CSP, missing resource...)', unexpected.length === 0,
 	      unexpected.join('; '));
 } catch (e) {
 	check(`the run went to its end (${e.message.split('\n')[0]})`, false);
 	await page.screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true }).catch(() => {});
 } finally {
-	await browser.close();
+	await ctx.close();
+	fs.rmSync(profile, { recursive: true, force: true });
 }
 fs.writeFileSync(path.join(SHOTS, 'axe.json'), JSON.stringify(axeResults, null, 1));
 console.log(`browser: ${passed} passed, ${failed} failed`);
