@@ -66,9 +66,12 @@ const sizes = [
 	{ name: 'panel', width: 800, height: 480, full: false },
 	{ name: 'laptop', width: 1366, height: 900, full: true },
 ];
-async function shots(page, name) {
+/* Screenshots at both sizes; focus (a selector): scrolled into the panel's view. */
+async function shots(page, name, focus) {
 	for (const s of sizes) {
 		await page.setViewportSize({ width: s.width, height: s.height });
+		if (focus)
+			await page.locator(focus).scrollIntoViewIfNeeded();
 		const file = path.join(SHOTS, `${name}-${s.width}x${s.height}.png`);
 		await page.screenshot({ path: file, fullPage: s.full });
 	}
@@ -196,7 +199,7 @@ try {
 	check('a script tag in a field is refused, next to the field',
 	      await page.isVisible('#err-proxy_host'));
 	await axe(page, 'settings-refused');
-	await shots(page, 'settings-refused');
+	await shots(page, 'settings-refused', '#err-proxy_host');
 	check('  and shown as text, never run', dialogs === 0 &&
 	      (await page.locator('script').count()) === 0 &&
 	      (await page.inputValue('#proxy_host')) === '<script>alert(1)</script>');
@@ -227,7 +230,7 @@ try {
 	check('test the connection: the result is shown', result.startsWith('Succeeded'), result);
 	check('  the device polled (esolctl status counters.polls)',
 	      await guestSays((s) => s.counters.polls > polls0));
-	await shots(page, 'settings-tested');
+	await shots(page, 'settings-tested', '#test-result');
 
 	// ---- what left the device
 	await page.click('nav >> text=What left the device');
