@@ -22,6 +22,7 @@ e2fsprogs reuse dkms
 tinyproxy squid faketime strace jq
 collectd-core libyajl2 swupdate mender-client python3
 clang-14 libclang-rt-14-dev
+chromium nodejs curl
 "
 
 missing=""
@@ -30,6 +31,11 @@ for p in $PKGS; do
 		missing="$missing $p"
 	fi
 done
+
+# npm (the webui browser test's playwright-core and axe-core): Debian's
+# package, unless a nodejs that bundles npm (and conflicts with Debian's
+# npm package, as NodeSource's does) is installed already.
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 
 if [ -z "$missing" ]; then
 	echo "install-deps: all packages present"
