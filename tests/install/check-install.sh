@@ -39,6 +39,10 @@ check "make install DESTDIR PREFIX=/usr" make --no-print-directory -s install DE
 expect="
 0755 usr/sbin/esold
 0755 usr/sbin/esol-server
+0755 usr/sbin/esol-webui
+0644 usr/lib/systemd/system/esol-webui.service
+0755 etc/init.d/S81esol-webui
+0644 usr/share/man/man8/esol-webui.8
 0755 usr/bin/esolctl
 0755 usr/bin/printeng-stat
 0755 usr/bin/esol-proxy-test
@@ -112,7 +116,7 @@ check "... and runs against the installed library" sh -c "
 	LD_LIBRARY_PATH='$D/usr/lib' ldd '$T/outside/consumer' | grep -q '$D/usr/lib/libprinteng.so.0'"
 
 # ---- --version everywhere
-for b in usr/sbin/esold usr/sbin/esol-server usr/bin/esolctl usr/bin/printeng-stat usr/bin/esol-proxy-test; do
+for b in usr/sbin/esold usr/sbin/esol-server usr/sbin/esol-webui usr/bin/esolctl usr/bin/printeng-stat usr/bin/esol-proxy-test; do
 	n=$(basename "$b")
 	check "$n --version" test "$("$D/$b" --version)" = "$n (esol) $V"
 done
