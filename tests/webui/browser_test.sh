@@ -68,7 +68,7 @@ P=$T/payload
 mkdir -p "$P/etc/esol" "$P/var/lib/esol" "$P/etc/esol-webui" "$P/opt/esol-webui-test" \
 	"$P/etc/init.d"
 # The simulated engine registers an engine at boot, before esold starts.
-cp tests/webui/S30engine-sim "$P/etc/init.d/S30engine"
+cp scripts/image/demo/etc/init.d/S30engine "$P/etc/init.d/S30engine"
 cp "$T/pki/ca.crt" "$T/pki/device.crt" "$T/pki/device.key" "$P/etc/esol/"
 cat > "$P/etc/esol/esold.conf" <<CONF
 [agent]
