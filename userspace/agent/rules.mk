@@ -36,7 +36,7 @@ $(B)/bin/esold: $(B)/userspace/agent/main.o $(ESOLD_ARCHIVES)
 BINS += $(B)/bin/esold
 
 E2E_TESTS += tests/e2e/e2e_meter_read.sh tests/e2e/e2e_crash_resend.sh tests/e2e/e2e_proxy_auth.sh \
-	     tests/e2e/e2e_tls_policy.sh \
+	     tests/e2e/e2e_tls_policy.sh tests/e2e/e2e_network.sh \
 	     tests/e2e/e2e_supplies.sh tests/e2e/e2e_participation.sh \
 	     tests/e2e/e2e_proxy.sh tests/e2e/e2e_control.sh \
 	     tests/e2e/e2e_clock_step.sh tests/e2e/e2e_factory.sh \
