@@ -10,6 +10,8 @@
 #   make check-install  make install, packagers' flags, exports, DKMS, reuse
 #   make check-man  the man pages render without a warning and match the code
 #   make check-device  the device image in QEMU: the whole chain as a test
+#   make check-systemd the installed files booted under systemd (Debian 12
+#                   root by mmdebstrap) in QEMU: esold.service's checks
 #   make install    (install-device, install-dev, install-server; see below)
 #   make demo       the whole exchange: the device image in QEMU, esold on
 #                   the real module, esol-server on this host
@@ -72,7 +74,7 @@ UNIT_TESTS :=
 E2E_TESTS :=
 GUEST_BINS :=
 
-.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install check-device demo demo-host \
+.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install check-device check-systemd demo demo-host \
 	bench fuzz clean unit-build guest-build
 all: kmod userspace man
 
@@ -117,6 +119,11 @@ check-install: all
 check-device: all
 	scripts/demo.sh --result build/results/device
 
+# The same installed files under real systemd: esold.service's Type=notify
+# start, sandbox, watchdog, reload/stop, socket group, exposure score.
+check-systemd: all
+	tests/device/check-systemd.sh --result build/results/systemd
+
 check:
 	scripts/check-all.sh
 
@@ -124,7 +131,9 @@ clean:
 	rm -rf build
 	$(MAKE) -C kmod KDIR=$(KDIR) clean || true
 
--include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
+# (not in the device images' root filesystems, build/*/image/stage: Debian's
+# invoke-rc.d is no makefile)
+-include $(shell find $(B) -name stage -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 # The main job: the device image in QEMU, esold on the real module, the
 # server on this host, the ledger matching the meters.

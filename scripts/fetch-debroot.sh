@@ -22,10 +22,11 @@ MIRRORS="deb http://deb.debian.org/debian bookworm main
 deb http://deb.debian.org/debian bookworm-updates main
 deb http://deb.debian.org/debian-security bookworm-security main"
 # systemd as pid 1 (systemd-sysv: /sbin/init), udev (device nodes, module
-# autoloading), kmod (modprobe), and what esol's programs link (keep in
-# step with `ldd build/bin/esold`: mkimage.sh --base stops on a missing
-# library).
-PKGS="systemd systemd-sysv udev kmod
+# autoloading), kmod (modprobe), dbus (systemd-run --wait, used by the
+# test), procps (/bin/kill: esold.service's ExecReload), and what esol's
+# programs link (keep in step with `ldd build/bin/esold`: mkimage.sh
+# --base stops on a missing library).
+PKGS="systemd systemd-sysv udev kmod dbus procps
 libcurl4 libssl3 libinih1 libjansson4 libnl-3-200 libnl-genl-3-200
 libduktape207 libpsl5 libsystemd0 tzdata"
 # Not on a device: documentation, manuals, translations.

@@ -108,8 +108,11 @@ if [ -n "$base" ]; then
 	# ---- a root with its own init: users as systemd-sysusers makes
 	# them at boot (made now, so provisioning can own files by name),
 	# modules through systemd-modules-load.
-	systemd-sysusers --root="$stage" usr/lib/sysusers.d/esol.conf ||
+	systemd-sysusers --root="$stage" ||
 		die "systemd-sysusers failed"
+	# enabled as a distribution package's post-installation does
+	systemctl --root="$stage" --quiet enable esold.service ||
+		die "systemctl enable esold.service failed"
 	{
 		echo "# The esol image's modules (scripts/mkimage.sh)."
 		modules_list
