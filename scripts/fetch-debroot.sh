@@ -24,11 +24,12 @@ deb http://deb.debian.org/debian-security bookworm-security main"
 # systemd as pid 1 (systemd-sysv: /sbin/init), udev (device nodes, module
 # autoloading), kmod (modprobe), dbus (systemd-run --wait, used by the
 # test), procps (/bin/kill: esold.service's ExecReload), and what esol's
-# programs link (keep in step with `ldd build/bin/esold`: mkimage.sh
-# --base stops on a missing library).
+# programs link (keep in step with `ldd` of what install-device installs,
+# esol-webui's libmicrohttpd included: mkimage.sh --base stops on a missing
+# library).
 PKGS="systemd systemd-sysv udev kmod dbus procps
 libcurl4 libssl3 libinih1 libjansson4 libnl-3-200 libnl-genl-3-200
-libduktape207 libpsl5 libsystemd0 tzdata"
+libduktape207 libpsl5 libsystemd0 libmicrohttpd12 tzdata"
 # Not on a device: documentation, manuals, translations.
 EXCLUDE="path-exclude=/usr/share/doc/*
 path-include=/usr/share/doc/*/copyright
