@@ -95,5 +95,14 @@ tail -n 1 "$T/vm-run.out"
 set -- $(sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$T/vm-run.out" | tail -n 1)
 [ $# -eq 2 ] || fail "vm-run gave no result (exit $rc; see $T/vm-run.out)"
 [ "$rc" -eq 0 ] || [ "$2" -gt 0 ] || set -- "$1" 1
+# The host's side: what the sandboxed esold sent reached the server.
+reads=$("$ESOL_SERVER" list-reads --db "$T/ledger.db" --device SIM0001 --json | jq length)
+if [ "$reads" = 1 ]; then
+	echo "ok - the server's ledger holds the device's one meter read"
+	set -- $(($1 + 1)) "$2"
+else
+	echo "not ok - the server's ledger holds $reads meter reads of SIM0001, not 1"
+	set -- "$1" $(($2 + 1))
+fi
 report "$1" "$2"
 [ "$2" -eq 0 ]

@@ -40,7 +40,6 @@ now() { date +%s; }
 
 info "systemd $(systemctl --version | head -n 1 | cut -d' ' -f2), kernel $(uname -r), system $(systemctl is-system-running)"
 systemctl --failed --no-legend --plain | sed 's/^/# failed unit: /'
-systemd-analyze blame 2>/dev/null | head -n 5 | sed 's/^ */# slowest: /'
 
 # Two users for the checks: an operator in esoladm, a user in no group.
 useradd --system --no-create-home --shell /usr/sbin/nologin --groups esoladm opera
@@ -66,6 +65,12 @@ ms() { echo $(( $(systemctl show -P "$@") / 1000 )); }
 echo "SYSTEMD-BOOT systemd started at $(ms UserspaceTimestampMonotonic) ms," \
 	"multi-user.target reached at $(ms ActiveEnterTimestampMonotonic multi-user.target) ms," \
 	"esold.service active at $(ms ActiveEnterTimestampMonotonic esold.service) ms after the kernel started"
+for u in systemd-journald systemd-udevd systemd-udev-trigger systemd-modules-load \
+	systemd-tmpfiles-setup systemd-networkd systemd-networkd-wait-online dbus esol-engine esold; do
+	printf '%s %s..%s ms; ' "$u" "$(ms InactiveExitTimestampMonotonic "$u.service")" \
+		"$(ms ActiveEnterTimestampMonotonic "$u.service")"
+done | sed 's/^/# boot: /; s/; $//'
+echo
 info "esold: pid $pid, user $(stat -c %U "/proc/$pid"), $(systemctl show -p WatchdogUSec esold.service)"
 
 # ---- 2. the process as systemd confined it (its /proc/PID/status)
@@ -229,6 +234,8 @@ check "after the reload, esold uses the new poll_time" \
 	wait_for 10 sh -c 'esolctl --json status | grep -q "\"poll_time\": *\"04:30\""'
 check "after the reload, same pid, still active" eval '[ "$(prop MainPID)" = "$pid" ] && is_active'
 journal_since "$t" | grep -E 'reload' | sed 's/^/# journal: /'
+check "the reload reached esold as SIGHUP (ExecReload)" \
+	sh -c "journalctl -q -o cat -u esold.service --since @$t | grep -q '^SIGHUP: reloading'"
 
 # ---- 7. the watchdog: esold pings it; a hung esold is restarted
 mkdir -p /run/systemd/system/esold.service.d
