@@ -216,6 +216,10 @@ check "control: an unprivileged user can make a user+mount namespace outside the
 	as guest1 unshare -U -m true
 check "in esold's sandbox, namespaces are refused (RestrictNamespaces)" \
 	denied unshare -U -m true
+setuid='use POSIX; POSIX::setuid($<) or die "setuid: $!\n"'
+check "control: setuid to one's own uid works outside the sandbox" as guest1 perl -e "$setuid"
+check "in esold's sandbox, setuid() is refused (SystemCallFilter=~@privileged)" \
+	denied perl -e "$setuid"
 check "in esold's sandbox, the clock cannot be set, even by root" \
 	denied -root date -s "@$(date +%s)"
 
