@@ -92,6 +92,7 @@ scripts/vm-run.sh --kernel "$T/image/kernel" --initrd "$T/image/initrd.cpio.gz" 
 	--log "$T/console.log" > "$T/vm-run.out" 2>&1 || rc=$?
 grep -a -E '^(ok|not ok) - |^# |^SYSTEMD-' "$T/console.log" || true
 tail -n 1 "$T/vm-run.out"
+# shellcheck disable=SC2046
 set -- $(sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$T/vm-run.out" | tail -n 1)
 [ $# -eq 2 ] || fail "vm-run gave no result (exit $rc; see $T/vm-run.out)"
 [ "$rc" -eq 0 ] || [ "$2" -gt 0 ] || set -- "$1" 1
