@@ -9,9 +9,9 @@
 #   make check-e2e  esold against esol-server over real HTTPS
 #   make check-install  make install, packagers' flags, exports, DKMS, reuse
 #   make check-man  the man pages render without a warning and match the code
-#   make check-device  the device image in QEMU: the whole chain as a test
 #   make check-systemd the installed files booted under systemd (Debian 12
 #                   root by mmdebstrap) in QEMU: esold.service's checks
+#   make check-device  the device image in QEMU: the whole chain as a test
 #   make install    (install-device, install-dev, install-server; see below)
 #   make demo       the whole exchange: the device image in QEMU, esold on
 #                   the real module, esol-server on this host
@@ -74,7 +74,7 @@ UNIT_TESTS :=
 E2E_TESTS :=
 GUEST_BINS :=
 
-.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install check-device check-systemd demo demo-host \
+.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install check-device demo demo-host \
 	bench fuzz clean unit-build guest-build
 all: kmod userspace man
 
@@ -121,6 +121,7 @@ check-device: all
 
 # The same installed files under real systemd: esold.service's Type=notify
 # start, sandbox, watchdog, reload/stop, socket group, exposure score.
+.PHONY: check-systemd
 check-systemd: all
 	tests/device/check-systemd.sh --result build/results/systemd
 

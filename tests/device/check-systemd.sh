@@ -76,6 +76,13 @@ spread_minutes = 0
 [control]
 group = esoladm
 CONF
+# These files belong to esol, whose uid systemd-sysusers chose: a
+# provisioning tmpfiles.d line gives them to it at boot (modes kept).
+mkdir -p "$P/etc/tmpfiles.d"
+cat > "$P/etc/tmpfiles.d/esol-provisioning.conf" <<TMPF
+Z /etc/esol - esol esol -
+Z /var/lib/esol - esol esol -
+TMPF
 printf '{"version":1,"supplies_enabled":false,"supplies_interval_s":0,"supplies_last_sent":0,"last_poll":%s,"last_poll_ok":0}\n' \
 	"$(date +%s)" > "$P/var/lib/esol/state.json"
 chmod 0750 "$P/etc/esol" "$P/var/lib/esol"
