@@ -285,9 +285,8 @@ check "esold removed its socket; the spool is kept" \
 journal_since "$t" | tail -n 3 | sed 's/^/# journal: /'
 
 # ---- 10. the factory config (participation off, no server URL): esold
-# starts and idles.  Only with esol.factory=1 on the kernel command line
-# (check-systemd.sh --factory) until esold accepts that config (issue 11,
-# section 3).
+# starts and idles.  With esol.factory=1 on the kernel command line
+# (check-systemd.sh passes it unless --no-factory).
 if grep -qw esol.factory=1 /proc/cmdline; then
 	cp /usr/share/esol/esold.conf.default /etc/esol/esold.conf
 	chown esol:esol /etc/esol/esold.conf
