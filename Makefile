@@ -9,6 +9,8 @@
 #   make check-e2e  esold against esol-server over real HTTPS
 #   make check-install  make install, packagers' flags, exports, DKMS, reuse
 #   make check-man  the man pages render without a warning and match the code
+#   make check-systemd the installed files booted under systemd (Debian 12
+#                   root by mmdebstrap) in QEMU: esold.service's checks
 #   make check-device  the device image in QEMU: the whole chain as a test
 #   make check-server  esol-server with PostgreSQL, nginx, instances, fleets
 #   make install    (install-device, install-dev, install-server; see below)
@@ -126,6 +128,12 @@ check-device: all
 analyze:
 	scripts/analyze.sh
 
+# The same installed files under real systemd: esold.service's Type=notify
+# start, sandbox, watchdog, reload/stop, socket group, exposure score.
+.PHONY: check-systemd
+check-systemd: all
+	tests/device/check-systemd.sh --result build/results/systemd
+
 check:
 	scripts/check-all.sh
 
@@ -133,7 +141,9 @@ clean:
 	rm -rf build
 	$(MAKE) -C kmod KDIR=$(KDIR) clean || true
 
--include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
+# (not in the device images' root filesystems, build/*/image/stage: Debian's
+# invoke-rc.d is no makefile)
+-include $(shell find $(B) -name stage -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 # The main job: the device image in QEMU, esold on the real module, the
 # server on this host, the ledger matching the meters.

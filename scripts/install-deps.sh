@@ -9,7 +9,7 @@ PKGS="
 build-essential pkg-config git ca-certificates bc bison flex cpio xz-utils
 libelf-dev libssl-dev dwarves rsync kmod
 linux-headers-amd64 linux-source-6.1 sparse
-qemu-system-x86 busybox-static gcc-multilib
+qemu-system-x86 busybox-static gcc-multilib mmdebstrap debian-archive-keyring systemd
 libnl-3-dev libnl-genl-3-dev
 libcurl4-openssl-dev openssl libpsl-dev
 check

@@ -5,6 +5,8 @@
 # filesystem, plus busybox (init, shell, mdev, syslogd), the printeng
 # module and the distribution kernel's drivers, as an ext4 root filesystem
 # on a virtio disk, booted by a small initramfs that only mounts it.
+# With --base, the same installed files go into a given root filesystem
+# instead of busybox's (Debian's with systemd: scripts/fetch-debroot.sh).
 #
 # Usage: mkimage.sh OUTDIR [options]
 #   --arch ARCH       target architecture, kernel naming (default: the
@@ -15,7 +17,15 @@
 #                     product image) and load it at boot
 #   --payload DIR     merge DIR into / (provisioning: config, certificates;
 #                     a test's scripts); ELF files in it get their libraries
-#   --size MB         size of the root filesystem (default 96; sparse)
+#   --size MB         size of the root filesystem (default 96, 512 with
+#                     --base; sparse)
+#   --base DIR        start from the root filesystem DIR (copied, not
+#                     changed) instead of busybox: it brings its own init
+#                     (e.g. systemd), users and libraries.  The users of
+#                     install-device's sysusers.d file are made in it
+#                     (systemd-sysusers --root), modules load through
+#                     /etc/modules-load.d, and a library a program needs
+#                     that DIR lacks is an error, not copied from this host
 #
 # Writes OUTDIR/rootfs.ext4 (the disk), OUTDIR/initrd.cpio.gz, OUTDIR/kernel
 # (a copy of the kernel image) and OUTDIR/release.  Boot it with
@@ -32,13 +42,15 @@ out=$1; shift
 arch=$(uname -m)
 sim=0
 payload=
-size=96
+size=
+base=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=$2; shift 2 ;;
 	--with-sim) sim=1; shift ;;
 	--payload) payload=$(cd "$2" && pwd); shift 2 ;;
 	--size) size=$2; shift 2 ;;
+	--base) base=$(cd "$2" && pwd); shift 2 ;;
 	*) die "unknown option $1" ;;
 	esac
 done
@@ -53,6 +65,10 @@ arm64|aarch64)
 *) die "unknown arch $arch" ;;
 esac
 [ "$(uname -m)" = "$arch" ] || die "arch $arch needs a cross-built userspace"
+if [ -z "$size" ]; then
+	size=96
+	[ -z "$base" ] || size=512
+fi
 
 kdir=$("$top/scripts/fetch-kernel.sh" | tail -n 1) || die "fetch-kernel.sh failed"
 release=$(cat "$kdir/release")
@@ -65,6 +81,11 @@ out=$(cd "$out" && pwd)
 stage=$out/stage
 rm -rf "$stage" "$out/initrd"
 mkdir -p "$stage"
+if [ -n "$base" ]; then
+	cp -a "$base/." "$stage/" || die "cannot copy $base"
+	# (what is newer than this is esol's: its libraries are checked)
+	touch "$out/.base-copied"
+fi
 
 # ---- the product, installed as a packager would
 make --no-print-directory -s -C "$top" install-device DESTDIR="$stage" PREFIX=/usr >/dev/null ||
@@ -72,8 +93,33 @@ make --no-print-directory -s -C "$top" install-device DESTDIR="$stage" PREFIX=/u
 make --no-print-directory -s -C "$top" install-modules DESTDIR="$stage" KRELEASE="$release" >/dev/null ||
 	die "make install-modules failed"
 
-# ---- busybox and the skeleton
 cd "$stage"
+echo printer > etc/hostname
+printf '127.0.0.1 localhost printer\n10.0.2.2 host\n' > etc/hosts
+# The modules to load at boot: the NIC, printeng and, for tests and the
+# demo, the simulated engine.
+modules_list() {
+	sed 's/\.ko$//' "$kdir/net/order"
+	echo printeng
+	[ "$sim" = 1 ] && echo printeng_sim
+	return 0
+}
+if [ -n "$base" ]; then
+	# ---- a root with its own init: users as systemd-sysusers makes
+	# them at boot (made now, so provisioning can own files by name),
+	# modules through systemd-modules-load.
+	systemd-sysusers --root="$stage" ||
+		die "systemd-sysusers failed"
+	# enabled as a distribution package's post-installation does
+	systemctl --root="$stage" --quiet enable esold.service ||
+		die "systemctl enable esold.service failed"
+	{
+		echo "# The esol image's modules (scripts/mkimage.sh)."
+		modules_list
+	} > etc/modules-load.d/esol-image.conf
+	printf '# The root is the virtio disk (mounted by the initramfs).\n/dev/vda / ext4 rw 0 0\n' > etc/fstab
+else
+# ---- busybox and the skeleton
 mkdir -p bin sbin usr/bin usr/sbin usr/lib etc proc sys dev tmp run root \
 	var/lib var/log mnt
 for d in lib64 lib32; do
@@ -88,8 +134,6 @@ for a in $(bin/busybox --list-full); do
 	[ -e "$a" ] || [ -L "$a" ] || ln -s /bin/busybox "$a"
 done
 cp -a "$top/scripts/image/busybox/etc/." etc/
-echo printer > etc/hostname
-printf '127.0.0.1 localhost printer\n10.0.2.2 host\n' > etc/hosts
 # The users install-device's sysusers.d file asks for (esol, and esoladm:
 # the group that may use esolctl), made here as systemd-sysusers would.
 cat > etc/passwd <<'PW'
@@ -109,13 +153,12 @@ cp -L /etc/localtime etc/localtime 2>/dev/null || true
 mkdir -p usr/share/zoneinfo
 ( cd /usr/share/zoneinfo && tar -c --exclude=./right --exclude=./posix . ) |
 	tar -x -C usr/share/zoneinfo
-# printeng and, for tests and the demo, the simulated engine.
 {
 	echo "# Loaded at boot by /etc/init.d/S20modules."
-	sed 's/\.ko$//' "$kdir/net/order"
-	echo printeng
-	[ "$sim" = 1 ] && echo printeng_sim
+	modules_list
 } > etc/modules
+fi
+
 mkdir -p "lib/modules/$release/kernel/net"
 cp "$kdir"/modules/modules.builtin* "lib/modules/$release/"
 cp "$kdir"/net/*.ko "lib/modules/$release/kernel/net/"
@@ -131,13 +174,19 @@ copy_libs() {
 	ldd "$1" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' |
 	while read -r lib; do
 		[ -e "./$lib" ] && continue
+		case "$lib" in "$stage"/*) continue ;; esac
+		[ -z "$base" ] || { echo "mkimage: $1 needs $lib, which $base lacks" >&2; exit 1; }
 		mkdir -p "./$(dirname "$lib")"
 		cp -L "$lib" "./$lib"
 	done
 }
 export LD_LIBRARY_PATH="$stage/usr/lib"
-find usr/sbin usr/bin opt -type f -perm -u+x 2>/dev/null | while read -r f; do
-	copy_libs "$f"
+newer=
+[ -z "$base" ] || newer="-newer $out/.base-copied"
+# shellcheck disable=SC2086
+progs=$(find usr/sbin usr/bin opt -type f -perm -u+x $newer 2>/dev/null)
+for f in $progs; do
+	copy_libs "$f" || die "missing libraries"
 done
 unset LD_LIBRARY_PATH
 
