@@ -120,8 +120,12 @@ check-install: all
 
 # The device image in QEMU: the whole chain as a test (the demo, with its
 # result counted).
+# check-device runs both device suites: the image's two boots and the
+# systemd boot; each writes its own result.
 check-device: all
-	ARCH=$(ARCH) tests/device/run.sh
+	ARCH=$(ARCH) tests/device/run.sh; r1=$$?; \
+	tests/device/check-systemd.sh --result build/results/systemd; r2=$$?; \
+	[ $$r1 -eq 0 ] && [ $$r2 -eq 0 ]
 
 # The clang static analyzer and GCC's -fanalyzer over userspace: any
 # finding fails.

@@ -22,7 +22,7 @@ for f in build/results/*; do
 	failed=$((failed + f2))
 done
 # A suite that died before writing its result counts as a failure.
-for s in unit install man kmod e2e device server webui; do
+for s in unit install man kmod e2e device systemd server webui; do
 	[ -f "build/results/$s" ] || { echo "$s: no result"; failed=$((failed + 1)); }
 done
 [ "$failed" -eq 0 ] || rc=1
