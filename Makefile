@@ -118,10 +118,8 @@ check-e2e:
 check-install: all
 	tests/install/check-install.sh
 
-# The device image in QEMU: the whole chain as a test (the demo, with its
-# result counted).
-# check-device runs both device suites: the image's two boots and the
-# systemd boot; each writes its own result.
+# The device in QEMU: the busybox image's two boots (the whole chain, a
+# factory-fresh image) and the systemd boot; each writes its own result.
 check-device: all
 	ARCH=$(ARCH) tests/device/run.sh; r1=$$?; \
 	tests/device/check-systemd.sh --result build/results/systemd; r2=$$?; \
