@@ -58,14 +58,6 @@ int pel_sysfs_read(struct printeng_ctx *ctx, const char *path, char *buf,
 		if (n == 0)
 			break;
 		got += (size_t)n;
-		/*
-		 * Short: the end of the file.  A sysfs attribute comes whole
-		 * in one read() (its show() fills the page at once), and a
-		 * regular file reads short only at its end: no second read()
-		 * to see 0.
-		 */
-		if (got < len - 1)
-			break;
 	}
 	if (got == len - 1) {
 		do {
