@@ -150,9 +150,16 @@ enum proto_err proto_encode_poll_req(const struct proto_poll_req *m,
 				     char **out, size_t *out_len, struct proto_error *err)
 {
 	struct jio_builder b = { .err = err };
-	json_t *root = jb_new_object(&b);
-	json_t *d = jb_new_object(&b), *c = jb_new_object(&b), *s = jb_new_object(&b);
+	json_t *root, *d, *c, *s;
 	char hm[8];
+
+	if (!m->config.enabled)
+		return jio_fail(err, PROTO_E_VALUE, "config.enabled",
+				"false: a device that is off does not poll");
+	root = jb_new_object(&b);
+	d = jb_new_object(&b);
+	c = jb_new_object(&b);
+	s = jb_new_object(&b);
 
 	jb_set(&b, d, "device_id", jb_str(&b, "device.device_id", m->device.device_id,
 					   SZ(m->device.device_id)));
@@ -166,9 +173,6 @@ enum proto_err proto_encode_poll_req(const struct proto_poll_req *m,
 	jb_set(&b, root, "device", d);
 
 	/* config.enabled is not sent: a device that polls participates. */
-	if (!m->config.enabled)
-		return jio_fail(err, PROTO_E_VALUE, "config.enabled",
-				"false: a device that is off does not poll");
 	snprintf(hm, sizeof(hm), "%02u:%02u", m->config.poll_hour % 100u,
 		 m->config.poll_minute % 100u);
 	jb_set(&b, c, "poll_time", jb_str(&b, "config.poll_time", hm, sizeof(hm)));
