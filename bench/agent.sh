@@ -573,6 +573,6 @@ for a in suricatta mender collectd; do
 	[ -f "$R/$a/res" ] || continue
 	echo "$a: TLS session reused (per kind, of the endpoint's requests): $(grep '^reused_' "$R/$a/res" | tr '\n' ' ')"
 done
-echo "collectd: plain load + write_http (JSON, client certificate) every 10 s; its quiet ${IDLE_S} s hold its posts (it has no quiet time)"
+echo "collectd: a plain load + write_http (JSON, client certificate), Interval 10 and FlushInterval 10 (one post per interval; without it write_http posts only when its 4 KiB buffer fills); its quiet ${IDLE_S} s hold its posts (it has no quiet time)"
 echo "suricatta is swupdate with its suricatta, progress and downloader processes: figures summed over them"
 echo "written: $OUT"
