@@ -9,3 +9,10 @@
 bench-agent:
 	$(MAKE) SAN=0 userspace
 	bench/agent.sh
+
+# bench-soak: esold's anonymous memory over BENCH_SOAK_EXCHANGES (10000)
+# exchanges, each on a new connection (bench/soak.sh).
+.PHONY: bench-soak
+bench-soak:
+	$(MAKE) SAN=0 userspace
+	bench/soak.sh $(BENCH_SOAK_EXCHANGES)

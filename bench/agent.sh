@@ -84,9 +84,10 @@ if [ "${1:-}" = "--one" ]; then
 	CG=$CGROOT/esol-bench-$$-$AGENT
 	mkdir "$CG"
 	PIDS=""
+	SRV=""
 	cleanup() {
-		for p in $PIDS; do kill -TERM "$p" 2>/dev/null || true; done
-		for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+		for p in $PIDS $SRV; do kill -TERM "$p" 2>/dev/null || true; done
+		for p in $PIDS $SRV; do wait "$p" 2>/dev/null || true; done
 		for p in $(cat "$CG/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
 		sleep 0.2
 		rmdir "$CG" 2>/dev/null || true
@@ -285,6 +286,10 @@ if [ "${1:-}" = "--one" ]; then
 		}
 		ctl_only() { "$ESOLCTL" -s "$T/ctl.sock" status >/dev/null; sleep 0.2; }
 		poll_esold live
+		# A quiet minute is one with nothing to do: it starts once esold
+		# has closed the connection it kept alive after the poll.
+		wait_for 40 sh -c "! ss -Htnp state established '( dport = :$PORT )' | grep -q 'pid=$EPID,'" ||
+			say "esold still holds a connection 40 s after the poll"
 		say "idle $IDLE_S s"
 		quiet_minute
 		at_rest
@@ -568,6 +573,6 @@ for a in suricatta mender collectd; do
 	[ -f "$R/$a/res" ] || continue
 	echo "$a: TLS session reused (per kind, of the endpoint's requests): $(grep '^reused_' "$R/$a/res" | tr '\n' ' ')"
 done
-echo "collectd: plain load + write_http (JSON, client certificate) every 10 s; its quiet ${IDLE_S} s hold its posts (it has no quiet time)"
+echo "collectd: a plain load + write_http (JSON, client certificate), Interval 10 and FlushInterval 10 (one post per interval; without it write_http posts only when its 4 KiB buffer fills); its quiet ${IDLE_S} s hold its posts (it has no quiet time)"
 echo "suricatta is swupdate with its suricatta, progress and downloader processes: figures summed over them"
 echo "written: $OUT"

@@ -4,7 +4,8 @@
 """bench/agent_peer: the small HTTPS endpoints the peers of esold poll in
 `make bench-agent` (bench/agent.sh): hawkBit DDI's base poll for SWUpdate's
 suricatta, the Mender device API (authentication, next deployment,
-inventory) for the Mender client, and a sink for collectd's write_http.
+inventory) for the Mender client, and a sink for collectd's write_http;
+and, for bench/soak.sh, esol's POST /v1/poll answered with no action.
 
 TLS like esol-server's: the server certificate of the bench PKI, client
 certificates required and verified (the CA), OpenSSL's defaults (TLS 1.3).
@@ -132,6 +133,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(204)
         if p.startswith("/api/devices/v1/inventory/device/attributes"):
             return self.reply(200)
+        # esol's poll, for bench/soak.sh (the protocol's smallest reply)
+        if p == "/v1/poll" and self.command == "POST":
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            return self.reply(200, ('{"server_time":"%s","actions":[]}' % now).encode())
         # collectd write_http
         if p == "/collectd" and self.command == "POST":
             return self.reply(200)

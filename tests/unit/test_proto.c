@@ -116,9 +116,20 @@ START_TEST(rt_poll_req)
 	memset(a.device.engine_fw, 0, sizeof(a.device.engine_fw));
 	ck_assert_int_eq(proto_encode_poll_req(&a, &out, &n, NULL), PROTO_OK);
 	ck_assert_ptr_null(strstr(out, "last_poll"));
+	/* the lean poll: the defaults and config.enabled are not sent */
+	a.state.spool_pending = 0;
+	free(out);
+	ck_assert_int_eq(proto_encode_poll_req(&a, &out, &n, NULL), PROTO_OK);
+	ck_assert_ptr_null(strstr(out, "enabled"));
+	ck_assert_ptr_null(strstr(out, "supplies_interval_s"));
+	ck_assert_ptr_null(strstr(out, "spool_pending"));
+	ck_assert_ptr_nonnull(strstr(out, "\"state\":{}"));
 	ck_assert_int_eq(proto_decode_poll_req(out, n, &b, NULL), PROTO_OK);
 	ck_assert_mem_eq(&a, &b, sizeof(a));
 	free(out);
+	/* participation off is never encoded into a poll */
+	a.config.enabled = false;
+	ck_assert_int_eq(proto_encode_poll_req(&a, &out, &n, NULL), PROTO_E_VALUE);
 }
 END_TEST
 
@@ -283,6 +294,14 @@ static const struct bad_case {
 	/* sanity: these must pass (code PROTO_OK) */
 	{ M_POLL, "{" POLL_DEV "," POLL_CFG "," POLL_ST "}", PROTO_OK, "" },
 	{ M_POLL, " {" POLL_ST "," POLL_CFG "," POLL_DEV "}\n", PROTO_OK, "" },
+	/* the lean poll: no config.enabled, the state's defaults left out */
+	{ M_POLL, "{" POLL_DEV ",\"config\":{\"poll_time\":\"02:30\",\"timezone\":\"UTC\","
+	  "\"spread_minutes\":0,\"proxy_mode\":\"none\"},\"state\":{}}", PROTO_OK, "" },
+	{ M_POLL, "{" POLL_DEV ",\"config\":{\"enabled\":false,\"poll_time\":\"02:30\","
+	  "\"timezone\":\"UTC\",\"spread_minutes\":0,\"proxy_mode\":\"none\"}," POLL_ST "}",
+	  PROTO_E_VALUE, "config.enabled" },
+	{ M_POLL, "{" POLL_DEV "," POLL_CFG ",\"state\":{\"supplies_interval_s\":300}}",
+	  PROTO_E_RANGE, "state.supplies_interval_s" },
 	{ M_READ, "{" READ_HEAD ",\"meters\":{\"impressions_total\":\"0\"}}", PROTO_OK, "" },
 	{ M_SUPPLIES, "{" SUP_HEAD ",\"supplies\":[" SUP_ENTRY(0, -3) "]}", PROTO_OK, "" },
 	{ M_REPLY, "{" REPLY_HEAD ",\"actions\":[]}", PROTO_OK, "" },

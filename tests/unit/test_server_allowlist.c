@@ -57,6 +57,7 @@ START_TEST(encoders_within_allowlist)
 	strcpy(p.device.controller_fw, "C");
 	strcpy(p.device.agent_version, "1");
 	strcpy(p.config.timezone, "UTC");
+	p.config.enabled = true;	/* a poll is never sent with it false */
 	p.state.supplies_enabled = true;
 	p.state.supplies_interval_s = 3600;
 	p.state.has_last_poll = true;

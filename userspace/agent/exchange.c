@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 The esol authors
 /* exchange: transfers with the Communication Server; see exchange.h. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -668,6 +669,11 @@ static void idle_fired(struct loop_timer *t, bool cancelled)
 
 	(void)cancelled;
 	net_transport_close_idle(a->net->tp);
+	/*
+	 * The exchange is over: hand the heap it left free back to the
+	 * system (glibc keeps it otherwise), so the agent rests small.
+	 */
+	malloc_trim(0);
 }
 
 static int make_transport(struct agent *a, const struct agent_cfg *cfg,

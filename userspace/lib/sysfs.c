@@ -46,6 +46,34 @@ int pel_sysfs_read(struct printeng_ctx *ctx, const char *path, char *buf,
 		return pel_fail(ctx, err, "%s: %s", path,
 				err == -ENOENT ? "missing" : strerror(-err));
 	}
+	/*
+	 * One pread() at offset 0 reads a sysfs attribute whole (its show()
+	 * fills the page at once), and a regular file short only at its end:
+	 * no second call to see the end of the file.  What cannot be read at
+	 * an offset (a pipe: ESPIPE) is read up to its end.
+	 */
+	do {
+		n = pread(fd, buf, len - 1, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n >= 0) {
+		got = (size_t)n;
+		if (got == len - 1) {
+			do {
+				n = pread(fd, &extra, 1, (off_t)got);
+			} while (n < 0 && errno == EINTR);
+			if (n > 0) {
+				close(fd);
+				return pel_fail(ctx, -EOVERFLOW,
+						"%s: longer than %zu bytes", path, len - 1);
+			}
+		}
+		goto done;
+	}
+	if (errno != ESPIPE) {
+		err = -errno;
+		close(fd);
+		return pel_fail(ctx, err, "%s: %s", path, strerror(-err));
+	}
 	while (got < len - 1) {
 		n = read(fd, buf + got, len - 1 - got);
 		if (n < 0 && errno == EINTR)
@@ -69,6 +97,7 @@ int pel_sysfs_read(struct printeng_ctx *ctx, const char *path, char *buf,
 					"%s: longer than %zu bytes", path, len - 1);
 		}
 	}
+done:
 	close(fd);
 	buf[got] = '\0';
 	if (got == 0)

@@ -1142,7 +1142,11 @@ int net_transport_start(struct net_transport *t, const struct net_request *req,
 	}
 	snprintf(ct, sizeof(ct), "Content-Type: %s",
 		 req->content_type ? req->content_type : "application/json");
-	h = curl_slist_append(NULL, "Accept: application/json");
+	/*
+	 * No Accept header (not even libcurl's default one): every reply of the
+	 * protocol is JSON, and every byte of a poll counts.
+	 */
+	h = curl_slist_append(NULL, "Accept:");
 	if (h && req->method == NET_POST)
 		h = curl_slist_append(h, ct) ? h : (curl_slist_free_all(h), NULL);
 	if (h)

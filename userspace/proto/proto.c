@@ -77,7 +77,14 @@ static enum proto_err dec_config(json_t *c, struct proto_config *m, struct proto
 	int e;
 
 	TRY(jio_only(c, "config", config_keys, err));
-	TRY(jio_bool(c, "config", "enabled", &m->enabled, err));
+	/* Not sent any more (a device that polls participates); if present, true. */
+	m->enabled = true;
+	if (json_object_get(c, "enabled")) {
+		TRY(jio_bool(c, "config", "enabled", &m->enabled, err));
+		if (!m->enabled)
+			return jio_fail(err, PROTO_E_VALUE, "config.enabled",
+					"false: a device that is off does not poll");
+	}
 	TRY(jio_str(c, "config", "poll_time", JIO_TEXT, 5, 5, hm, NULL, err));
 	if (hm[0] < '0' || hm[0] > '2' || hm[1] < '0' || hm[1] > '9' || hm[2] != ':' ||
 	    hm[3] < '0' || hm[3] > '5' || hm[4] < '0' || hm[4] > '9' ||
@@ -95,11 +102,16 @@ static enum proto_err dec_config(json_t *c, struct proto_config *m, struct proto
 
 static enum proto_err dec_state(json_t *s, struct proto_agent_state *m, struct proto_error *err)
 {
+	bool present;
 	int64_t i;
 
 	TRY(jio_only(s, "state", state_keys, err));
-	TRY(jio_bool(s, "state", "supplies_enabled", &m->supplies_enabled, err));
-	TRY(jio_int(s, "state", "supplies_interval_s", 0, PROTO_SUPPLIES_INTERVAL_MAX, &i, NULL, err));
+	/* Absent: the default (false, 0, 0), which the device leaves out. */
+	if (json_object_get(s, "supplies_enabled"))
+		TRY(jio_bool(s, "state", "supplies_enabled", &m->supplies_enabled, err));
+	i = 0;
+	TRY(jio_int(s, "state", "supplies_interval_s", 0, PROTO_SUPPLIES_INTERVAL_MAX, &i, &present,
+		    err));
 	m->supplies_interval_s = (uint32_t)i;
 	if (m->supplies_enabled && i < PROTO_SUPPLIES_INTERVAL_MIN)
 		return jio_fail(err, PROTO_E_RANGE, "state.supplies_interval_s",
@@ -108,7 +120,8 @@ static enum proto_err dec_state(json_t *s, struct proto_agent_state *m, struct p
 	if (!m->supplies_enabled && i != 0)
 		return jio_fail(err, PROTO_E_RANGE, "state.supplies_interval_s",
 				"must be 0 while supplies are disabled");
-	TRY(jio_int(s, "state", "spool_pending", 0, PROTO_SPOOL_PENDING_MAX, &i, NULL, err));
+	i = 0;
+	TRY(jio_int(s, "state", "spool_pending", 0, PROTO_SPOOL_PENDING_MAX, &i, &present, err));
 	m->spool_pending = (uint32_t)i;
 	TRY(jio_time(s, "state", "last_poll", &m->last_poll, &m->has_last_poll, err));
 	return PROTO_OK;
@@ -137,9 +150,16 @@ enum proto_err proto_encode_poll_req(const struct proto_poll_req *m,
 				     char **out, size_t *out_len, struct proto_error *err)
 {
 	struct jio_builder b = { .err = err };
-	json_t *root = jb_new_object(&b);
-	json_t *d = jb_new_object(&b), *c = jb_new_object(&b), *s = jb_new_object(&b);
+	json_t *root, *d, *c, *s;
 	char hm[8];
+
+	if (!m->config.enabled)
+		return jio_fail(err, PROTO_E_VALUE, "config.enabled",
+				"false: a device that is off does not poll");
+	root = jb_new_object(&b);
+	d = jb_new_object(&b);
+	c = jb_new_object(&b);
+	s = jb_new_object(&b);
 
 	jb_set(&b, d, "device_id", jb_str(&b, "device.device_id", m->device.device_id,
 					   SZ(m->device.device_id)));
@@ -152,7 +172,7 @@ enum proto_err proto_encode_poll_req(const struct proto_poll_req *m,
 					       SZ(m->device.agent_version)));
 	jb_set(&b, root, "device", d);
 
-	jb_set(&b, c, "enabled", json_boolean(m->config.enabled));
+	/* config.enabled is not sent: a device that polls participates. */
 	snprintf(hm, sizeof(hm), "%02u:%02u", m->config.poll_hour % 100u,
 		 m->config.poll_minute % 100u);
 	jb_set(&b, c, "poll_time", jb_str(&b, "config.poll_time", hm, sizeof(hm)));
@@ -163,9 +183,13 @@ enum proto_err proto_encode_poll_req(const struct proto_poll_req *m,
 					    proto_proxy_mode_name(m->config.proxy_mode)));
 	jb_set(&b, root, "config", c);
 
-	jb_set(&b, s, "supplies_enabled", json_boolean(m->state.supplies_enabled));
-	jb_set(&b, s, "supplies_interval_s", jb_int(&b, m->state.supplies_interval_s));
-	jb_set(&b, s, "spool_pending", jb_int(&b, m->state.spool_pending));
+	/* The state's defaults (off, 0, nothing pending) are left out. */
+	if (m->state.supplies_enabled)
+		jb_set(&b, s, "supplies_enabled", json_boolean(true));
+	if (m->state.supplies_interval_s)
+		jb_set(&b, s, "supplies_interval_s", jb_int(&b, m->state.supplies_interval_s));
+	if (m->state.spool_pending)
+		jb_set(&b, s, "spool_pending", jb_int(&b, m->state.spool_pending));
 	if (m->state.has_last_poll)
 		jb_set(&b, s, "last_poll", jb_time(&b, "state.last_poll", m->state.last_poll));
 	jb_set(&b, root, "state", s);
