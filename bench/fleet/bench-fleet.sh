@@ -10,7 +10,9 @@
 # nginx's own static reply of the same size, same certificates.
 #
 # Each day runs REPEAT times (default 3 up to 10^4 devices, else 1): the
-# figures printed are min/median/max, the JSON keeps the median run.
+# figures printed are min/median/max, the JSON keeps the run of median
+# req/s, with the min/median/max of req/s and p99 and the lost and
+# duplicated reads of all runs added.
 # Writes build/bench/fleet.json ({"runs": [...], "keepalive": {...}}; a
 # run replaces an earlier one of the same backend, instances and size)
 # and build/bench/fleet.png (gnuplot: requests/s and p99 by fleet size).
@@ -71,13 +73,16 @@ day() {
 		stop_all
 	done
 	# the median run by req/s; min/median/max of req/s and p99
-	jq -s 'sort_by(.req_per_s) | .[(length - 1) / 2 | floor] + {
+	jq -s 'def med(f): map(f) | sort | .[(length - 1) / 2 | floor];
+		sort_by(.req_per_s) | .[(length - 1) / 2 | floor] + {
 		repeats: length,
 		req_per_s_min: (map(.req_per_s) | min), req_per_s_max: (map(.req_per_s) | max),
-		p99_ms_min: (map(.p99_ms) | min), p99_ms_max: (map(.p99_ms) | max)}' \
+		p99_ms_min: (map(.p99_ms) | min), p99_ms_median: med(.p99_ms),
+		p99_ms_max: (map(.p99_ms) | max),
+		lost_total: (map(.lost) | add), duplicated_total: (map(.duplicated) | add)}' \
 		"$T"/run_*.json >"$T/day.json"
 	rm -f "$T"/run_*.json
-	jq -r '"  \(.backend) x\(.instances), \(.devices) devices (\(.repeats) runs): req/s min/median/max \(.req_per_s_min|floor)/\(.req_per_s|floor)/\(.req_per_s_max|floor); p99 ms \(.p99_ms_min)/\(.p99_ms)/\(.p99_ms_max); peak RSS \(.peak_rss_kb) kB; lost \(.lost), duplicated \(.duplicated)"' "$T/day.json"
+	jq -r '"  \(.backend) x\(.instances), \(.devices) devices (\(.repeats) runs): req/s min/median/max \(.req_per_s_min|floor)/\(.req_per_s|floor)/\(.req_per_s_max|floor); p99 ms \(.p99_ms_min)/\(.p99_ms_median)/\(.p99_ms_max); peak RSS \(.peak_rss_kb) kB; lost \(.lost_total), duplicated \(.duplicated_total) (all runs)"' "$T/day.json"
 	jq --slurpfile r "$T/day.json" \
 		'.runs = ([.runs[] | select(.backend != $r[0].backend or .instances != $r[0].instances or .devices != $r[0].devices)] + $r | sort_by(.backend, .instances, .devices))' \
 		"$out/fleet.json" >"$T/merged.json"

@@ -45,6 +45,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "msgs.h"
 #include "pki.h"
 #include "proto/proto.h"
 #include "sched.h"
@@ -172,96 +173,20 @@ static size_t on_body(char *p, size_t sz, size_t n, void *arg)
 	return sz * n;
 }
 
-/* ---- the device's messages, made with proto as esold makes them ---- */
+/* ---- the device's messages ---- */
 
 static void dev_id(const struct fleet *f, uint32_t idx, char *out)
 {
 	snprintf(out, PROTO_DEVICE_ID_MAX + 1, "%s%07" PRIu32, f->o.prefix, idx);
 }
 
-static int body_poll(struct xfer *x)
-{
-	struct proto_poll_req p;
-	struct sched_dev s;
-
-	sched_device(x->dev, &s);
-	memset(&p, 0, sizeof(p));
-	snprintf(p.device.device_id, sizeof(p.device.device_id), "%s", x->id);
-	snprintf(p.device.model, sizeof(p.device.model), "Fleet %u", 3000 + x->dev % 7 * 100);
-	snprintf(p.device.engine_fw, sizeof(p.device.engine_fw), "E%u.%u", 2 + x->dev % 3,
-		 x->dev % 10);
-	snprintf(p.device.controller_fw, sizeof(p.device.controller_fw), "C4.%u", x->dev % 4);
-	snprintf(p.device.agent_version, sizeof(p.device.agent_version), "0.1.0");
-	p.config.enabled = true;
-	p.config.poll_hour = s.hour;
-	p.config.poll_minute = s.minute;
-	snprintf(p.config.timezone, sizeof(p.config.timezone), "%s", sched_zone_name(s.zone));
-	p.config.spread_minutes = 60;
-	p.config.proxy_mode = x->dev % 5 ? PROTO_PROXY_NONE : PROTO_PROXY_AUTO;
-	p.state.supplies_enabled = true;
-	p.state.supplies_interval_s = 86400;
-	free(x->body);
-	x->body = NULL;
-	return proto_encode_poll_req(&p, &x->body, &x->blen, NULL) ? -EINVAL : 0;
-}
-
-static int body_read(struct xfer *x, int64_t t)
-{
-	struct proto_meter_read r;
-	uint64_t base = sched_hash(x->dev) % 1000000;
-
-	memset(&r, 0, sizeof(r));
-	snprintf(r.device_id, sizeof(r.device_id), "%s", x->id);
-	/* made once per request: the same on every retry */
-	snprintf(r.read_id, sizeof(r.read_id), "rd-%.50s", x->request_id);
-	snprintf(r.request_id, sizeof(r.request_id), "%s", x->request_id);
-	r.generation = base + 7;
-	r.taken_at = t;
-	r.meter_mask = 0x7f;
-	r.meters[0] = base * 3 + 100;
-	r.meters[1] = base * 2;
-	r.meters[2] = base + 100;
-	r.meters[3] = base / 2;
-	r.meters[4] = base / 10;
-	r.meters[5] = base * 2 + 50;
-	r.meters[6] = base / 4;
-	free(x->body);
-	x->body = NULL;
-	return proto_encode_meter_read(&r, &x->body, &x->blen, NULL) ? -EINVAL : 0;
-}
-
-static int body_supplies(struct xfer *x, int64_t t)
-{
-	static const char *const colorants[] = { "black", "cyan", "magenta", "yellow" };
-	struct proto_supplies_report *r = calloc(1, sizeof(*r));
-	int e;
-
-	if (!r)
-		return -ENOMEM;
-	snprintf(r->device_id, sizeof(r->device_id), "%s", x->id);
-	snprintf(r->report_id, sizeof(r->report_id), "sp-%s-%" PRId64, x->id, t / 86400);
-	r->trigger = PROTO_TRIGGER_INTERVAL;
-	r->generation = 7;
-	r->taken_at = t;
-	r->n_supplies = 5;
-	for (unsigned int i = 0; i < r->n_supplies; i++) {
-		struct proto_supply *s = &r->supplies[i];
-
-		s->index = i;
-		s->type = i < 4 ? PROTO_SUPPLY_TONER : PROTO_SUPPLY_WASTE_TONER;
-		snprintf(s->colorant, sizeof(s->colorant), "%s", i < 4 ? colorants[i] : "");
-		snprintf(s->description, sizeof(s->description), "%s", i < 4 ? "Toner" : "Waste");
-		s->level = (int32_t)(sched_hash(x->dev + i) % 100);
-		s->max_capacity = 100;
-		s->unit = PROTO_UNIT_PERCENT;
-		s->state = s->level < 10 ? PROTO_STATE_LOW : PROTO_STATE_OK;
-	}
-	free(x->body);
-	x->body = NULL;
-	e = proto_encode_supplies(r, &x->body, &x->blen, NULL);
-	free(r);
-	return e ? -EINVAL : 0;
-}
+/* The next message's body into x (the previous one freed). */
+#define BODY(x, call)							\
+	({								\
+		free((x)->body);					\
+		(x)->body = NULL;					\
+		call;							\
+	})
 
 /* ---- transfers ---- */
 
@@ -397,11 +322,11 @@ static void advance(struct xfer *x)
 		if (rep.read_meters) {
 			snprintf(x->request_id, sizeof(x->request_id), "%s", rep.request_id);
 			x->step = ST_READ;
-			if (body_read(x, t) == 0 && send_step(x) == 0)
+			if (BODY(x, msg_read(x->dev, x->id, x->request_id, t, &x->body, &x->blen)) == 0 && send_step(x) == 0)
 				return;
 		} else if (x->supplies) {
 			x->step = ST_SUPPLIES;
-			if (body_supplies(x, t) == 0 && send_step(x) == 0)
+			if (BODY(x, msg_supplies(x->dev, x->id, t, &x->body, &x->blen)) == 0 && send_step(x) == 0)
 				return;
 		} else {
 			device_done(x, 0);
@@ -424,7 +349,7 @@ static void advance(struct xfer *x)
 			f->duplicates++;
 		if (x->supplies) {
 			x->step = ST_SUPPLIES;
-			if (body_supplies(x, t) == 0 && send_step(x) == 0)
+			if (BODY(x, msg_supplies(x->dev, x->id, t, &x->body, &x->blen)) == 0 && send_step(x) == 0)
 				return;
 			reject(x, 0, "cannot make the supplies report");
 			return;
@@ -481,7 +406,7 @@ static int start_device(struct fleet *f, uint32_t dev, enum step step)
 	f->inflight++;
 	if (step == ST_KEEPALIVE)
 		x->left = f->o.requests;
-	if (body_poll(x) || send_step(x)) {
+	if (BODY(x, msg_poll(x->dev, x->id, &x->body, &x->blen)) || send_step(x)) {
 		reject(x, 0, "cannot start");
 		return -EIO;
 	}

@@ -3,7 +3,7 @@
 # bench/fleet: esol-fleet, a fleet of simulated printers against esol-server
 # behind nginx (PostgreSQL or SQLite), and `make bench-fleet DEVICES=N`.
 FLEET_PKGS := libcurl openssl jansson
-FLEET_MODS := fleet pki sched
+FLEET_MODS := fleet msgs pki sched
 $(foreach m,$(FLEET_MODS),$(eval CFLAGS_bench_fleet_$(m) := $(shell $(PKG_CONFIG) --cflags $(FLEET_PKGS))))
 
 $(B)/bin/esol-fleet: $(patsubst %,$(B)/bench/fleet/%.o,$(FLEET_MODS)) $(B)/libproto.a
