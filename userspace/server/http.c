@@ -513,7 +513,7 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
 
 static void note_port(struct http_server *s)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	socklen_t sl = sizeof(ss);
 
 	if (getsockname(s->fd, (struct sockaddr *)&ss, &sl) != 0)
