@@ -21,7 +21,7 @@ scdoc man-db
 e2fsprogs reuse dkms
 tinyproxy squid faketime strace jq
 collectd-core libyajl2 swupdate mender-client python3
-clang-14 libclang-rt-14-dev
+clang-14 libclang-rt-14-dev clang-tools-14
 chromium nodejs curl
 "
 
