@@ -10,6 +10,9 @@
 #   make check-install  make install, packagers' flags, exports, DKMS, reuse
 #   make check-man  the man pages render without a warning and match the code
 #   make check-device  the device image in QEMU: the whole chain as a test
+#   make torture    esold killed and the device's power cut at random in the
+#                   device image (TORTURE_KILLS=N TORTURE_CUTS=M, defaults
+#                   1000 and 50); make check-torture is a short run
 #   make install    (install-device, install-dev, install-server; see below)
 #   make demo       the whole exchange: the device image in QEMU, esold on
 #                   the real module, esol-server on this host
@@ -72,7 +75,7 @@ UNIT_TESTS :=
 E2E_TESTS :=
 GUEST_BINS :=
 
-.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install check-device demo demo-host \
+.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install check-device torture check-torture demo demo-host \
 	bench fuzz clean unit-build guest-build
 all: kmod userspace man
 
@@ -116,6 +119,16 @@ check-install: all
 # result counted).
 check-device: all
 	ARCH=$(ARCH) tests/device/run.sh
+
+# Power cuts and crashes in the device image (docs/torture.md): the full
+# run, and the short one make check runs (writes build/results/torture).
+TORTURE_KILLS ?= 1000
+TORTURE_CUTS ?= 50
+torture: all $(TORTURE_REPLAY)
+	ARCH=$(ARCH) tests/torture/run.sh --kills $(TORTURE_KILLS) --cuts $(TORTURE_CUTS)
+
+check-torture: all $(TORTURE_REPLAY)
+	ARCH=$(ARCH) tests/torture/run.sh --kills 40 --cuts 3 --result build/results/torture
 
 check:
 	scripts/check-all.sh
