@@ -17,6 +17,7 @@
 #               stored twice (two reports of one engine state of one boot)
 # Each read's generation and meters must be one state the engine had
 # (TORTURE-STATE), no older than the state when its cycle was opened.
+# cuts: "BOOT KILLS ENTRIES FLUSHED REPLAYED same|differs SECONDS" per cut.
 # The last line is "torture: R requested, S stored, L lost, D duplicated"
 # (with RESULT-FILE: then "check-torture: N passed, N failed").
 set -u
@@ -120,6 +121,7 @@ verdict() { # OK NAME
 }
 verdict "$([ "$kills_done" -ge "$kills" ] && echo 1)" "$kills_done SIGKILLs of esold (asked: $kills)"
 verdict "$([ "$(wc -l < "$T/cuts")" -eq "$cuts" ] && echo 1)" "$(wc -l < "$T/cuts") power cuts (asked: $cuts)"
+verdict "$(awk '$6 != "same" { bad++ } END { print bad ? 0 : 1 }' "$T/cuts")" "the whole write log replayed gives QEMU's own disk at every cut"
 verdict "$([ "$lost" -eq 0 ] && echo 1)" "no requested read lost ($lost of $requested)"
 verdict "$([ "$dup" -eq 0 ] && [ "$unrequested" -eq 0 ] && echo 1)" "no read stored twice or unasked ($dup, $unrequested)"
 verdict "$([ "$older" -eq 0 ] && [ "$unknown" -eq 0 ] && [ "$clash" -eq 0 ] && echo 1)" "every read equals the engine's meters at the read"

@@ -60,8 +60,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-# 0..N, from the seeded generator.
-rnd() { echo $(( (RANDOM * 32768 + RANDOM) % ($1 + 1) )); }
+# r = 0..N, from the seeded generator (in this shell, never in $(...):
+# a subshell's draws would not advance it).
+rnd() { r=$(( (RANDOM * 32768 + RANDOM) % ($1 + 1) )); }
 for x in "$SERVER" "$REPLAY"; do
 	[ -x "$x" ] || die "$x is missing (make all $REPLAY)"
 done
@@ -101,9 +102,11 @@ start_server() {
 }
 # Killed (SIGKILL: a crash) or stopped (SIGTERM), then started again.
 restart_server() {
-	if [ $(rnd 1) -eq 0 ]; then kill -9 $server_pid; else kill $server_pid; fi
+	rnd 1
+	if [ $r -eq 0 ]; then kill -9 $server_pid; else kill $server_pid; fi
 	wait $server_pid 2>/dev/null
-	sleep "0.$(rnd 9)"
+	rnd 9
+	sleep "0.$r"
 	start_server
 	server_restarts=$((server_restarts + 1))
 }
@@ -163,7 +166,8 @@ while [ $boot -le $cuts ]; do
 		extra="esol.torture_kills=$left"
 	else
 		# Around the average, so the cuts fall at different points.
-		target=$(( per_boot / 2 + $(rnd "$per_boot") ))
+		rnd "$per_boot"
+		target=$(( per_boot / 2 + r ))
 		[ $target -gt $left ] && target=$left
 		extra=
 	fi
@@ -176,7 +180,8 @@ while [ $boot -le $cuts ]; do
 		--append "root=/dev/vda esol.run=/opt/esol-torture/guest.sh esol.torture_boot=$boot esol.torture_seed=$((seed + boot)) esol.torture_gap_ms=$gap $extra" \
 		> "$T/vm-run-$boot.out" 2>&1 &
 	vm_pid=$!
-	echo "$boot $(date +%s)" >> "$T/boots"
+	t_boot=$(date +%s)
+	echo "$boot $t_boot" >> "$T/boots"
 	cut_at=
 	settle_deadline=
 	last_check=0
@@ -200,13 +205,16 @@ while [ $boot -le $cuts ]; do
 				set_fault none
 				say "boot $boot: $k kills done, settling (cycle $(cycle_name $cycle) open)"
 			fi
-			if [ -z "$settle_deadline" ] && [ $(rnd 24) -eq 0 ]; then
+			rnd 24
+			if [ -z "$settle_deadline" ] && [ $r -eq 0 ]; then
 				restart_server
 			fi
-			if [ -z "$settle_deadline" ] && [ $(rnd 9) -eq 0 ]; then
+			rnd 9
+			if [ -z "$settle_deadline" ] && [ $r -eq 0 ]; then
 				set -- "lost-reply*1" "lost-reply@/v1/meter-reads*1" "lost-reply@/v1/supplies*1" \
 					"drop*1" "500*1" "lost-reply*2"
-				shift "$(rnd 5)"
+				rnd 5
+				shift "$r"
 				set_fault "$1"
 				faults=$((faults + 1))
 			fi
@@ -228,7 +236,8 @@ while [ $boot -le $cuts ]; do
 		elif [ $final = 0 ] && [ -z "$cut_at" ] && [ $k -ge $target ] &&
 		     grep -a -q "^TORTURE-BOOT $boot" "$raw"; then
 			# The cut: a random instant of the next round.
-			cut_at=$(rnd "$gap")
+			rnd "$gap"
+			cut_at=$r
 			sleep "$(printf '%d.%03d' $((cut_at / 1000)) $((cut_at % 1000)))"
 			kill -9 "$(cat "$T/qemu.pid")" 2>/dev/null
 			break
@@ -249,11 +258,24 @@ while [ $boot -le $cuts ]; do
 		set -- $("$REPLAY" scan "$T/writes.log")
 		n=$2 f=$4
 		[ "$n" -ge "$f" ] || die "boot $boot: the write log lost flushed entries ($n < $f)"
-		p=$((f + $(rnd $((n - f)))))
+		# The replayer checked against QEMU itself: the whole log over
+		# the disk the boot started from gives the disk QEMU wrote.
+		cp --sparse=always "$T/disk.img" "$T/whole.img"
+		"$REPLAY" apply "$T/writes.log" "$T/whole.img" "$n" > /dev/null ||
+			die "boot $boot: replay failed"
+		if cmp -s "$T/whole.img" "$T/run.img"; then
+			whole=same
+		else
+			whole=differs
+			say "boot $boot: the whole write log does not give QEMU's disk ($(cmp -l "$T/whole.img" "$T/run.img" | wc -l) bytes differ)"
+		fi
+		rm -f "$T/whole.img"
+		rnd $((n - f))
+		p=$((f + r))
 		"$REPLAY" apply "$T/writes.log" "$T/disk.img" "$p" > /dev/null ||
 			die "boot $boot: replay failed"
-		echo "$boot $k $n $f $p" >> "$T/cuts"
-		say "boot $boot: $k kills, power cut; write log: $n entries, $f flushed, $p replayed"
+		echo "$boot $k $n $f $p $whole $(( $(date +%s) - t_boot ))" >> "$T/cuts"
+		say "boot $boot: $k kills, power cut after $(( $(date +%s) - t_boot )) s; write log: $n entries, $f flushed, $p replayed; whole log $whole"
 	fi
 	boot=$((boot + 1))
 done

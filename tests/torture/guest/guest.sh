@@ -17,8 +17,8 @@
 #   TORTURE-SPOOL B N               messages still in the spool
 # Kernel command line: esol.torture_boot=B, esol.torture_kills=N (kills in
 # this boot, then settle; default: kill until the power is cut),
-# esol.torture_seed=S, esol.torture_gap_ms=MS (the longest wait before a
-# kill), esol.torture_settle_s=S (how long to settle before powering off).
+# esol.torture_seed=S, esol.torture_gap_ms=MS (the longest time from
+# esold's start to its kill), esol.torture_settle_s=S (how long to settle before powering off).
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 boot=0 kills=1000000000 seed=1 gap=2500 settle=300
 for arg in $(cat /proc/cmdline); do
@@ -42,10 +42,13 @@ if [ -z "$dev" ] || [ ! -d "$cls" ]; then
 	exit 1
 fi
 
+# (read, not cat: no fork per file; the round stays short)
 state() {
-	line="TORTURE-STATE $boot gen=$(cat $cls/generation)"
+	read -r v < $cls/generation
+	line="TORTURE-STATE $boot gen=$v"
 	for m in $meters; do
-		line="$line $m=$(cat $cls/$m)"
+		read -r v < $cls/$m
+		line="$line $m=$v"
 	done
 	echo "$line"
 }
@@ -62,7 +65,8 @@ print_job() {
 	echo "$job" > $sim/print || echo "TORTURE-ERROR $boot print '$job' refused"
 	state
 	for s in "$cls"/supply*; do
-		[ "$(cat "$s/state" 2>/dev/null)" = empty ] || continue
+		read -r v < "$s/state" || continue
+		[ "$v" = empty ] || continue
 		echo "TORTURE-PRINT $boot"
 		echo "${s##*supply} replace" > $sim/supply
 		state
@@ -77,21 +81,29 @@ start_esold() {
 		echo "TORTURE-ERROR $boot esold did not start: $(tail -n 3 /var/log/messages | tr '\n' ' ')"
 }
 
-# A random wait, 0 to MS milliseconds.
-nap() { usleep $(( (RANDOM * 32768 + RANDOM) % ($1 + 1) * 1000 )); }
+# r = 0 to N, at random (in this shell: $(...) would fork, and a
+# subshell's RANDOM does not advance this one's).
+rnd() { r=$(( (RANDOM * 32768 + RANDOM) % ($1 + 1) )); }
 
+# Each round: esold (re)started, which resends its spool at once; a poll
+# asked for at a random instant; maybe a print at another; the SIGKILL at
+# a random instant up to gap ms after the start.
 state
 n=0
 while [ $n -lt "$kills" ]; do
 	start_esold
-	nap $((gap / 4))
+	rnd "$gap"; d=$r
+	rnd "$d"; a=$r
+	usleep $((a * 1000))
 	esolctl poll-now > /dev/null 2>&1
-	# The print lands anywhere in the exchange, or not at all.
+	d=$((d - a))
 	if [ $((RANDOM % 3)) -ne 0 ]; then
-		nap $((gap / 2))
+		rnd "$d"; a=$r
+		usleep $((a * 1000))
 		print_job
+		d=$((d - a))
 	fi
-	nap "$gap"
+	usleep $((d * 1000))
 	pid=$(esold_pid)
 	[ -n "$pid" ] && kill -9 $pid
 	n=$((n + 1))
