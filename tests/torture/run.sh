@@ -288,3 +288,14 @@ server_pid=
 t_end=$(date +%s)
 say "$kills_done kills, $cuts power cuts ($(awk '$4 < $3 { n++ } END { print n + 0 }' "$T/cuts") with writes after the last flush), $server_restarts server restarts, $faults faults injected, $((t_end - t_start)) s"
 tests/torture/check.sh "$T" "$SERVER" "$kills" "$cuts" "$kills_done" "$result"
+rc=$?
+[ -n "$result" ] || exit $rc
+# make check-torture: the verdict's own test (it must fail on a ledger
+# made wrong), then the runner's summary line.
+tests/torture/selftest.sh "$T" "$kills" "$cuts" "$kills_done" > "$T/selftest.out" 2>&1
+cat "$T/selftest.out"
+read -r p1 f1 < "$result"
+set -- $(sed -n 's/^selftest: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$T/selftest.out") 0 1
+echo "$((p1 + $1)) $((f1 + $2))" > "$result"
+echo "check-torture: $((p1 + $1)) passed, $((f1 + $2)) failed"
+[ $((f1 + $2)) -eq 0 ]
