@@ -31,18 +31,20 @@ if [ "$SERVER" != - ]; then
 	"$SERVER" list-supplies --db "$T/ledger.db" --json > "$T/supplies.json" || exit 1
 fi
 
-# Every engine state, in order: "SEQ BOOT KEY" (KEY: gen=G m=V ...).
+# Every engine state, in order of the boots: "BOOT KEY" (KEY: gen=G m=V ...).
 : > "$T/states"
 : > "$T/dangling"
-for log in $(ls "$T"/boot-*.log | sort -t- -k2 -n); do
-	b=${log##*/boot-}
-	b=${b%.log}
+b=0
+while [ -f "$T/boot-$b.log" ]; do
+	log=$T/boot-$b.log
 	tr -d '\r' < "$log" | grep -a '^TORTURE-STATE ' | cut -d' ' -f2- >> "$T/states"
 	# A cut between a print and its TORTURE-STATE line leaves one state
 	# the console never showed.
 	[ "$(tr -d '\r' < "$log" | grep -a '^TORTURE-' | tail -n 1 | cut -d' ' -f1)" = TORTURE-PRINT ] &&
 		echo "$b" >> "$T/dangling"
+	b=$((b + 1))
 done
+last=$T/boot-$((b - 1)).log
 # Each read: "CYCLE KEY".
 jq -r --arg m "$meters" '.[] | .cycle + " gen=" + .generation +
 	([($m | split(" "))[] as $k | " " + $k + "=" + (.meters[$k] // "absent")] | join(""))' \
@@ -110,7 +112,6 @@ jq -r '.[] | (.taken_at | fromdateiso8601 | tostring) + " " + .generation + " " 
 read -r supplies supplies_twice < "$T/supplies.verdict"
 
 settled=0
-last=$(ls "$T"/boot-*.log | sort -t- -k2 -n | tail -n 1)
 grep -a -q '^TORTURE-SPOOL [0-9]* 0' "$last" && settled=1
 
 echo "torture: meters: $equal reads equal to the engine's state at the read, $older older than their request, $unknown never the engine's, $unverified unverifiable (a cut between a print and its log line), $clash states logged twice"
