@@ -7,9 +7,14 @@
  * it.  See docs/torture.md for why this models a cut honestly.
  *
  *   torture-replay scan LOG
- *	prints "entries N flushed F": N entries can be read back whole, the
- *	first F of them are covered by the guest's last completed flush
- *	(the log's super block is rewritten, and flushed, by every flush)
+ *	prints "entries N flushed F superblock C": N entries can be read
+ *	back whole; the log's super block, rewritten and flushed by every
+ *	flush, counts C; F = min(C, N) of them are covered by the guest's
+ *	last completed flush.  (C > N: a write still on its way into the
+ *	log when the flush's super block was written -- QEMU numbers an
+ *	entry before writing it -- and QEMU killed before it landed; the
+ *	guest never saw that write complete, and what follows it cannot be
+ *	found, so the log is good up to it)
  *   torture-replay apply LOG DISK P
  *	writes the data of the first P entries onto DISK in log order
  *	(P between F and N models a cut after the last flush), fsyncs it
@@ -239,7 +244,10 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "scan")) {
 		if (wlog_open(&l, argv[2]) < 0)
 			return 1;
-		printf("entries %" PRIu64 " flushed %" PRIu64 "\n", wlog_count(&l), l.flushed);
+		uint64_t n = wlog_count(&l);
+
+		printf("entries %" PRIu64 " flushed %" PRIu64 " superblock %" PRIu64 "\n", n,
+		       l.flushed < n ? l.flushed : n, l.flushed);
 		close(l.fd);
 		return 0;
 	}
