@@ -13,6 +13,9 @@
 #                   root by mmdebstrap) in QEMU: esold.service's checks
 #   make check-device  the device image in QEMU: the whole chain as a test
 #   make check-server  esol-server with PostgreSQL, nginx, instances, fleets
+#   make torture    esold killed and the device's power cut at random in the
+#                   device image (TORTURE_KILLS=N TORTURE_CUTS=M, defaults
+#                   1000 and 50); make check-torture is a short run
 #   make install    (install-device, install-dev, install-server; see below)
 #   make demo       the whole exchange: the device image in QEMU, esold on
 #                   the real module, esol-server on this host
@@ -77,7 +80,8 @@ UNIT_TESTS :=
 E2E_TESTS :=
 GUEST_BINS :=
 
-.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install check-device analyze demo demo-host \
+.PHONY: all kmod userspace check check-unit check-kmod check-e2e check-install check-device analyze \
+	torture check-torture demo demo-host \
 	bench fuzz clean unit-build guest-build
 all: kmod userspace man
 
@@ -135,6 +139,16 @@ analyze:
 .PHONY: check-systemd
 check-systemd: all
 	tests/device/check-systemd.sh --result build/results/systemd
+
+# Power cuts and crashes in the device image (docs/torture.md): the full
+# run, and the short one make check runs (writes build/results/torture).
+TORTURE_KILLS ?= 1000
+TORTURE_CUTS ?= 50
+torture: all $(TORTURE_REPLAY)
+	ARCH=$(ARCH) tests/torture/run.sh --kills $(TORTURE_KILLS) --cuts $(TORTURE_CUTS)
+
+check-torture: all $(TORTURE_REPLAY)
+	ARCH=$(ARCH) tests/torture/run.sh --kills 40 --cuts 3 --result build/results/torture
 
 check:
 	scripts/check-all.sh

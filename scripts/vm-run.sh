@@ -48,7 +48,9 @@ quiet=0
 shell=0
 stall=
 disks=
+ndisk=0
 hostfwd=
+pidfile=
 die() { echo "vm-run: $*" >&2; exit 4; }
 
 while [ $# -gt 0 ]; do
@@ -64,6 +66,17 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--disk) [ -f "$2" ] || die "no disk image $2"
 		disks="$disks -drive file=$2,format=raw,if=virtio,cache=writeback"; shift 2 ;;
+	--logged-disk) [ -f "$2" ] || die "no disk image $2"
+		[ $# -ge 3 ] || die "--logged-disk FILE LOG"
+		: > "$3" || die "cannot create the write log $3"
+		case "$2$3" in *,*) die "--logged-disk: no commas in the paths" ;; esac
+		ndisk=$((ndisk + 1)) d=ld$ndisk
+		disks="$disks -blockdev driver=file,node-name=$d-img,filename=$2"
+		disks="$disks -blockdev driver=file,node-name=$d-log,filename=$3"
+		disks="$disks -blockdev driver=blklogwrites,node-name=$d,file=$d-img,log=$d-log,log-sector-size=512"
+		disks="$disks -device virtio-blk-pci,drive=$d,write-cache=on"
+		shift 3 ;;
+	--pid-file) pidfile=$2; shift 2 ;;
 	--hostfwd) hostfwd="$hostfwd,hostfwd=$2"; shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--shell) shell=1; shift ;;
@@ -109,7 +122,7 @@ esac
 mkdir -p "$(dirname "$log")"
 
 qemu_args() {
-	echo "-accel tcg -m $mem -smp 2 $netargs$disks -nographic -no-reboot"
+	echo "-accel tcg -m $mem -smp 2 $netargs$disks -nographic -no-reboot${pidfile:+ -pidfile $pidfile}"
 }
 if [ "$shell" = 1 ]; then
 	# shellcheck disable=SC2046

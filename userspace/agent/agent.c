@@ -588,6 +588,18 @@ int agent_new(const struct agent_opts *o, struct agent **out)
 		log_err("%s", msg);
 		goto fail;
 	}
+	/*
+	 * A supplies report is spooled before state.json records it: after a
+	 * crash (or power cut) between the two, the spooled report is the
+	 * last one taken, or start-up would take a second report of the same
+	 * state and the server would store both.
+	 */
+	if (supplies_note_spooled(&a->sup, exchange_spooled_supplies_newest(a))) {
+		log_info("the spool holds a supplies report the agent state did not record: "
+			 "it counts as the last report");
+		/* Recorded before it is sent: once removed, only state.json knows. */
+		agent_save_state(a);
+	}
 	r = open_control(a);
 	if (r < 0)
 		goto fail;

@@ -842,6 +842,18 @@ int64_t exchange_repoll_in_ms(const struct agent *a)
 	return a->net && a->net->repoll ? loop_timer_remaining_ms(&a->net->t_repoll) : -1;
 }
 
+int64_t exchange_spooled_supplies_newest(const struct agent *a)
+{
+	size_t n, i;
+	const struct spool_entry *list = spool_list(a->net->spool, &n);
+	int64_t t = 0;
+
+	for (i = 0; i < n; i++)
+		if (list[i].kind == SPOOL_SUPPLIES && list[i].created > t)
+			t = list[i].created;
+	return t;
+}
+
 size_t exchange_spool_count(const struct agent *a)
 {
 	return a->net ? spool_count(a->net->spool) : 0;

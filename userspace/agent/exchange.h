@@ -55,6 +55,9 @@ void exchange_retry_fired(struct loop_timer *t, bool cancelled);
 /* Snapshot, build and spool a supplies report. */
 int exchange_take_supplies(struct agent *a, enum proto_supplies_trigger trig);
 
+/* When the newest supplies report in the spool was taken (Unix s), 0: none. */
+int64_t exchange_spooled_supplies_newest(const struct agent *a);
+
 /* For the control socket. */
 size_t exchange_spool_count(const struct agent *a);
 /* Milliseconds to the poll the server asked for (retry_after_s), -1: none. */

@@ -96,6 +96,17 @@ $(B)/tests/unit/test_agent_trust: $(B)/tests/unit/test_agent_trust.o \
 
 UNIT_TESTS += $(B)/tests/unit/test_agent_trust
 
+# The whole agent started on what a crash or a power cut left on disk.
+CFLAGS_tests_unit_test_agent_crash := $(CFLAGS_tests_unit_test_agent_sched)
+$(B)/tests/unit/test_agent_crash: $(B)/tests/unit/test_agent_crash.o \
+		$(B)/tests/unit/net_testsrv.o $(B)/tests/unit/fixtures/sysfs/pe_tree.o \
+		$(ESOLD_ARCHIVES)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ESOLD_LDLIBS) \
+		$(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls check)
+
+UNIT_TESTS += $(B)/tests/unit/test_agent_crash
+
 # The documented limits against the code's constants.
 $(B)/tests/unit/test_limits: $(B)/tests/unit/test_limits.o $(B)/libesolcore.a \
 		$(B)/userspace/common/log.o $(B)/userspace/common/escape.o

@@ -125,6 +125,15 @@ bool supplies_due(const struct supplies_asst *s, int64_t now, uint64_t now_ms,
 	return false;
 }
 
+bool supplies_note_spooled(struct supplies_asst *s, int64_t created)
+{
+	if (created <= s->last_sent)
+		return false;
+	s->last_sent = created;
+	s->enable_pending = false;
+	return true;
+}
+
 void supplies_taken(struct supplies_asst *s, enum proto_supplies_trigger trigger,
 		    int64_t now, uint64_t now_ms)
 {

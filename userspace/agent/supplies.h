@@ -69,6 +69,15 @@ bool supplies_note_states(struct supplies_asst *s, const uint8_t *states,
 bool supplies_due(const struct supplies_asst *s, int64_t now, uint64_t now_ms,
 		  enum proto_supplies_trigger *trigger, uint64_t *wait_ms);
 
+/*
+ * At start-up: the spool holds a report taken at created (Unix s).  A
+ * report is spooled before the agent state records it, so after a crash
+ * between the two the spool is the truth: it counts as the last report
+ * taken, and no second report of the same state is made.  Returns true
+ * when it is newer than what the state said (last_sent moved).
+ */
+bool supplies_note_spooled(struct supplies_asst *s, int64_t created);
+
 /* A report with this trigger was taken (spooled) at now / now_ms. */
 void supplies_taken(struct supplies_asst *s, enum proto_supplies_trigger trigger,
 		    int64_t now, uint64_t now_ms);
