@@ -13,7 +13,7 @@ FUZZ_B := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=undefined -Iinclude/uapi -Iuserspace
-FUZZ_TARGETS += ctl_request config
+FUZZ_TARGETS += ctl_request config replies
 
 $(FUZZ_B)/fuzz_ctl_request: tests/fuzz/fuzz_ctl_request.c userspace/ctl/ctlproto.c \
 		userspace/ctl/ctlproto.h
@@ -27,6 +27,14 @@ $(FUZZ_B)/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_CONFIG_SRCS) userspace/co
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags inih libcurl) -o $@ \
 		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs inih libcurl)
+
+FUZZ_PROTO_SRCS := userspace/proto/proto.c userspace/proto/jsonio.c userspace/proto/names.c \
+		   userspace/proto/ptime.c
+$(FUZZ_B)/fuzz_replies: tests/fuzz/fuzz_replies.c $(FUZZ_PROTO_SRCS) userspace/net/netres.c \
+		userspace/proto/proto.h userspace/net/netres.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags jansson libcurl openssl) -o $@ \
+		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson libcurl openssl)
 
 fuzz: $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
