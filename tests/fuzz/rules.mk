@@ -13,7 +13,7 @@ FUZZ_B := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=undefined -Iinclude/uapi -Iuserspace
-FUZZ_TARGETS += ctl_request config replies
+FUZZ_TARGETS += ctl_request config replies spool
 
 $(FUZZ_B)/fuzz_ctl_request: tests/fuzz/fuzz_ctl_request.c userspace/ctl/ctlproto.c \
 		userspace/ctl/ctlproto.h
@@ -35,6 +35,12 @@ $(FUZZ_B)/fuzz_replies: tests/fuzz/fuzz_replies.c $(FUZZ_PROTO_SRCS) userspace/n
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags jansson libcurl openssl) -o $@ \
 		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson libcurl openssl)
+
+FUZZ_SPOOL_SRCS := userspace/core/spool.c userspace/common/log.c userspace/common/escape.c
+$(FUZZ_B)/fuzz_spool: tests/fuzz/fuzz_spool.c $(FUZZ_SPOOL_SRCS) userspace/core/spool.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags zlib) -o $@ \
+		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs zlib)
 
 fuzz: $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
