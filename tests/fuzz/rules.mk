@@ -13,7 +13,7 @@ FUZZ_B := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=undefined -Iinclude/uapi -Iuserspace
-FUZZ_TARGETS += ctl_request config replies spool
+FUZZ_TARGETS += ctl_request config replies spool genl
 
 $(FUZZ_B)/fuzz_ctl_request: tests/fuzz/fuzz_ctl_request.c userspace/ctl/ctlproto.c \
 		userspace/ctl/ctlproto.h
@@ -41,6 +41,13 @@ $(FUZZ_B)/fuzz_spool: tests/fuzz/fuzz_spool.c $(FUZZ_SPOOL_SRCS) userspace/core/
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags zlib) -o $@ \
 		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs zlib)
+
+FUZZ_GENL_SRCS := userspace/lib/genl_decode.c userspace/lib/valid.c userspace/lib/names.c
+$(FUZZ_B)/fuzz_genl: tests/fuzz/fuzz_genl.c $(FUZZ_GENL_SRCS) userspace/lib/internal.h \
+		userspace/lib/libprinteng.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(LIBPRINTENG_NL_CFLAGS) -o $@ \
+		$(filter %.c,$^) $(LIBPRINTENG_LDLIBS)
 
 fuzz: $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
