@@ -13,7 +13,7 @@ FUZZ_B := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=undefined -Iinclude/uapi -Iuserspace
-FUZZ_TARGETS += ctl_request config replies spool genl
+FUZZ_TARGETS += ctl_request config replies spool genl server_request
 
 $(FUZZ_B)/fuzz_ctl_request: tests/fuzz/fuzz_ctl_request.c userspace/ctl/ctlproto.c \
 		userspace/ctl/ctlproto.h
@@ -48,6 +48,14 @@ $(FUZZ_B)/fuzz_genl: tests/fuzz/fuzz_genl.c $(FUZZ_GENL_SRCS) userspace/lib/inte
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(LIBPRINTENG_NL_CFLAGS) -o $@ \
 		$(filter %.c,$^) $(LIBPRINTENG_LDLIBS)
+
+FUZZ_SERVER_SRCS := $(patsubst %,userspace/server/%.c,handlers policy cycle ledger \
+		    ledger_schema pool pollbook db db_sqlite db_pg) \
+		    $(FUZZ_PROTO_SRCS) userspace/common/log.c userspace/common/escape.c
+$(FUZZ_B)/fuzz_server_request: tests/fuzz/fuzz_server_request.c $(FUZZ_SERVER_SRCS) \
+		userspace/server/handlers.h userspace/server/ledger.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(SERVER_CFLAGS) -o $@ $(filter %.c,$^) $(SERVER_LIBS)
 
 fuzz: $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
