@@ -13,7 +13,7 @@ FUZZ_B := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=undefined -Iinclude/uapi -Iuserspace
-FUZZ_TARGETS += ctl_request config replies spool genl server_request
+FUZZ_TARGETS += ctl_request config replies spool genl server_request pac
 
 $(FUZZ_B)/fuzz_ctl_request: tests/fuzz/fuzz_ctl_request.c userspace/ctl/ctlproto.c \
 		userspace/ctl/ctlproto.h
@@ -56,6 +56,12 @@ $(FUZZ_B)/fuzz_server_request: tests/fuzz/fuzz_server_request.c $(FUZZ_SERVER_SR
 		userspace/server/handlers.h userspace/server/ledger.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(SERVER_CFLAGS) -o $@ $(filter %.c,$^) $(SERVER_LIBS)
+
+$(FUZZ_B)/fuzz_pac: tests/fuzz/fuzz_pac.c userspace/net/pac.c userspace/net/pac_js.c \
+		userspace/net/pac.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags duktape) -o $@ \
+		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs duktape)
 
 fuzz: $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
