@@ -1,18 +1,29 @@
 # SPDX-License-Identifier: MIT
 # SPDX-FileCopyrightText: 2026 The esol authors
 # fuzz: libFuzzer harnesses (clang-14, Debian libclang-rt-14-dev), built
-# with ASan+UBSan into build/fuzz.  `make fuzz FUZZ_SECONDS=N` runs each
-# for N seconds (default 60) on its seed corpus tests/fuzz/seeds/NAME (a
-# working corpus grows in build/fuzz/corpus/NAME), prints the executions
-# and findings of each, and fails on a finding (crash-*, leak-*, timeout-*
-# and oom-* files land in build/fuzz/findings/NAME).  A harness is
-# tests/fuzz/fuzz_NAME.c; other components add theirs to FUZZ_TARGETS
+# with ASan+UBSan into build/fuzz, one for every parser of outside input:
+#   ctl_request     control-socket requests and replies (ctl/ctlproto.c)
+#   config          esold.conf (core/config.c)
+#   replies         the server's replies to the device (proto decoders,
+#                   Retry-After)
+#   spool           spool recovery over a directory of fuzzed files
+#   genl            generic netlink messages (lib/genl_decode.c)
+#   server_request  the server's request decoding and handlers over an
+#                   in-memory SQLite ledger
+#   pac             the PAC helpers and evaluation (net/pac*.c)
+# `make check-fuzz FUZZ_SECONDS=N` (or `make fuzz`) runs each for N seconds
+# (default 60) on its seed corpus tests/fuzz/seeds/NAME (a working corpus
+# grows in build/fuzz/corpus/NAME), prints the executions and findings of
+# each, writes build/results/fuzz and fails on a finding (crash-*, leak-*,
+# timeout-* and oom-* files land in build/fuzz/findings/NAME).  A harness
+# is tests/fuzz/fuzz_NAME.c; other components add theirs to FUZZ_TARGETS
 # with a rule for $(FUZZ_B)/fuzz_NAME.
 FUZZ_CC ?= clang-14
 FUZZ_B := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-	      -fno-sanitize-recover=undefined -Iinclude/uapi -Iuserspace
+	      -fno-sanitize-recover=undefined -Wall -Wextra -Werror \
+	      -Iinclude/uapi -Iuserspace
 FUZZ_TARGETS += ctl_request config replies spool genl server_request pac
 
 $(FUZZ_B)/fuzz_ctl_request: tests/fuzz/fuzz_ctl_request.c userspace/ctl/ctlproto.c \
@@ -63,5 +74,12 @@ $(FUZZ_B)/fuzz_pac: tests/fuzz/fuzz_pac.c userspace/net/pac.c userspace/net/pac_
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags duktape) -o $@ \
 		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs duktape)
 
-fuzz: $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_BINS := $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
+
+.PHONY: fuzz-build check-fuzz
+fuzz-build: $(FUZZ_BINS)
+
+# `make check-fuzz` (and `make fuzz`, its older name): every harness for
+# FUZZ_SECONDS, one after the other; writes build/results/fuzz.
+fuzz check-fuzz: $(FUZZ_BINS)
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
