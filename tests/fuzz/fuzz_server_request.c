@@ -2,12 +2,13 @@
 // SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * libFuzzer harness: the server's request handling, in process.  The
- * first byte picks the endpoint (& 3: 0 poll, 1 meter-reads, 2 supplies,
+ * input is up to 4 requests separated by a 0xff byte, handled in turn by
+ * one ledger.  A request's first byte picks the endpoint (& 3: 0 poll, 1 meter-reads, 2 supplies,
  * 3 an unknown path) and whether a client certificate's CN is checked
  * (& 4: CN "SIM0001"); the rest is the request body.  It goes first to
  * the endpoint's decoder (proto_decode_poll_req / _meter_read /
- * _supplies), then to handlers_handle() over a fresh SQLite ledger in
- * memory (pool_open(":memory:")), at a fixed server time.
+ * _supplies), then to handlers_handle() over a SQLite ledger in memory
+ * (pool_open(":memory:"), fresh for each input), at a fixed server time.
  * Properties: no crash, leak or undefined behaviour; a body that decodes
  * encodes (the device's encoder) to one that decodes to the same struct;
  * the reply is 200 with the endpoint's reply body, or 4xx/503 with an
@@ -109,26 +110,18 @@ static int check_reply(enum endpoint ep, const struct hreply *r, struct proto_po
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One request, and the same again. */
+static void one(struct handlers *h, const uint8_t *data, size_t size)
 {
 	static const enum endpoint eps[] = { EP_POLL, EP_METER_READS, EP_SUPPLIES, EP_UNKNOWN };
-	static const struct ledger_defaults def = { 1, true, 86400 };
-	static bool once;
-	struct ledger_pool *pool;
-	struct handlers h;
 	struct hreply r1, r2;
 	struct proto_poll_reply p1, p2;
 	const char *cn;
 	enum endpoint ep;
-	char err[256];
 	int a1, a2;
 
-	if (!once) {
-		log_init("fuzz_server_request", LOG_SINK_STDERR, LOG_CRIT);
-		once = true;
-	}
 	if (size < 1)
-		return 0;
+		return;
 	ep = eps[data[0] & 3];
 	cn = data[0] & 4 ? "SIM0001" : NULL;
 	data++;
@@ -136,12 +129,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	roundtrip(ep, data, size);
 
-	if (pool_open(":memory:", 1, &pool, err, sizeof(err)) != 0)
-		abort();
-	handlers_init(&h, pool, &def, NOW, NULL);
-	handlers_handle(&h, ep, data, size, cn, &r1);
+	handlers_handle(h, ep, data, size, cn, &r1);
 	a1 = check_reply(ep, &r1, &p1);
-	handlers_handle(&h, ep, data, size, cn, &r2);
+	handlers_handle(h, ep, data, size, cn, &r2);
 	a2 = check_reply(ep, &r2, &p2);
 	if (r1.status != r2.status)
 		abort();
@@ -153,6 +143,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();	/* the same poll, another answer */
 	hreply_free(&r1);
 	hreply_free(&r2);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct ledger_defaults def = { 1, true, 86400 };
+	static bool once;
+	struct ledger_pool *pool;
+	struct handlers h;
+	char err[256];
+	unsigned int n = 0;
+
+	if (!once) {
+		log_init("fuzz_server_request", LOG_SINK_STDERR, LOG_CRIT);
+		once = true;
+	}
+	if (pool_open(":memory:", 1, &pool, err, sizeof(err)) != 0)
+		abort();
+	handlers_init(&h, pool, &def, NOW, NULL);
+	/* up to 4 requests, separated by a 0xff byte (never in valid UTF-8) */
+	while (n++ < 4) {
+		const uint8_t *sep = memchr(data, 0xff, size);
+		size_t len = sep ? (size_t)(sep - data) : size;
+
+		one(&h, data, len);
+		if (!sep)
+			break;
+		data += len + 1;
+		size -= len + 1;
+	}
 	handlers_destroy(&h);
 	pool_close(pool);
 	return 0;
