@@ -75,7 +75,8 @@ static bool ipv6_ok(const char *host)
 		return false;
 	if (!zone)
 		return true;
-	if (!zone[1])
+	/* an interface name (libcurl takes at most IFNAMSIZ - 1 = 15) */
+	if (!zone[1] || strlen(zone + 1) > 15)
 		return false;
 	for (const char *p = zone + 1; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
@@ -438,6 +439,7 @@ int net_proxy_cand_curl(const struct net_proxy_cand *c, char *buf, size_t len)
 		[NET_PROXY_SOCKS4] = "socks4a", [NET_PROXY_SOCKS5] = "socks5h",
 	};
 	char hp[NET_HOST_MAX + 16];
+	const char *zone;
 	int n;
 
 	if (c->type == NET_PROXY_DIRECT) {
@@ -445,7 +447,12 @@ int net_proxy_cand_curl(const struct net_proxy_cand *c, char *buf, size_t len)
 			buf[0] = '\0';
 		return 0;
 	}
-	fmt_hostport(c, hp, sizeof(hp));
+	zone = strchr(c->host, '%');
+	if (zone)	/* RFC 6874: the zone id's '%' encoded, as libcurl reads it */
+		snprintf(hp, sizeof(hp), "[%.*s%%25%s]:%u", (int)(zone - c->host), c->host,
+			 zone + 1, c->port);
+	else
+		fmt_hostport(c, hp, sizeof(hp));
 	n = snprintf(buf, len, "%s://%s", scheme[c->type], hp);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
