@@ -11,6 +11,8 @@
 #   server_request  the server's request decoding and handlers over an
 #                   in-memory SQLite ledger
 #   pac             the PAC helpers and evaluation (net/pac*.c)
+#   proxy           PAC answers, proxy URLs, no_proxy, WPAD (net/proxy.c,
+#                   noproxy.c, wpad.c)
 # `make check-fuzz FUZZ_SECONDS=N` (or `make fuzz`) runs each for N seconds
 # (default 60) on its seed corpus tests/fuzz/seeds/NAME (a working corpus
 # grows in build/fuzz/corpus/NAME), prints the executions and findings of
@@ -24,7 +26,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=undefined -Wall -Wextra -Werror \
 	      -Iinclude/uapi -Iuserspace
-FUZZ_TARGETS += ctl_request config replies spool genl server_request pac
+FUZZ_TARGETS += ctl_request config replies spool genl server_request pac proxy
 
 $(FUZZ_B)/fuzz_ctl_request: tests/fuzz/fuzz_ctl_request.c userspace/ctl/ctlproto.c \
 		userspace/ctl/ctlproto.h
@@ -73,6 +75,12 @@ $(FUZZ_B)/fuzz_pac: tests/fuzz/fuzz_pac.c userspace/net/pac.c userspace/net/pac_
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags duktape) -o $@ \
 		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs duktape)
+
+$(FUZZ_B)/fuzz_proxy: tests/fuzz/fuzz_proxy.c userspace/net/proxy.c userspace/net/noproxy.c \
+		userspace/net/wpad.c userspace/net/proxy.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags libcurl libpsl) -o $@ \
+		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libcurl libpsl)
 
 FUZZ_BINS := $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
 
