@@ -14,6 +14,7 @@
 #   proxy           PAC answers, proxy URLs, no_proxy, WPAD (net/proxy.c,
 #                   noproxy.c, wpad.c)
 #   state           the agent's state file (agent/state.c)
+#   txlog           the transmission log, read and appended to (core/txlog.c)
 # `make check-fuzz FUZZ_SECONDS=N` (or `make fuzz`) runs each for N seconds
 # (default 60) on its seed corpus tests/fuzz/seeds/NAME (a working corpus
 # grows in build/fuzz/corpus/NAME), prints the executions and findings of
@@ -27,7 +28,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=undefined -Wall -Wextra -Werror \
 	      -Iinclude/uapi -Iuserspace
-FUZZ_TARGETS += ctl_request config replies spool genl server_request pac proxy state
+FUZZ_TARGETS += ctl_request config replies spool genl server_request pac proxy state txlog
 
 $(FUZZ_B)/fuzz_ctl_request: tests/fuzz/fuzz_ctl_request.c userspace/ctl/ctlproto.c \
 		userspace/ctl/ctlproto.h
@@ -85,6 +86,13 @@ $(FUZZ_B)/fuzz_proxy: tests/fuzz/fuzz_proxy.c userspace/net/proxy.c userspace/ne
 
 $(FUZZ_B)/fuzz_state: tests/fuzz/fuzz_state.c userspace/agent/state.c $(FUZZ_PROTO_SRCS) \
 		userspace/agent/state.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags jansson) -o $@ \
+		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson)
+
+FUZZ_TXLOG_SRCS := userspace/core/txlog.c userspace/core/fsutil.c userspace/common/escape.c \
+		   userspace/common/log.c
+$(FUZZ_B)/fuzz_txlog: tests/fuzz/fuzz_txlog.c $(FUZZ_TXLOG_SRCS) userspace/core/txlog.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags jansson) -o $@ \
 		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson)
