@@ -15,6 +15,7 @@
 #                   noproxy.c, wpad.c)
 #   state           the agent's state file (agent/state.c)
 #   txlog           the transmission log, read and appended to (core/txlog.c)
+#   creds           the manual proxy's credentials file (core/creds.c)
 # `make check-fuzz FUZZ_SECONDS=N` (or `make fuzz`) runs each for N seconds
 # (default 60) on its seed corpus tests/fuzz/seeds/NAME (a working corpus
 # grows in build/fuzz/corpus/NAME), prints the executions and findings of
@@ -28,7 +29,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=undefined -Wall -Wextra -Werror \
 	      -Iinclude/uapi -Iuserspace
-FUZZ_TARGETS += ctl_request config replies spool genl server_request pac proxy state txlog
+FUZZ_TARGETS += ctl_request config replies spool genl server_request pac proxy state txlog creds
 
 $(FUZZ_B)/fuzz_ctl_request: tests/fuzz/fuzz_ctl_request.c userspace/ctl/ctlproto.c \
 		userspace/ctl/ctlproto.h
@@ -96,6 +97,10 @@ $(FUZZ_B)/fuzz_txlog: tests/fuzz/fuzz_txlog.c $(FUZZ_TXLOG_SRCS) userspace/core/
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags jansson) -o $@ \
 		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson)
+
+$(FUZZ_B)/fuzz_creds: tests/fuzz/fuzz_creds.c userspace/core/creds.c userspace/core/creds.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
 FUZZ_BINS := $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
 
