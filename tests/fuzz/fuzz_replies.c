@@ -6,16 +6,25 @@
  * every decoder of a reply body (proto_decode_poll_reply, _read_ack,
  * _supplies_ack, _error) and, as a Retry-After header value, to both of
  * its parsers (net_parse_retry_after, which the transport uses, and
- * proto_parse_retry_after).
+ * proto_parse_retry_after); a poll reply that decodes then goes where
+ * esold sends it (exchange.c's poll_done, without the network): the
+ * supplies action to the assistant (supplies_apply_server), a read
+ * request to meter_build_read over a snapshot.
  * Properties: no crash, no leak, no undefined behaviour; a refusal names
  * a known error and its message is terminated; a body that decodes
  * encodes (the server's encoder) to a body that decodes to the same
- * struct; a Retry-After delay is within its cap.
+ * struct; the assistant ends off or on with a protocol interval; a read
+ * request gives a meter read that encodes, for that request, under an id
+ * the spool takes; a Retry-After delay is within its cap.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/meter.h"
+#include "agent/supplies.h"
+#include "core/spool.h"
 #include "net/netres.h"
 #include "proto/proto.h"
 
@@ -31,6 +40,48 @@ static void check_err(enum proto_err e, const struct proto_error *err)
 	if (e >= __PROTO_E_COUNT || err->code != e || !proto_err_name(e) ||
 	    !memchr(err->field, '\0', sizeof(err->field)) ||
 	    !memchr(err->message, '\0', sizeof(err->message)))
+		abort();
+}
+
+/* What esold does next with a poll reply (exchange.c's poll_done): the
+ * supplies action to its assistant, and a read request to a meter read
+ * built from a snapshot, encoded and spooled under its read_id. */
+static void agent_side(const struct proto_poll_reply *m)
+{
+	struct printeng_snap snap;
+	struct supplies_asst sup;
+	struct proto_meter_read rd;
+	struct proto_error err;
+	char msg[256], *out;
+	size_t len;
+
+	supplies_init(&sup, false, 0, 0);
+	if (m->has_supplies)
+		supplies_apply_server(&sup, m->supplies_enabled, m->supplies_interval_s);
+	if (sup.enabled ? sup.interval_s < PROTO_SUPPLIES_INTERVAL_MIN ||
+			  sup.interval_s > PROTO_SUPPLIES_INTERVAL_MAX : sup.interval_s != 0)
+		abort();
+	if (!m->read_meters)
+		return;
+	memset(&snap, 0, sizeof(snap));
+	snap.generation = 9187;
+	snap.real_ns = (uint64_t)NOW * 1000000000u + 5;
+	strcpy(snap.serial, "SIM0001");
+	strcpy(snap.model, "esol Sim 3000");
+	strcpy(snap.engine_fw, "E1.2.3");
+	strcpy(snap.controller_fw, "C4.5.6");
+	snap.meter_mask = 1u << PRINTENG_METER_IMPRESSIONS_TOTAL;
+	snap.meters[PRINTENG_METER_IMPRESSIONS_TOTAL] = 123456;
+	if (meter_build_read(&snap, m, &rd, msg, sizeof(msg)) != 0) {
+		fprintf(stderr, "meter read refused: %s\n", msg);
+		abort();
+	}
+	if (proto_encode_meter_read(&rd, &out, &len, &err) != PROTO_OK) {
+		fprintf(stderr, "meter read not encoded: %s\n", err.message);
+		abort();
+	}
+	free(out);
+	if (!spool_id_valid(rd.read_id) || strcmp(rd.request_id, m->request_id))
 		abort();
 }
 
@@ -51,6 +102,7 @@ static void poll_reply(const uint8_t *data, size_t size)
 	    memcmp(&m, &again, sizeof(m)) != 0)
 		abort();
 	free(out);
+	agent_side(&m);
 }
 
 static void ack(const uint8_t *data, size_t size, bool supplies)

@@ -5,7 +5,7 @@
 #   ctl_request     control-socket requests and replies (ctl/ctlproto.c)
 #   config          esold.conf (core/config.c)
 #   replies         the server's replies to the device (proto decoders,
-#                   Retry-After)
+#                   Retry-After, and esold's handling of a poll reply)
 #   spool           spool recovery over a directory of fuzzed files
 #   genl            generic netlink messages (lib/genl_decode.c)
 #   server_request  the server's request decoding and handlers over an
@@ -46,11 +46,15 @@ $(FUZZ_B)/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_CONFIG_SRCS) userspace/co
 
 FUZZ_PROTO_SRCS := userspace/proto/proto.c userspace/proto/jsonio.c userspace/proto/names.c \
 		   userspace/proto/ptime.c
-$(FUZZ_B)/fuzz_replies: tests/fuzz/fuzz_replies.c $(FUZZ_PROTO_SRCS) userspace/net/netres.c \
-		userspace/proto/proto.h userspace/net/netres.h
+FUZZ_REPLIES_SRCS := $(FUZZ_PROTO_SRCS) userspace/net/netres.c userspace/agent/meter.c \
+		     userspace/agent/ids.c userspace/agent/supplies.c userspace/core/spool.c \
+		     userspace/common/log.c userspace/common/escape.c
+$(FUZZ_B)/fuzz_replies: tests/fuzz/fuzz_replies.c $(FUZZ_REPLIES_SRCS) \
+		userspace/proto/proto.h userspace/net/netres.h userspace/agent/meter.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags jansson libcurl openssl) -o $@ \
-		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs jansson libcurl openssl)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags jansson libcurl openssl zlib) \
+		-o $@ $(filter %.c,$^) \
+		$(shell $(PKG_CONFIG) --libs jansson libcurl openssl zlib)
 
 FUZZ_SPOOL_SRCS := userspace/core/spool.c userspace/common/log.c userspace/common/escape.c
 $(FUZZ_B)/fuzz_spool: tests/fuzz/fuzz_spool.c $(FUZZ_SPOOL_SRCS) userspace/core/spool.h
