@@ -92,6 +92,13 @@ START_TEST(test_bad_files)
 		"{\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0}",
 		"{\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0,\"last_poll\":0,\"x\":1}",
 		"{\"version\":1,\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0,\"last_poll\":0}",
+		/* what the poll could not carry (fuzz_state: such a file stopped
+		 * every poll): an interval under the protocol's 300 s, times
+		 * outside 2000..9999 */
+		"{\"version\":1,\"supplies_enabled\":true,\"supplies_interval_s\":5,\"supplies_last_sent\":0,\"last_poll\":0,\"last_poll_ok\":0}",
+		"{\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0,\"last_poll\":0,\"last_poll_ok\":1}",
+		"{\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0,\"last_poll\":0,\"last_poll_ok\":253402300800}",
+		"{\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0,\"last_poll\":946684799,\"last_poll_ok\":0}",
 	};
 	struct agent_state st, def;
 	char msg[256];

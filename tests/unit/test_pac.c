@@ -242,6 +242,12 @@ START_TEST(t_shexp_c)
 	ck_assert(!pac_shexp_match("x", "(x)|y"));
 	/* case matters */
 	ck_assert(!pac_shexp_match("WWW.EXAMPLE.COM", "*.example.com"));
+	/* '?' is one UTF-8 character, not one byte */
+	ck_assert(pac_shexp_match("\xc3\xa9t\xc3\xa9", "?t?"));
+	ck_assert(!pac_shexp_match("\xc3\xa9", "?" "?"));
+	ck_assert(pac_shexp_match("\xe2\x82\xac", "?"));
+	ck_assert(pac_shexp_match("\xc3\xa9\xc3\xa8x", "*?x"));
+	ck_assert(!pac_shexp_match("\xc3\xa9", "*?" "?"));
 	/* the pattern that makes naive backtracking exponential */
 	ck_assert(!pac_shexp_match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab",
 				   "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*c"));
@@ -258,6 +264,16 @@ START_TEST(t_shexp_js)
 	F("shExpMatch('10.11.2.3', '10.1.*.*')");
 	T("shExpMatch(url, 'https://*')");
 	F("shExpMatch('a^b$', 'a^b')");
+	/* '?' is one character, also beyond ASCII; a NUL is a character
+	 * like any other (fuzz_pac: the C side counted bytes and stopped at
+	 * the first NUL) */
+	T("shExpMatch('\\u00e9t\\u00e9.example', '?t?.example')");
+	F("shExpMatch('\\u00e9', '?" "?')");
+	T("shExpMatch('\\u20ac1', '?1')");
+	T("shExpMatch('\\u00e9\\u00e8x', '*?x')");
+	F("shExpMatch('a\\u0000b', 'a')");
+	T("shExpMatch('a\\u0000b', 'a?b')");
+	F("shExpMatch('a', 'a\\u0000*')");
 }
 END_TEST
 

@@ -62,6 +62,16 @@ START_TEST(t_parse_pac)
 	ck_assert_msg(strstr(err, "bad entry 'PROXY h:99999'"), "%s", err);
 	ck_assert_int_eq(net_proxy_parse_pac("garbage", &l, err, sizeof(err)), 0);
 	ck_assert_int_eq(net_proxy_parse_pac("PROXY a/b:1", &l, NULL, 0), 0);
+	/* a bracketed literal is an IPv6 address, its zone id not empty
+	 * (fuzz_proxy: "[::1%]" was taken, and libcurl refuses it) */
+	ck_assert_int_eq(net_proxy_parse_pac("PROXY [::1%]:808", &l, NULL, 0), 0);
+	ck_assert_int_eq(net_proxy_parse_pac("PROXY [1:2]:80", &l, NULL, 0), 0);
+	ck_assert_int_eq(net_proxy_parse_pac("PROXY a%b:80", &l, NULL, 0), 0);
+	ck_assert_int_eq(net_proxy_parse_pac("PROXY [fe80::1%eth0]:3128", &l, NULL, 0), 1);
+	ck_assert_str_eq(l.c[0].host, "fe80::1%eth0");
+	/* libcurl takes zone ids of at most 15 characters (IFNAMSIZ - 1) */
+	ck_assert_int_eq(net_proxy_parse_pac("PROXY [::%abcdefghijklmnop]:8", &l, NULL, 0), 0);
+	ck_assert_int_eq(net_proxy_parse_pac("PROXY [::%abcdefghijklmno]:8", &l, NULL, 0), 1);
 
 	/* at most NET_MAX_CANDS */
 	ck_assert_int_eq(net_proxy_parse_pac("DIRECT;DIRECT;DIRECT;DIRECT;DIRECT;DIRECT;"
@@ -95,6 +105,13 @@ START_TEST(t_parse_url)
 	ck_assert_int_eq(c.type, NET_PROXY_SOCKS5);
 	ck_assert_str_eq(c.host, "::1");
 	ck_assert_int_eq(net_proxy_parse_url("http://proxy:3128/", &c, err, sizeof(err)), 0);
+	/* an IPv6 zone id is kept (fuzz_proxy: libcurl gives it apart) */
+	ck_assert_int_eq(net_proxy_parse_url("http://[fe80::1%25eth0]:3128", &c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.host, "fe80::1%eth0");
+	ck_assert_int_eq(net_proxy_parse_url("socks5h://[fe80::1%eth0]", &c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.host, "fe80::1%eth0");
+	ck_assert_int_eq(net_proxy_parse_url("http://[fe80::1%2525x]:1", &c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.host, "fe80::1%25x");
 
 	ck_assert_int_eq(net_proxy_parse_url("ftp://x", &c, err, sizeof(err)), -EINVAL);
 	ck_assert_msg(strstr(err, "unsupported scheme"), "%s", err);
@@ -127,6 +144,11 @@ START_TEST(t_format)
 	c.type = NET_PROXY_SOCKS5;
 	ck_assert_int_eq(net_proxy_cand_curl(&c, buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "socks5h://[::1]:3128");
+	/* a zone id goes to libcurl percent-encoded (RFC 6874), as it reads it */
+	snprintf(c.host, sizeof(c.host), "fe80::1%%25x");
+	ck_assert_int_eq(net_proxy_cand_curl(&c, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "socks5h://[fe80::1%2525x]:3128");
+	snprintf(c.host, sizeof(c.host), "::1");
 	c.type = NET_PROXY_DIRECT;
 	ck_assert_int_eq(net_proxy_cand_curl(&c, buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "");

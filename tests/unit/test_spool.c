@@ -391,6 +391,51 @@ START_TEST(test_torn_temp_files)
 }
 END_TEST
 
+/*
+ * A file name carrying the largest sequence numbers (fuzz_spool found it):
+ * the next sequence number must not wrap to 0, where a new message would
+ * be renamed over an older one and a meter read would be lost.
+ */
+START_TEST(test_seq_never_wraps)
+{
+	static const char *const tmps[] = { ".tmp-ffffffffffffffff", ".tmp-fffffffffffffffe" };
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		struct spool_recovery rec;
+		struct spool *sp;
+		int r3, r4;
+
+		sp = open_ok(dir, &BIG, NULL);
+		put_ok(sp, SPOOL_METER_READ, "r1", READ1);
+		put_ok(sp, SPOOL_METER_READ, "r2", READ1);
+		spool_close(sp);
+		snprintf(path, sizeof(path), "%s/%s", dir, tmps[i]);
+		write_bytes(path, "torn", 4);
+		sp = open_ok(dir, &BIG, &rec);
+		ck_assert_uint_eq(rec.loaded, 2);
+		r3 = spool_put(sp, SPOOL_METER_READ, "r3", READ1, strlen(READ1), 1780000000);
+		r4 = spool_put(sp, SPOOL_METER_READ, "r4", READ1, strlen(READ1), 1780000000);
+		/* stored with a larger seq, or refused: never over r1 or r2 */
+		ck_assert_msg(r3 == 0 || r3 == -EOVERFLOW, "put r3: %s", strerror(-r3));
+		ck_assert_msg(r4 == 0 || r4 == -EOVERFLOW, "put r4: %s", strerror(-r4));
+		if (r3 == 0)
+			ck_assert_uint_gt(spool_find(sp, "r3")->seq, 1);
+		if (r4 == 0)
+			ck_assert_uint_gt(spool_find(sp, "r4")->seq, spool_find(sp, "r3")->seq);
+		assert_payload(sp, "r1", READ1);
+		assert_payload(sp, "r2", READ1);
+		spool_close(sp);
+		sp = open_ok(dir, &BIG, &rec);
+		ck_assert_uint_eq(rec.corrupt, 0);
+		ck_assert_uint_eq(spool_count(sp), 2 + (r3 == 0) + (r4 == 0));
+		ck_assert_int_eq(spool_clear(sp), 2 + (r3 == 0) + (r4 == 0));
+		spool_close(sp);
+	}
+}
+END_TEST
+
 START_TEST(test_every_byte_corrupted)
 {
 	char name[64], path[256];
@@ -856,6 +901,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_truncated_at_every_offset);
 	tcase_add_test(tc, test_torn_temp_files);
+	tcase_add_test(tc, test_seq_never_wraps);
 	tcase_add_test(tc, test_every_byte_corrupted);
 	tcase_add_test(tc, test_renamed_file_detected);
 	tcase_add_test(tc, test_duplicate_id_on_disk);

@@ -12,9 +12,12 @@
 #include <jansson.h>
 
 #include "agent/state.h"
+#include "proto/proto.h"
 
-/* Same bounds as the protocol's supplies interval, plus 0 for "off". */
-#define INTERVAL_MAX	604800u
+/* The protocol's supplies interval (0 only for "off") and times (0 for
+ * "never"): a loaded state must make a poll the protocol can carry. */
+#define INTERVAL_MIN	PROTO_SUPPLIES_INTERVAL_MIN
+#define INTERVAL_MAX	PROTO_SUPPLIES_INTERVAL_MAX
 #define STATE_FILE_MAX	4096
 
 void agent_state_defaults(struct agent_state *st)
@@ -36,8 +39,10 @@ static int get_time(json_t *root, const char *key, int64_t *out,
 {
 	json_t *v = json_object_get(root, key);
 
-	if (!json_is_integer(v) || json_integer_value(v) < 0) {
-		snprintf(msg, msg_size, "%s: not a non-negative integer", key);
+	if (!json_is_integer(v) ||
+	    (json_integer_value(v) != 0 && (json_integer_value(v) < PROTO_TIME_MIN ||
+					    json_integer_value(v) > PROTO_TIME_MAX))) {
+		snprintf(msg, msg_size, "%s: not 0 or a time from 2000 to 9999", key);
 		return -1;
 	}
 	*out = json_integer_value(v);
@@ -89,9 +94,9 @@ static int parse(const char *buf, size_t len, struct agent_state *st,
 	v = json_object_get(root, "supplies_interval_s");
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    json_integer_value(v) > INTERVAL_MAX ||
-	    (st->supplies_enabled && json_integer_value(v) == 0)) {
-		snprintf(msg, msg_size, "supplies_interval_s: not 0..%u (0 only when disabled)",
-			 INTERVAL_MAX);
+	    (st->supplies_enabled && json_integer_value(v) < INTERVAL_MIN)) {
+		snprintf(msg, msg_size, "supplies_interval_s: not %u..%u (0 when disabled)",
+			 INTERVAL_MIN, INTERVAL_MAX);
 		goto out;
 	}
 	st->supplies_interval_s = (uint32_t)json_integer_value(v);

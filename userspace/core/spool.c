@@ -143,7 +143,9 @@ static bool parse_seq(const char *s, uint64_t *seq)
 		else
 			return false;
 	}
-	if (s[16] != '\0')
+	/* The largest seq would make the next one wrap to 0 (and a new
+	 * message land on an old one's name): no spool file carries it. */
+	if (s[16] != '\0' || v == UINT64_MAX)
 		return false;
 	*seq = v;
 	return true;
@@ -656,6 +658,8 @@ int spool_put(struct spool *sp, enum spool_kind kind, const char *id,
 		return -EINVAL;
 	if (len == 0 || len > SPOOL_PAYLOAD_MAX)
 		return -EMSGSIZE;
+	if (sp->next_seq == UINT64_MAX)
+		return -EOVERFLOW;	/* never wrap onto an older message's name */
 	if (index_find(sp, id) >= 0)
 		return -EEXIST;
 	idlen = strlen(id);

@@ -110,7 +110,9 @@ void spool_close(struct spool *sp);
 /*
  * Store a message durably; on success it is in the spool, on error it is
  * not (see above).  id must be unique in the spool (-EEXIST).  created is
- * only recorded.  len 1..SPOOL_PAYLOAD_MAX (-EMSGSIZE).
+ * only recorded.  len 1..SPOOL_PAYLOAD_MAX (-EMSGSIZE).  -EOVERFLOW when
+ * the sequence numbers are used up (a name found on disk carried the
+ * largest but one; a name with the largest is not a spool file).
  */
 int spool_put(struct spool *sp, enum spool_kind kind, const char *id,
 	      const void *payload, size_t len, int64_t created);

@@ -65,28 +65,50 @@ const char *pac_status_name(enum pac_status s)
 
 /* ---- shExpMatch ---------------------------------------------------- */
 
-bool pac_shexp_match(const char *s, const char *p)
+/* Bytes of the UTF-8 character at s (a stray byte counts as one). */
+static size_t char_len(const char *s, const char *end)
+{
+	size_t n = 1;
+
+	while (s + n < end && ((unsigned char)s[n] & 0xc0) == 0x80 &&
+	       ((unsigned char)s[0] & 0xc0) == 0xc0)
+		n++;
+	return n;
+}
+
+/* Over counted strings: a JavaScript string may hold NULs. */
+static bool shexp_match(const char *s, const char *se, const char *p, const char *pe)
 {
 	const char *star = NULL, *resume = NULL;
 
-	/* greedy with one backtrack point: linear for each star, no blowup */
-	while (*s) {
-		if (*p == '*') {
+	/* greedy with one backtrack point: linear for each star, no blowup;
+	 * '?' and the backtrack step move by whole characters */
+	while (s < se) {
+		if (p < pe && *p == '*') {
 			star = ++p;
 			resume = s;
-		} else if (*p == '?' || *p == *s) {
+		} else if (p < pe && *p == '?') {
+			p++;
+			s += char_len(s, se);
+		} else if (p < pe && *p == *s) {
 			p++;
 			s++;
 		} else if (star) {
 			p = star;
-			s = ++resume;
+			resume += char_len(resume, se);
+			s = resume;
 		} else {
 			return false;
 		}
 	}
-	while (*p == '*')
+	while (p < pe && *p == '*')
 		p++;
-	return *p == '\0';
+	return p == pe;
+}
+
+bool pac_shexp_match(const char *s, const char *p)
+{
+	return shexp_match(s, s + strlen(s), p, p + strlen(p));
 }
 
 /* ---- the child ------------------------------------------------------- */
@@ -344,10 +366,11 @@ static duk_ret_t js_now(duk_context *ctx)
 
 static duk_ret_t js_shexp(duk_context *ctx)
 {
-	const char *s = duk_to_string(ctx, 0);
-	const char *p = duk_to_string(ctx, 1);
+	duk_size_t sl, pl;
+	const char *s = duk_to_lstring(ctx, 0, &sl);
+	const char *p = duk_to_lstring(ctx, 1, &pl);
 
-	duk_push_boolean(ctx, pac_shexp_match(s, p));
+	duk_push_boolean(ctx, shexp_match(s, s + sl, p, p + pl));
 	return 1;
 }
 

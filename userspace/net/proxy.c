@@ -11,7 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 
 #include "net/proxy.h"
 
@@ -57,17 +59,45 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* An IPv6 literal, with an optional non-empty zone id ("fe80::1%eth0"). */
+static bool ipv6_ok(const char *host)
+{
+	char addr[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	const char *zone = strchr(host, '%');
+	size_t n = zone ? (size_t)(zone - host) : strlen(host);
+
+	if (n >= sizeof(addr))
+		return false;
+	memcpy(addr, host, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET6, addr, &a) != 1)
+		return false;
+	if (!zone)
+		return true;
+	/* an interface name (libcurl takes at most IFNAMSIZ - 1 = 15) */
+	if (!zone[1] || strlen(zone + 1) > 15)
+		return false;
+	for (const char *p = zone + 1; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+			return false;
+	return true;
+}
+
 bool net_proxy_host_ok(const char *host)
 {
 	size_t n = strlen(host);
 
 	if (n == 0 || n >= NET_HOST_MAX)
 		return false;
+	/* an IPv6 literal (what libcurl takes in brackets), or a name or
+	 * IPv4 literal */
+	if (strchr(host, ':'))
+		return ipv6_ok(host);
 	for (const char *p = host; *p; p++) {
 		unsigned char ch = (unsigned char)*p;
 
-		/* names, IPv4 and IPv6 literals (with a zone id: %) */
-		if (!isalnum(ch) && !strchr(".-_:%", ch))
+		if (!isalnum(ch) && !strchr(".-_", ch))
 			return false;
 	}
 	return true;
@@ -261,7 +291,7 @@ int net_proxy_parse_url(const char *s, struct net_proxy_cand *c,
 		{ "socks", NET_PROXY_SOCKS4 },
 		{ "socks5", NET_PROXY_SOCKS5 }, { "socks5h", NET_PROXY_SOCKS5 },
 	};
-	char buf[1024], scheme[16], port[8], path[8];
+	char buf[1024], scheme[16], port[8], path[8], zone[64];
 	CURLU *u;
 	bool found = false;
 	int r = -EINVAL;
@@ -319,6 +349,15 @@ int net_proxy_parse_url(const char *s, struct net_proxy_cand *c,
 		}
 		memmove(c->host, c->host + 1, n - 2);
 		c->host[n - 2] = '\0';
+		/* libcurl gives the zone id apart; the host keeps it */
+		if (copy_part(u, CURLUPART_ZONEID, zone, sizeof(zone), 0) < 0 ||
+		    (zone[0] && strlen(c->host) + 1 + strlen(zone) >= sizeof(c->host))) {
+			seterr(err, errlen, "proxy '%s': a part is too long", s);
+			goto out;
+		}
+		if (zone[0])
+			snprintf(c->host + strlen(c->host), sizeof(c->host) - strlen(c->host),
+				 "%%%s", zone);
 	}
 	if (!net_proxy_host_ok(c->host)) {
 		seterr(err, errlen, "proxy '%s': bad host name", s);
@@ -400,6 +439,7 @@ int net_proxy_cand_curl(const struct net_proxy_cand *c, char *buf, size_t len)
 		[NET_PROXY_SOCKS4] = "socks4a", [NET_PROXY_SOCKS5] = "socks5h",
 	};
 	char hp[NET_HOST_MAX + 16];
+	const char *zone;
 	int n;
 
 	if (c->type == NET_PROXY_DIRECT) {
@@ -407,7 +447,12 @@ int net_proxy_cand_curl(const struct net_proxy_cand *c, char *buf, size_t len)
 			buf[0] = '\0';
 		return 0;
 	}
-	fmt_hostport(c, hp, sizeof(hp));
+	zone = strchr(c->host, '%');
+	if (zone)	/* RFC 6874: the zone id's '%' encoded, as libcurl reads it */
+		snprintf(hp, sizeof(hp), "[%.*s%%25%s]:%u", (int)(zone - c->host), c->host,
+			 zone + 1, c->port);
+	else
+		fmt_hostport(c, hp, sizeof(hp));
 	n = snprintf(buf, len, "%s://%s", scheme[c->type], hp);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
