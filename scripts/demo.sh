@@ -60,29 +60,11 @@ echo "   server: esol-server listens on 127.0.0.1:$port (TLS, client certificate
 # signs it, the device's own certificate.  The daily poll is at 03:00 UTC
 # and has been done today, so the story is driven by esolctl poll-now.
 P=$T/payload
-mkdir -p "$P/etc/esol" "$P/var/lib/esol"
+mkdir -p "$P"
 cp -a scripts/image/demo/. "$P/"
-cp "$T/pki/ca.crt" "$T/pki/device.crt" "$T/pki/device.key" "$P/etc/esol/"
-cat > "$P/etc/esol/esold.conf" <<CONF
-[agent]
-enabled = true
-log_level = info
-[server]
-url = https://10.0.2.2:$port
-ca_file = /etc/esol/ca.crt
-client_cert = /etc/esol/device.crt
-client_key = /etc/esol/device.key
-[schedule]
-poll_time = 03:00
-time_zone = UTC
-spread_minutes = 0
-CONF
-printf '{"version":1,"supplies_enabled":false,"supplies_interval_s":0,"supplies_last_sent":0,"last_poll":%s,"last_poll_ok":0}\n' \
-	"$(date +%s)" > "$P/var/lib/esol/state.json"
+scripts/provision.sh "$P" "$T/pki" "https://10.0.2.2:$port"
 # esold runs as esol (uid 100 in the image): its config and key are its own.
 chown -R 100:100 "$P/etc/esol" "$P/var/lib/esol"
-chmod 0750 "$P/etc/esol" "$P/var/lib/esol"
-chmod 0640 "$P/etc/esol/esold.conf" "$P/etc/esol/device.key"
 echo "   device: building the image (make install-device + busybox + printeng.ko + the simulated engine)"
 scripts/mkimage.sh "$T/image" --arch "${ARCH:-$(uname -m)}" --with-sim --payload "$P" 2> "$T/mkimage.log" ||
 	fail "mkimage: $(tail -n 5 "$T/mkimage.log")"

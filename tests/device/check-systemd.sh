@@ -60,23 +60,7 @@ port=$(cat "$T/port")
 P=$T/payload
 mkdir -p "$P/etc/esol" "$P/var/lib/esol"
 cp -a scripts/image/systemd/. tests/device/systemd/. "$P/"
-cp "$T/pki/ca.crt" "$T/pki/device.crt" "$T/pki/device.key" "$P/etc/esol/"
-cat > "$P/etc/esol/esold.conf" <<CONF
-[agent]
-enabled = true
-log_level = info
-[server]
-url = https://10.0.2.2:$port
-ca_file = /etc/esol/ca.crt
-client_cert = /etc/esol/device.crt
-client_key = /etc/esol/device.key
-[schedule]
-poll_time = 03:00
-time_zone = UTC
-spread_minutes = 0
-[control]
-group = esoladm
-CONF
+scripts/provision.sh "$P" "$T/pki" "https://10.0.2.2:$port" "[control]" "group = esoladm"
 # These files belong to esol, whose uid systemd-sysusers chose: a
 # provisioning tmpfiles.d line gives them to it at boot (modes kept).
 mkdir -p "$P/etc/tmpfiles.d"
@@ -84,10 +68,6 @@ cat > "$P/etc/tmpfiles.d/esol-provisioning.conf" <<TMPF
 Z /etc/esol - esol esol -
 Z /var/lib/esol - esol esol -
 TMPF
-printf '{"version":1,"supplies_enabled":false,"supplies_interval_s":0,"supplies_last_sent":0,"last_poll":%s,"last_poll_ok":0}\n' \
-	"$(date +%s)" > "$P/var/lib/esol/state.json"
-chmod 0750 "$P/etc/esol" "$P/var/lib/esol"
-chmod 0640 "$P/etc/esol/esold.conf" "$P/etc/esol/device.key" "$P/var/lib/esol/state.json"
 base=$(scripts/fetch-debroot.sh | tail -n 1) || fail "fetch-debroot.sh failed"
 scripts/mkimage.sh "$T/image" --base "$base/root" --with-sim --payload "$P" \
 	2> "$T/mkimage.log" || fail "mkimage: $(tail -n 5 "$T/mkimage.log")"

@@ -339,15 +339,27 @@ END_TEST
 
 /* ---- sysfs snapshot ---- */
 
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 START_TEST(test_snapshot_every_field)
 {
 	struct printeng_snap s;
 	uint64_t before, after;
 	unsigned int i;
 
-	before = (uint64_t)time(NULL) * 1000000000u;
+	/*
+	 * The same clock the library reads (time() is the coarse clock, which
+	 * can lag CLOCK_REALTIME by a tick across a second boundary).
+	 */
+	before = realtime_ns();
 	ck_assert_int_eq(snap0(&s), 0);
-	after = ((uint64_t)time(NULL) + 1) * 1000000000u;
+	after = realtime_ns();
 	ck_assert_str_eq(printeng_ctx_error(ctx), "");
 
 	ck_assert_uint_eq(s.index, 0);

@@ -69,28 +69,8 @@ mkdir -p "$P/etc/esol" "$P/var/lib/esol" "$P/etc/esol-webui" "$P/opt/esol-webui-
 	"$P/etc/init.d"
 # The simulated engine registers an engine at boot, before esold starts.
 cp scripts/image/demo/etc/init.d/S30engine "$P/etc/init.d/S30engine"
-cp "$T/pki/ca.crt" "$T/pki/device.crt" "$T/pki/device.key" "$P/etc/esol/"
-cat > "$P/etc/esol/esold.conf" <<CONF
-[agent]
-enabled = true
-log_level = info
-[server]
-url = https://10.0.2.2:$port
-ca_file = /etc/esol/ca.crt
-client_cert = /etc/esol/device.crt
-client_key = /etc/esol/device.key
-[schedule]
-poll_time = 03:00
-time_zone = UTC
-spread_minutes = 0
-[control]
-group = esoladm
-CONF
-printf '{"version":1,"supplies_enabled":false,"supplies_interval_s":0,"supplies_last_sent":0,"last_poll":%s,"last_poll_ok":0}\n' \
-	"$(date +%s)" > "$P/var/lib/esol/state.json"
+scripts/provision.sh "$P" "$T/pki" "https://10.0.2.2:$port" "[control]" "group = esoladm"
 chown -R 100:100 "$P/etc/esol" "$P/var/lib/esol"
-chmod 0750 "$P/etc/esol" "$P/var/lib/esol"
-chmod 0640 "$P/etc/esol/esold.conf" "$P/etc/esol/device.key"
 sed 's/^listen = .*/listen = 0.0.0.0:8443/' userspace/webui/init/esol-webui.conf \
 	> "$P/etc/esol-webui/esol-webui.conf"
 cp tests/webui/guest.sh "$P/opt/esol-webui-test/guest.sh"
