@@ -94,12 +94,24 @@ kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$EPID/status"; }
 say "esold (pid $EPID): $N exchanges, each on a new connection (TLS resumed)"
 printf '%10s %14s %12s\n' exchanges "RssAnon (kB)" "VmRSS (kB)"
 printf '%10s %14s %12s\n' 0 "$(kb RssAnon)" "$(kb VmRSS)"
-i=0 first="" t0=$(date +%s)
+i=0 first="" stalls=0 t0=$(date +%s)
 while [ "$i" -lt "$N" ]; do
 	"$ESOLCTL" -s "$T/ctl.sock" poll-now >/dev/null
 	i=$((i + 1))
-	# answered (the endpoint logs after its reply), and esold done with it
-	while [ "$(polls)" -lt "$i" ]; do sleep 0.005; done
+	# Answered (the endpoint logs after its reply).  A poll-now that found
+	# no poll to start is asked again after 5 s, and said so.
+	w=0
+	while [ "$(polls)" -lt "$i" ]; do
+		sleep 0.005
+		w=$((w + 1))
+		if [ "$w" -ge 1000 ]; then
+			say "exchange $i: no poll in 5 s: $("$ESOLCTL" -s "$T/ctl.sock" --json status |
+				jq -c '{last_poll_result, transfer, error}' 2>/dev/null)"
+			"$ESOLCTL" -s "$T/ctl.sock" poll-now >/dev/null
+			w=0
+			stalls=$((stalls + 1))
+		fi
+	done
 	if [ $((i % STEP)) -eq 0 ]; then
 		sleep 0.1
 		a=$(kb RssAnon)
@@ -108,4 +120,4 @@ while [ "$i" -lt "$N" ]; do
 	fi
 done
 last=$(kb RssAnon)
-echo "bench-soak: RssAnon after warm-up ($STEP exchanges) $first kB, after $N: $last kB: growth $((last - ${first:-$last})) kB; $(( $(date +%s) - t0 )) s; reused TLS sessions: $(awk '$6 == 1' "$T/peer.log" | wc -l) of $(polls)"
+echo "bench-soak: RssAnon after warm-up ($STEP exchanges) $first kB, after $N: $last kB: growth $((last - ${first:-$last})) kB; $(( $(date +%s) - t0 )) s; reused TLS sessions: $(awk '$6 == 1' "$T/peer.log" | wc -l) of $(polls); poll-now asked again $stalls times"
