@@ -16,3 +16,9 @@ bench-agent:
 bench-soak:
 	$(MAKE) SAN=0 userspace
 	bench/soak.sh $(BENCH_SOAK_EXCHANGES)
+
+# bench-device: the system calls of a poll exchange in the device image,
+# esold on the real module (bench/device/run.sh; QEMU, a few minutes).
+.PHONY: bench-device
+bench-device: all
+	bench/device/run.sh
