@@ -80,6 +80,10 @@ http {
 		ssl_certificate $cert;
 		ssl_certificate_key $key;
 		ssl_protocols TLSv1.2 TLSv1.3;
+		# TLS 1.2: ECDHE and AEAD only (Mozilla intermediate without
+		# DHE), as esold and the embedded front; the server's order.
+		ssl_ciphers ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384;
+		ssl_prefer_server_ciphers on;
 		ssl_client_certificate $ca;
 		ssl_verify_client optional;
 		ssl_verify_depth 2;
