@@ -30,6 +30,7 @@
  *
  * Prints its figures; --json writes them as one JSON object.
  */
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -477,6 +478,8 @@ static void retry_due(struct fleet *f, double now, double *next)
 	for (unsigned int i = 0; i < f->nwaiting;) {
 		struct xfer *x = f->waiting[i];
 
+		/* waiting[0..nwaiting) are filled by retry_later() */
+		assert(x);
 		if (x->due <= now) {
 			f->waiting[i] = f->waiting[--f->nwaiting];
 			if (send_step(x))
