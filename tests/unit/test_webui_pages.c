@@ -120,7 +120,7 @@ static char *render_settings(const struct settings_view *v)
 
 START_TEST(test_settings_forms_have_csrf)
 {
-	static char *zone_names[] = { "Europe/Paris", "UTC" };
+	static char zone_names[][ZONE_NAME_MAX] = { "Europe/Paris", "UTC" };
 	struct zone_list zones = { zone_names, 2 };
 	struct settings_view v = { .zones = &zones };
 	json_t *st = json_loads(hostile_status, 0, NULL);

@@ -13,28 +13,24 @@
 
 static int add(struct zone_list *z, const char *name, size_t len)
 {
-	char **v;
 	size_t i;
 
+	if (len >= ZONE_NAME_MAX)
+		return 0;		/* no such zone name; skipped */
 	for (i = 0; i < z->n; i++)
 		if (strlen(z->name[i]) == len && strncmp(z->name[i], name, len) == 0)
 			return 0;
 	if (z->n == ZONES_MAX)
 		return -E2BIG;
-	v = realloc(z->name, (z->n + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	z->name = v;
-	z->name[z->n] = strndup(name, len);
-	if (!z->name[z->n])
-		return -ENOMEM;
+	memcpy(z->name[z->n], name, len);
+	z->name[z->n][len] = '\0';
 	z->n++;
 	return 0;
 }
 
 static int cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp((const char *)a, (const char *)b);
 }
 
 int zones_load(const char *tz_dir, struct zone_list *out)
@@ -46,12 +42,18 @@ int zones_load(const char *tz_dir, struct zone_list *out)
 	int r = 0;
 
 	memset(out, 0, sizeof(*out));
+	/* Room for ZONES_MAX names at once: the tables hold a few hundred. */
+	out->name = calloc(ZONES_MAX, sizeof(*out->name));
+	if (!out->name)
+		return -ENOMEM;
 	for (i = 0; i < 2 && !f; i++) {
 		snprintf(path, sizeof(path), "%s/%s", tz_dir, tables[i]);
 		f = fopen(path, "re");
 	}
-	if (!f)
+	if (!f) {
+		zones_free(out);
 		return -ENOENT;
+	}
 	while (r == 0 && getline(&line, &cap, f) > 0) {
 		/* codes<TAB>coordinates<TAB>TZ[<TAB>comments] */
 		char *t1, *t2, *end;
@@ -81,10 +83,6 @@ int zones_load(const char *tz_dir, struct zone_list *out)
 
 void zones_free(struct zone_list *z)
 {
-	size_t i;
-
-	for (i = 0; i < z->n; i++)
-		free(z->name[i]);
 	free(z->name);
 	memset(z, 0, sizeof(*z));
 }

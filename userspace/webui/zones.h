@@ -10,8 +10,11 @@
 
 #include <stddef.h>
 
+/* Olson names are short (the longest in tzdata is 32 bytes). */
+#define ZONE_NAME_MAX	64
+
 struct zone_list {
-	char **name;
+	char (*name)[ZONE_NAME_MAX];	/* n names, sorted; one allocation */
 	size_t n;
 };
 
