@@ -8,7 +8,7 @@ scripts/install-deps.sh
 rm -rf build/results
 mkdir -p build/results
 rc=0
-for t in check-unit check-install check-man check-kmod check-e2e check-device check-server check-webui check-torture check-fuzz; do
+for t in check-unit check-install check-man analyze check-kmod check-e2e check-device check-server check-webui check-torture check-fuzz; do
 	echo "==== make $t"
 	make --no-print-directory "$t" || rc=1
 done
@@ -22,7 +22,7 @@ for f in build/results/*; do
 	failed=$((failed + f2))
 done
 # A suite that died before writing its result counts as a failure.
-for s in unit install man kmod e2e device systemd server webui torture fuzz; do
+for s in unit install man analyze kmod e2e device systemd server webui torture fuzz; do
 	[ -f "build/results/$s" ] || { echo "$s: no result"; failed=$((failed + 1)); }
 done
 [ "$failed" -eq 0 ] || rc=1
