@@ -59,7 +59,7 @@ state() {
 	echo "$line"
 }
 
-# A random job; then any empty supply is replaced (a new cartridge).
+# A random job (colour cartridges hold 12 impressions: S30engine).
 print_job() {
 	sheets=$((RANDOM % 12 + 1))
 	set -- mono color
@@ -70,6 +70,12 @@ print_job() {
 	echo "TORTURE-PRINT $boot"
 	echo "$job" > $sim/print || echo "TORTURE-ERROR $boot print '$job' refused"
 	state
+}
+
+# An empty cartridge is replaced, between rounds (while esold is down):
+# replaced at once, esold would see it ok again before it looked, and
+# make no event report of it going low or empty.
+replace_empty() {
 	for s in "$cls"/supply*; do
 		read -r v < "$s/state" || continue
 		[ "$v" = empty ] || continue
@@ -97,6 +103,7 @@ rnd() { r=$(( (RANDOM * 32768 + RANDOM) % ($1 + 1) )); }
 state
 n=0
 while [ $n -lt "$kills" ]; do
+	replace_empty
 	start_esold
 	rnd "$gap"; d=$r
 	rnd "$d"; a=$r
