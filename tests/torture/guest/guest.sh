@@ -99,13 +99,16 @@ rnd() { r=$(( (RANDOM * 32768 + RANDOM) % ($1 + 1) )); }
 
 # Each round: esold (re)started, which resends its spool at once; a poll
 # asked for at a random instant; maybe a print at another; the SIGKILL at
-# a random instant up to gap ms after the start.
+# a random instant up to gap ms after the start (one round in four: up to
+# 3 * gap ms, long enough for a supplies report, made 1 s after a supply's
+# event, to be taken and sent).
 state
 n=0
 while [ $n -lt "$kills" ]; do
 	replace_empty
 	start_esold
 	rnd "$gap"; d=$r
+	[ $((RANDOM % 4)) -eq 0 ] && { rnd $((3 * gap)); d=$r; }
 	rnd "$d"; a=$r
 	usleep $((a * 1000))
 	esolctl poll-now > /dev/null 2>&1
