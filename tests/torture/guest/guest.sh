@@ -59,7 +59,7 @@ state() {
 	echo "$line"
 }
 
-# A random job; then any empty supply is replaced (a new cartridge).
+# A random job (colour cartridges hold 12 impressions: S30engine).
 print_job() {
 	sheets=$((RANDOM % 12 + 1))
 	set -- mono color
@@ -70,6 +70,12 @@ print_job() {
 	echo "TORTURE-PRINT $boot"
 	echo "$job" > $sim/print || echo "TORTURE-ERROR $boot print '$job' refused"
 	state
+}
+
+# An empty cartridge is replaced, between rounds (while esold is down):
+# replaced at once, esold would see it ok again before it looked, and
+# make no event report of it going low or empty.
+replace_empty() {
 	for s in "$cls"/supply*; do
 		read -r v < "$s/state" || continue
 		[ "$v" = empty ] || continue
@@ -93,18 +99,24 @@ rnd() { r=$(( (RANDOM * 32768 + RANDOM) % ($1 + 1) )); }
 
 # Each round: esold (re)started, which resends its spool at once; a poll
 # asked for at a random instant; maybe a print at another; the SIGKILL at
-# a random instant up to gap ms after the start.
+# a random instant up to gap ms after the start (one round in four: up to
+# 3 * gap ms, the print right after the poll, so that a supplies report,
+# made 1 s after a supply's event, can be taken and sent).
 state
 n=0
 while [ $n -lt "$kills" ]; do
+	replace_empty
 	start_esold
-	rnd "$gap"; d=$r
+	rnd "$gap"; d=$r long=0
+	[ $((RANDOM % 4)) -eq 0 ] && { rnd $((3 * gap)); d=$r; long=1; }
 	rnd "$d"; a=$r
 	usleep $((a * 1000))
 	esolctl poll-now > /dev/null 2>&1
 	d=$((d - a))
 	if [ $((RANDOM % 3)) -ne 0 ]; then
+		# (a long round prints at once: the report has time)
 		rnd "$d"; a=$r
+		[ $long = 1 ] && a=0
 		usleep $((a * 1000))
 		print_job
 		d=$((d - a))
