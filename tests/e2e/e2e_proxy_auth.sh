@@ -5,7 +5,9 @@
 # Without credentials esold's poll is refused with 407 and the agent says
 # so (proxy authentication, not "network"), backing off; with the
 # credentials file (user:password, mode 0600) the same poll goes through,
-# and squid's access log names the user.  Then the proxy goes down: the
+# and squid's access log names the user; so it does with the credentials
+# an operator sets over the control socket (esolctl proxy-credentials
+# set, esold's own file).  Then the proxy goes down: the
 # poll fails as a proxy error and esold does not busy-loop (its system
 # calls counted); when the proxy returns, one poll catches up.
 . "$(dirname "$0")/lib.sh"
@@ -80,6 +82,32 @@ log "with credentials: read stored, squid logged user esol"
 # The password never reaches a log, the status or the transmission log.
 if grep -rq 's3cret-pass' "$T"/*.log "$T/state" 2>/dev/null || ctl status | grep -q 's3cret-pass' ||
 	ctl log 20 | grep -q 's3cret-pass'; then
+	fail "the proxy password leaked into a log or the status"
+fi
+
+# --- the same credentials set by an operator's request (esolctl
+# proxy-credentials set, the web page's way): esold's own file, no
+# credentials_file in the config
+stop_esold
+write_conf "[proxy]" "mode = manual" "host = 127.0.0.1" "port = $SPORT"
+start_esold
+[ "$(status_field proxy.credentials)" = "not set" ] || fail "credentials before set: $(ctl status)"
+printf 's3cret-pass\n' | ctl proxy-credentials set esol > "$T/out" ||
+	fail "proxy-credentials set: $(cat "$T/out")"
+grep -q "proxy credentials saved (user esol)" "$T/out" || fail "reply: $(cat "$T/out")"
+[ "$(stat -c %a "$T/state/proxy-credentials")" = 600 ] ||
+	fail "own credentials file mode $(stat -c %a "$T/state/proxy-credentials")"
+[ "$(status_field proxy.credentials_from)" = esold ] || fail "status: $(ctl status)"
+ok_before=$(grep -c "TCP_TUNNEL/200 .* esol " "$S/access.log")
+p=$(polls)
+ctl poll-now >/dev/null
+wait_for 30 polled_ok_since "$p" || fail "no poll through squid after proxy-credentials set: $(ctl status)"
+wait_for 60 sh -c "[ \$(grep -c 'TCP_TUNNEL/200 .* esol ' '$S/access.log') -gt $ok_before ]" ||
+	fail "squid's log shows no new tunnel as user esol: $(tail -n 5 "$S/access.log")"
+log "credentials set by an operator's request: through the 407 as user esol"
+if grep -rq 's3cret-pass' "$T"/*.log 2>/dev/null ||
+	grep -rlq 's3cret-pass' --exclude=proxy-credentials "$T/state" 2>/dev/null ||
+	ctl status | grep -q 's3cret-pass' || ctl log 20 | grep -q 's3cret-pass'; then
 	fail "the proxy password leaked into a log or the status"
 fi
 

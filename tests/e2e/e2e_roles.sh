@@ -5,7 +5,8 @@
 # real unprivileged users made here (as root; skipped otherwise):
 #  - a user outside the socket's group cannot connect at all;
 #  - a member reads (status, log, spool list) and operates (enable,
-#    disable, poll time, time zone, proxy, poll-now, reload), and is
+#    disable, poll time, time zone, proxy and its credentials, poll-now,
+#    reload), and is
 #    refused -- with esold's own words, file unchanged -- every key that
 #    decides where data goes or how the server is proved, and spool
 #    clear; a set mixing both kinds is refused whole;
@@ -76,6 +77,25 @@ uctl esole2e_op1 reload || fail "member: reload"
 grep -Eq "uid $OP1 pid [0-9]+ set schedule.poll_time = 05:45" "$T/esold.log" ||
 	fail "the change is not logged with the uid"
 [ "$(status_field poll_time)" = 05:45 ] || fail "poll_time not applied"
+# The manual proxy's credentials: an operator's request, esold's own file.
+printf 'op-s3cret\n' | uctl esole2e_op1 proxy-credentials set opuser >"$T/out" 2>&1 ||
+	fail "member: proxy-credentials set: $(cat "$T/out")"
+[ "$(stat -c %a "$T/state/proxy-credentials")" = 600 ] || fail "own credentials file mode"
+[ "$(stat -c %u "$T/state/proxy-credentials")" = "$(id -u)" ] ||
+	fail "own credentials file not owned by esold's user"
+[ "$(status_field proxy.user)" = opuser ] || fail "member: credentials not in status"
+grep -Eq "uid $OP1 pid [0-9]+ set the proxy credentials: user opuser" "$T/esold.log" ||
+	fail "the credentials change is not logged with the uid"
+rc=0; printf 'x\n' | uctl esole2e_op1 proxy-credentials set 'op:user' 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "invalid_value: user: must not contain ':'" "$T/err" ||
+	fail "member: a bad user name: exit $rc $(cat "$T/err")"
+rc=0; printf 'x\n' | uctl esole2e_out proxy-credentials set outsider 2>"$T/err" || rc=$?
+[ "$rc" -eq 3 ] || fail "outsider: proxy-credentials set exit $rc"
+uctl esole2e_op1 proxy-credentials clear >/dev/null || fail "member: proxy-credentials clear"
+[ ! -e "$T/state/proxy-credentials" ] || fail "member: credentials file not removed"
+if grep -q 'op-s3cret' "$T/esold.log" || ctl status | grep -q 'op-s3cret'; then
+	fail "the proxy password is in the log or the status"
+fi
 
 # ... and is refused what decides where data goes, file unchanged.
 "$MKPKI" "$T/pki2" OTHER0001 >/dev/null

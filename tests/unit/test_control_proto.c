@@ -100,6 +100,59 @@ START_TEST(test_set_also)
 }
 END_TEST
 
+START_TEST(test_proxy_credentials)
+{
+	struct ctl_request req, back;
+	char msg[256], *line;
+	size_t i;
+
+	ck_assert_int_eq(parse("{\"cmd\":\"proxy-credentials-set\",\"user\":\"alice\","
+			       "\"password\":\"pa:ss \\u00e9\"}", &req, msg), CTL_OK);
+	ck_assert_int_eq(req.cmd, CTL_CMD_PROXY_CREDS_SET);
+	ck_assert_str_eq(req.user, "alice");
+	ck_assert_str_eq(req.password, "pa:ss \xc3\xa9");
+	line = ctl_encode_request(&req);
+	ck_assert_ptr_nonnull(line);
+	ck_assert_int_eq(ctl_parse_request(line, strlen(line), &back, msg, sizeof(msg)), CTL_OK);
+	ck_assert_str_eq(back.user, "alice");
+	ck_assert_str_eq(back.password, "pa:ss \xc3\xa9");
+	free(line);
+	ctl_request_wipe(&req);
+	for (i = 0; i < sizeof(req.password); i++)
+		ck_assert_int_eq(req.password[i], 0);
+	ck_assert_str_eq(req.user, "alice");
+
+	ck_assert_int_eq(parse("{\"cmd\":\"proxy-credentials-clear\"}", &req, msg), CTL_OK);
+	ck_assert_int_eq(req.cmd, CTL_CMD_PROXY_CREDS_CLEAR);
+	/* The password is never quoted, whatever is wrong. */
+	ck_assert_int_eq(parse("{\"cmd\":\"proxy-credentials-set\",\"user\":\"alice\"}",
+			       &req, msg), CTL_E_BAD_REQUEST);
+	ck_assert_str_eq(msg, "proxy-credentials-set needs \"user\" and \"password\"");
+	ck_assert_int_eq(parse("{\"cmd\":\"proxy-credentials-set\",\"user\":\"alice\","
+			       "\"password\":7}", &req, msg), CTL_E_BAD_REQUEST);
+	ck_assert_str_eq(msg, "\"password\" must be a string of at most 255 bytes");
+	ck_assert_int_eq(parse("{\"cmd\":\"proxy-credentials-set\",\"user\":\"alice\","
+			       "\"password\":\"sec\\u0000ret\"}", &req, msg), CTL_E_BAD_REQUEST);
+	ck_assert_ptr_null(strstr(msg, "sec"));
+	ck_assert_int_eq(parse("{\"cmd\":\"proxy-credentials-set\",\"user\":\"alice\","
+			       "\"password\":\"secret\",\"extra\":1}", &req, msg),
+			 CTL_E_BAD_REQUEST);
+	ck_assert_ptr_null(strstr(msg, "secret"));
+	for (i = 0; i < sizeof(req.password); i++)
+		ck_assert_int_eq(req.password[i], 0);
+	/* Not JSON: jansson's "near '...'" would quote the password. */
+	ck_assert_int_eq(parse("{\"cmd\":\"proxy-credentials-set\",\"user\":\"a\","
+			       "\"password\":\"secret", &req, msg), CTL_E_BAD_REQUEST);
+	ck_assert_ptr_nonnull(strstr(msg, "request is not JSON"));
+	ck_assert_ptr_null(strstr(msg, "secret"));
+	/* Only set carries them. */
+	ck_assert_int_eq(parse("{\"cmd\":\"proxy-credentials-clear\",\"user\":\"a\"}",
+			       &req, msg), CTL_E_BAD_REQUEST);
+	ck_assert_int_eq(parse("{\"cmd\":\"status\",\"password\":\"a\"}", &req, msg),
+			 CTL_E_BAD_REQUEST);
+}
+END_TEST
+
 START_TEST(test_log_count)
 {
 	struct ctl_request req;
@@ -269,6 +322,7 @@ int main(void)
 	tcase_add_test(tc, test_status_and_simple_commands);
 	tcase_add_test(tc, test_set);
 	tcase_add_test(tc, test_set_also);
+	tcase_add_test(tc, test_proxy_credentials);
 	tcase_add_test(tc, test_log_count);
 	tcase_add_test(tc, test_bad_requests);
 	tcase_add_test(tc, test_too_large);

@@ -17,6 +17,7 @@
 #include "agent/agent_cfg.h"
 #include "core/config.h"
 #include "core/creds.h"
+#include "core/credstore.h"
 #include "core/fsutil.h"
 #include "core/schedule.h"
 #include "core/spool.h"
@@ -29,7 +30,10 @@ struct agent_cfg {
 	char path[4096];
 	struct esol_config c;		/* as running */
 	struct esol_config file;	/* as in the file (differs in start-up keys only) */
-	struct proxy_creds creds;	/* manual proxy credentials, if a file is set */
+	struct proxy_creds creds;	/* from proxy.credentials_file (root's), manual mode */
+	struct proxy_creds own;		/* from esold's own file (an operator's) */
+	char own_err[256];		/* why the own file is not used, or "" */
+	char own_path[ESOL_PATH_MAX + 32];	/* state_dir/CREDSTORE_NAME */
 	char txlog_path[ESOL_PATH_MAX + 32];
 };
 
@@ -121,6 +125,22 @@ bool agent_cfg_key_startup(const char *key)
 	return k && in_list(k, startup_keys, NELEM(startup_keys));
 }
 
+/*
+ * esold's own credentials file, in the running state directory.  A file
+ * that cannot be used (removed, mode changed by hand) means no
+ * credentials, with the reason for the status: it never stops esold.
+ */
+static void load_own_creds(struct agent_cfg *ac)
+{
+	int r;
+
+	snprintf(ac->own_path, sizeof(ac->own_path), "%s/%s", ac->c.state_dir, CREDSTORE_NAME);
+	ac->own_err[0] = '\0';
+	r = creds_load(ac->own_path, &ac->own, ac->own_err, sizeof(ac->own_err));
+	if (r == -ENOENT)
+		ac->own_err[0] = '\0';
+}
+
 static void derive(struct agent_cfg *ac)
 {
 	if (ac->c.txlog_path[0])
@@ -128,6 +148,7 @@ static void derive(struct agent_cfg *ac)
 	else
 		snprintf(ac->txlog_path, sizeof(ac->txlog_path), "%s/%s", ac->c.state_dir,
 			 TXLOG_DEFAULT_NAME);
+	load_own_creds(ac);
 }
 
 static int load_creds(struct agent_cfg *ac, char *msg, size_t msg_size)
@@ -375,6 +396,7 @@ void agent_cfg_free(struct agent_cfg *ac)
 	if (!ac)
 		return;
 	creds_clear(&ac->creds);
+	creds_clear(&ac->own);
 	config_free(&ac->c);
 	config_free(&ac->file);
 	free(ac);
@@ -422,6 +444,75 @@ int agent_cfg_save(const struct agent_cfg *ac, char *msg, size_t msg_size)
 	if (r < 0)
 		snprintf(msg, msg_size, "%s: cannot write: %s", ac->path, strerror(-r));
 	return r;
+}
+
+int agent_cfg_with_creds(const struct agent_cfg *cur, const char *user, const char *password,
+			 struct agent_cfg **out, char *msg, size_t msg_size)
+{
+	struct agent_cfg *ac = cfg_new(cur->path);
+
+	*out = NULL;
+	if (!ac) {
+		snprintf(msg, msg_size, "out of memory");
+		return -ENOMEM;
+	}
+	*ac = *cur;
+	creds_clear(&ac->own);
+	ac->own_err[0] = '\0';
+	if (user) {
+		int r = credstore_check(user, password, msg, msg_size);
+
+		if (r < 0) {
+			agent_cfg_free(ac);
+			return r;
+		}
+		snprintf(ac->own.user, sizeof(ac->own.user), "%s", user);
+		snprintf(ac->own.password, sizeof(ac->own.password), "%s", password);
+	}
+	*out = ac;
+	return 0;
+}
+
+int agent_cfg_creds_save(const struct agent_cfg *ac, char *msg, size_t msg_size)
+{
+	if (ac->own.user[0])
+		return credstore_save(ac->own_path, ac->own.user, ac->own.password, msg,
+				      msg_size);
+	return credstore_remove(ac->own_path, msg, msg_size);
+}
+
+const char *agent_cfg_creds_path(const struct agent_cfg *ac)
+{
+	return ac->own_path;
+}
+
+/* The credentials the manual proxy uses: root's file first, then esold's own. */
+static const struct proxy_creds *used_creds(const struct agent_cfg *ac, const char **from)
+{
+	if (ac->creds.user[0]) {
+		*from = "proxy.credentials_file";
+		return &ac->creds;
+	}
+	if (ac->own.user[0]) {
+		*from = "esold";
+		return &ac->own;
+	}
+	*from = NULL;
+	return NULL;
+}
+
+void agent_cfg_proxy_info(const struct agent_cfg *ac, struct agent_cfg_proxy *out)
+{
+	const struct proxy_creds *pc = used_creds(ac, &out->creds_from);
+
+	out->mode = config_proxy_mode_name(ac->c.proxy_mode);
+	out->host = ac->c.proxy_host;
+	out->port = ac->c.proxy_port;
+	out->pac_url = ac->c.pac_url;
+	out->user = pc ? pc->user : NULL;
+	out->own_user = ac->own.user[0] ? ac->own.user : NULL;
+	out->own_error = ac->own_err[0] ? ac->own_err : NULL;
+	out->file_set = ac->c.proxy_credentials_file[0] != '\0';
 }
 
 bool agent_cfg_enabled(const struct agent_cfg *ac)
@@ -502,11 +593,6 @@ const char *agent_cfg_timezone(const struct agent_cfg *ac, char buf[TZ_NAME_MAX 
 	return buf;
 }
 
-const char *agent_cfg_proxy_mode(const struct agent_cfg *ac)
-{
-	return config_proxy_mode_name(ac->c.proxy_mode);
-}
-
 int agent_cfg_schedule(const struct agent_cfg *ac, const char *device_id,
 		       int64_t now, int64_t last_poll, bool *due, int64_t *next)
 {
@@ -571,9 +657,14 @@ void agent_cfg_net(const struct agent_cfg *ac, struct net_config *out)
 		out->proxy.mode = NET_PROXY_MODE_MANUAL;
 		out->proxy.host = ac->c.proxy_host;
 		out->proxy.port = ac->c.proxy_port;
-		if (ac->creds.user[0]) {
-			out->proxy.user = ac->creds.user;
-			out->proxy.password = ac->creds.password;
+		{
+			const char *from;
+			const struct proxy_creds *pc = used_creds(ac, &from);
+
+			if (pc) {
+				out->proxy.user = pc->user;
+				out->proxy.password = pc->password;
+			}
 		}
 		break;
 	case ESOL_PROXY_AUTO:

@@ -21,6 +21,16 @@
 
 struct agent_cfg;
 
+/*
+ * The manual proxy's credentials come from one of two files:
+ *  - proxy.credentials_file, root's (the config file names it; read when
+ *    the mode is manual; a file that cannot be used refuses the config);
+ *  - esold's own, state_dir/proxy-credentials (core/credstore.h), which
+ *    an operator sets and clears over the control socket; a file that
+ *    cannot be used means no credentials (the reason is in the status).
+ * Root's file wins when both are there: the config decides.
+ */
+
 /* Load and validate path.  -errno, with the bad key and line in msg. */
 int agent_cfg_load(const char *path, struct agent_cfg **out,
 		   char *msg, size_t msg_size);
@@ -76,6 +86,29 @@ const char *agent_cfg_full_key(const char *key);
 enum agent_cfg_role agent_cfg_key_role(const char *key);
 bool agent_cfg_key_startup(const char *key);
 
+/*
+ * A copy of cur with esold's own credentials replaced (user NULL: none),
+ * checked (credstore_check(): -EINVAL with "user: ..." / "password: ..."
+ * in msg), nothing written; agent_cfg_creds_save() then writes (or
+ * removes) the file, before the copy is applied.
+ */
+int agent_cfg_with_creds(const struct agent_cfg *cur, const char *user, const char *password,
+			 struct agent_cfg **out, char *msg, size_t msg_size);
+int agent_cfg_creds_save(const struct agent_cfg *c, char *msg, size_t msg_size);
+const char *agent_cfg_creds_path(const struct agent_cfg *c);
+
+/* The proxy as the status shows it; pointers into c.  Never the password. */
+struct agent_cfg_proxy {
+	const char *mode, *host, *pac_url;	/* "" when unset */
+	unsigned int port;			/* 0 when unset */
+	const char *user;		/* the manual proxy's user name, NULL: none */
+	const char *creds_from;		/* "proxy.credentials_file", "esold", NULL */
+	const char *own_user;		/* esold's own file's user, NULL: none */
+	const char *own_error;		/* why esold's own file is not used, NULL */
+	bool file_set;			/* proxy.credentials_file is set (root's) */
+};
+void agent_cfg_proxy_info(const struct agent_cfg *c, struct agent_cfg_proxy *out);
+
 bool agent_cfg_enabled(const struct agent_cfg *c);
 const char *agent_cfg_path(const struct agent_cfg *c);
 const char *agent_cfg_server_url(const struct agent_cfg *c);
@@ -96,7 +129,6 @@ void agent_cfg_poll_time(const struct agent_cfg *c, char buf[6]);
  * zone the schedule then follows.
  */
 const char *agent_cfg_timezone(const struct agent_cfg *c, char buf[TZ_NAME_MAX + 1]);
-const char *agent_cfg_proxy_mode(const struct agent_cfg *c);
 
 /*
  * The daily poll (core/schedule): is one due at now, given the last poll

@@ -2,9 +2,11 @@
 // SPDX-FileCopyrightText: 2026 The esol authors
 /*
  * agent_ctl: what esold does for each control-socket command (status,
- * poll-now, set, log, spool-list, spool-clear, reload), and who may ask:
- * anyone who can reach the socket reads and operates (participation, the
- * poll time and zone, log level, proxy, poll-now, reload); what decides
+ * poll-now, set, log, spool-list, spool-clear, reload,
+ * proxy-credentials-set/-clear), and who may ask: anyone who can reach
+ * the socket reads and operates (participation, the poll time and zone,
+ * log level, proxy and the manual proxy's credentials in esold's own
+ * file, poll-now, reload); what decides
  * where the data goes or how the server is proved (the server keys,
  * every path, the socket, the spool and log bounds, spool clear) only
  * root or esold's own user (docs/agent.md, "Who may do what").  Every
@@ -20,6 +22,7 @@
 #include "agent/agent_priv.h"
 #include "agent/exchange.h"
 #include "core/config.h"
+#include "core/credstore.h"
 #include "common/escape.h"
 #include "common/log.h"
 
@@ -56,6 +59,24 @@ static const char *job_name(enum job_kind k)
 	}
 }
 
+/* The proxy's settings and whose credentials it uses: never the password. */
+static json_t *proxy_status(struct agent *a)
+{
+	struct agent_cfg_proxy p;
+
+	agent_cfg_proxy_info(a->cfg, &p);
+	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o}",
+			 "mode", p.mode,
+			 "host", str_or_null(p.host),
+			 "port", p.port ? json_integer(p.port) : json_null(),
+			 "pac_url", str_or_null(p.pac_url),
+			 "last_used", str_or_null(a->proxy_used),
+			 "credentials", p.user ? "set" : "not set",
+			 "user", str_or_null(p.user),
+			 "credentials_from", str_or_null(p.creds_from),
+			 "credentials_error", str_or_null(p.own_error));
+}
+
 static json_t *status(struct agent *a)
 {
 	char pt[6], zone[TZ_NAME_MAX + 1];
@@ -64,7 +85,7 @@ static json_t *status(struct agent *a)
 	return json_pack("{s:b,s:o,s:s,s:s,s:o,s:o,s:o,s:o,"
 			 "s:{s:b,s:i,s:o,s:o},"
 			 "s:{s:i,s:i},"
-			 "s:{s:s,s:o},"
+			 "s:o,"
 			 "s:o,s:o,s:o,s:o,s:o,s:o,s:b,"
 			 "s:{s:I,s:I,s:I}}",
 			 "enabled", agent_enabled(a),
@@ -83,9 +104,7 @@ static json_t *status(struct agent *a)
 			 "spool",
 			 "count", (int)exchange_spool_count(a),
 			 "held", (int)a->n_held,
-			 "proxy",
-			 "mode", agent_cfg_proxy_mode(a->cfg),
-			 "last_used", str_or_null(a->proxy_used),
+			 "proxy", proxy_status(a),
 			 "transfer", job_name(a->job.kind) ? json_string(job_name(a->job.kind))
 							   : json_null(),
 			 "retry_in_s", a->in_backoff ? ms_or_null(loop_timer_remaining_ms(&a->t_retry))
@@ -221,6 +240,65 @@ static json_t *do_set(struct agent *a, const struct ctl_request *req,
 	return message(m2);
 }
 
+/*
+ * Set (req->user, req->password) or clear esold's own proxy credentials:
+ * an operator's change.  Checked, then the transport made with them, then
+ * the file written, then applied; a refusal changes nothing.  The
+ * password is in no log line and no reply.
+ */
+static json_t *do_proxy_creds(struct agent *a, const struct ctl_request *req,
+			      const struct control_peer *peer, enum ctl_status *st,
+			      char *msg, size_t msg_size)
+{
+	bool set = req->cmd == CTL_CMD_PROXY_CREDS_SET;
+	const char *what = set ? "proxy-credentials-set" : "proxy-credentials-clear";
+	struct net_transport *tp = NULL;
+	struct agent_cfg *ncfg = NULL;
+	struct agent_cfg_proxy p;
+	char m2[AGENT_MSG_MAX + CTL_CRED_MAX + 160];
+	int r;
+
+	r = agent_cfg_with_creds(a->cfg, set ? req->user : NULL, set ? req->password : NULL,
+				 &ncfg, msg, msg_size);
+	if (r == 0) {
+		r = exchange_prepare(a, ncfg, &tp, m2, sizeof(m2));
+		if (r < 0)
+			snprintf(msg, msg_size, "refused, the proxy settings would not work: %s",
+				 m2);
+	}
+	if (r == 0) {
+		r = agent_cfg_creds_save(ncfg, msg, msg_size);
+		if (r < 0)
+			exchange_discard(tp);
+	}
+	if (r < 0) {
+		*st = r == -EINVAL ? CTL_E_INVALID_VALUE : CTL_E_FAILED;
+		log_warn("control: uid %u pid %d: %s refused: %s", (unsigned int)peer->uid,
+			 (int)peer->pid, what, msg);
+		agent_cfg_free(ncfg);
+		return NULL;
+	}
+	exchange_apply(a, ncfg, tp);
+	agent_cfg_free(a->cfg);
+	a->cfg = ncfg;
+	agent_cfg_proxy_info(a->cfg, &p);
+	if (set) {
+		log_notice("control: uid %u pid %d set the proxy credentials: user %s, a "
+			   "password (saved to %s)", (unsigned int)peer->uid, (int)peer->pid,
+			   req->user, agent_cfg_creds_path(a->cfg));
+		snprintf(m2, sizeof(m2), "proxy credentials saved (user %s)%s", req->user,
+			 p.file_set ? "; proxy.credentials_file (set by root) wins over them "
+				      "while it is set" : "");
+	} else {
+		log_notice("control: uid %u pid %d cleared the proxy credentials (%s removed)",
+			   (unsigned int)peer->uid, (int)peer->pid, agent_cfg_creds_path(a->cfg));
+		snprintf(m2, sizeof(m2), "proxy credentials cleared%s",
+			 p.file_set ? "; proxy.credentials_file (set by root) still gives some" : "");
+	}
+	exchange_kick(a);
+	return message(m2);
+}
+
 json_t *agent_ctl_handle(void *arg, const struct ctl_request *req,
 			 const struct control_peer *peer, enum ctl_status *st,
 			 char *msg, size_t msg_size)
@@ -255,6 +333,9 @@ json_t *agent_ctl_handle(void *arg, const struct ctl_request *req,
 		return message(a->job.kind != JOB_NONE ? "poll started" : "poll queued");
 	case CTL_CMD_SET:
 		return do_set(a, req, peer, st, msg, msg_size);
+	case CTL_CMD_PROXY_CREDS_SET:
+	case CTL_CMD_PROXY_CREDS_CLEAR:
+		return do_proxy_creds(a, req, peer, st, msg, msg_size);
 	case CTL_CMD_LOG: {
 		json_t *j = exchange_txlog_json(a, req->count, msg, msg_size);
 

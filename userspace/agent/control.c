@@ -133,6 +133,7 @@ static void client_request(struct control *c, struct control_client *cl,
 	} else {
 		client_queue(cl, ctl_encode_reply_ok(data));
 	}
+	ctl_request_wipe(&req);
 }
 
 /* Handle every complete line in the input buffer, one reply at a time. */
@@ -147,6 +148,8 @@ static void client_process(struct control *c, struct control_client *cl)
 		client_request(c, cl, cl->in, linelen);
 		memmove(cl->in, cl->in + linelen, cl->in_len - linelen);
 		cl->in_len -= linelen;
+		/* A request may carry a password: nothing of it stays behind. */
+		explicit_bzero(cl->in + cl->in_len, linelen);
 		if (cl->fd >= 0 && !client_flush(cl))
 			return;
 	}

@@ -96,6 +96,15 @@ $(B)/tests/unit/test_agent_trust: $(B)/tests/unit/test_agent_trust.o \
 
 UNIT_TESTS += $(B)/tests/unit/test_agent_trust
 
+# The whole agent's control handler: the manual proxy's credentials, roles.
+CFLAGS_tests_unit_test_agent_ctl := $(CFLAGS_tests_unit_test_agent_sched)
+$(B)/tests/unit/test_agent_ctl: $(B)/tests/unit/test_agent_ctl.o \
+		$(B)/tests/unit/fixtures/sysfs/pe_tree.o $(ESOLD_ARCHIVES)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ESOLD_LDLIBS) $(CHECK_LDLIBS)
+
+UNIT_TESTS += $(B)/tests/unit/test_agent_ctl
+
 # The whole agent started on what a crash or a power cut left on disk.
 CFLAGS_tests_unit_test_agent_crash := $(CFLAGS_tests_unit_test_agent_sched)
 $(B)/tests/unit/test_agent_crash: $(B)/tests/unit/test_agent_crash.o \

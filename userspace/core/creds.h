@@ -10,6 +10,9 @@
  * regular file owned by root or by the agent's user, with no permission
  * bits for group or others (0600 or 0400): anything else is refused with a
  * message saying what to fix, and the secret is not read.
+ *
+ * esold keeps a file of its own in this format too, set by an operator
+ * over the control socket: core/credstore.h writes it.
  */
 #ifndef ESOL_CORE_CREDS_H
 #define ESOL_CORE_CREDS_H

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: MIT
 # SPDX-FileCopyrightText: 2026 The esol authors
-# core: esold's pure modules -- config (INI), proxy credentials file,
+# core: esold's pure modules -- config (INI), proxy credentials files,
 # time zones and the daily schedule, the schedule's wall-clock timer,
 # back-off, the spool, the transmission log.  No network code.
 # Link $(CORE_LIB) $(COMMON_OBJS) with $(CORE_LDLIBS).
 CORE_LIB := $(B)/libesolcore.a
-CORE_MODS := fsutil tz schedule schedtimer backoff spool txlog creds config
+CORE_MODS := fsutil tz schedule schedtimer backoff spool txlog creds credstore config
 CORE_OBJS := $(patsubst %,$(B)/userspace/core/%.o,$(CORE_MODS))
 CORE_PKGS := inih jansson zlib libcurl
 CORE_LDLIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS))

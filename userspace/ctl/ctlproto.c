@@ -17,6 +17,8 @@ static const char *const cmd_names[CTL_CMD_COUNT] = {
 	[CTL_CMD_SPOOL_LIST] = "spool-list",
 	[CTL_CMD_SPOOL_CLEAR] = "spool-clear",
 	[CTL_CMD_RELOAD] = "reload",
+	[CTL_CMD_PROXY_CREDS_SET] = "proxy-credentials-set",
+	[CTL_CMD_PROXY_CREDS_CLEAR] = "proxy-credentials-clear",
 };
 
 static const char *const status_names[CTL_E_COUNT] = {
@@ -127,6 +129,25 @@ static bool set_value(const json_t *v, char *out, char *msg, size_t msg_size)
 	return true;
 }
 
+/* A credential field: a string of at most CTL_CRED_MAX bytes, no NUL; never quoted. */
+static bool cred_field(const json_t *v, const char *name, char *out, char *msg,
+		       size_t msg_size)
+{
+	if (!json_is_string(v) || json_string_length(v) > CTL_CRED_MAX ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		snprintf(msg, msg_size, "\"%s\" must be a string of at most %d bytes",
+			 name, CTL_CRED_MAX);
+		return false;
+	}
+	memcpy(out, json_string_value(v), json_string_length(v) + 1);
+	return true;
+}
+
+void ctl_request_wipe(struct ctl_request *req)
+{
+	explicit_bzero(req->password, sizeof(req->password));
+}
+
 enum ctl_status ctl_parse_request(const char *line, size_t len,
 				  struct ctl_request *req,
 				  char *msg, size_t msg_size)
@@ -138,6 +159,7 @@ enum ctl_status ctl_parse_request(const char *line, size_t len,
 	enum ctl_status st = CTL_E_BAD_REQUEST;
 	int cmd;
 	bool has_key = false, has_value = false, has_count = false;
+	bool has_user = false, has_password = false;
 
 	memset(req, 0, sizeof(*req));
 	req->count = CTL_LOG_COUNT_DEFAULT;
@@ -151,7 +173,13 @@ enum ctl_status ctl_parse_request(const char *line, size_t len,
 	root = json_loadb(line, len, JSON_REJECT_DUPLICATES,
 			  &jerr);
 	if (!root) {
-		snprintf(msg, msg_size, "request is not JSON: %s", jerr.text);
+		/* jansson quotes the text "near" the fault: it may be a password. */
+		char *near = strstr(jerr.text, " near ");
+
+		if (near)
+			*near = '\0';
+		snprintf(msg, msg_size, "request is not JSON: %s (column %d)", jerr.text,
+			 jerr.column);
 		return CTL_E_BAD_REQUEST;
 	}
 	if (!json_is_object(root)) {
@@ -172,7 +200,8 @@ enum ctl_status ctl_parse_request(const char *line, size_t len,
 	if (cmd < 0) {
 		quote_for_msg(shown, sizeof(shown), name);
 		snprintf(msg, msg_size,
-			 "unknown command \"%s\" (known: status, poll-now, set, log, spool-list, spool-clear, reload)",
+			 "unknown command \"%s\" (known: status, poll-now, set, log, spool-list, "
+			 "spool-clear, reload, proxy-credentials-set, proxy-credentials-clear)",
 			 shown);
 		st = CTL_E_UNKNOWN_COMMAND;
 		goto out;
@@ -229,6 +258,14 @@ enum ctl_status ctl_parse_request(const char *line, size_t len,
 			}
 			req->count = (unsigned int)n;
 			has_count = true;
+		} else if (req->cmd == CTL_CMD_PROXY_CREDS_SET && strcmp(key, "user") == 0) {
+			if (!cred_field(v, "user", req->user, msg, msg_size))
+				goto out;
+			has_user = true;
+		} else if (req->cmd == CTL_CMD_PROXY_CREDS_SET && strcmp(key, "password") == 0) {
+			if (!cred_field(v, "password", req->password, msg, msg_size))
+				goto out;
+			has_password = true;
 		} else {
 			quote_for_msg(shown, sizeof(shown), key);
 			snprintf(msg, msg_size, "unknown field \"%s\" for command %s",
@@ -241,10 +278,16 @@ enum ctl_status ctl_parse_request(const char *line, size_t len,
 		snprintf(msg, msg_size, "set needs \"key\" and \"value\"");
 		goto out;
 	}
+	if (req->cmd == CTL_CMD_PROXY_CREDS_SET && (!has_user || !has_password)) {
+		snprintf(msg, msg_size, "proxy-credentials-set needs \"user\" and \"password\"");
+		goto out;
+	}
 	st = CTL_OK;
 	if (msg_size)
 		msg[0] = '\0';
 out:
+	if (st != CTL_OK)
+		ctl_request_wipe(req);
 	json_decref(root);
 	return st;
 }
@@ -302,6 +345,10 @@ char *ctl_encode_request(const struct ctl_request *req)
 		}
 	} else if (req->cmd == CTL_CMD_LOG) {
 		if (json_object_set_new(o, "count", json_integer(req->count)))
+			goto fail;
+	} else if (req->cmd == CTL_CMD_PROXY_CREDS_SET) {
+		if (json_object_set_new(o, "user", json_string(req->user)) ||
+		    json_object_set_new(o, "password", json_string(req->password)))
 			goto fail;
 	}
 	return dump_line(o);

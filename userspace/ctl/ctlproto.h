@@ -13,13 +13,17 @@
  *             "also":[{"key":"server.client_key","value":"/etc/esol/d.key"}]}
  *            {"cmd":"log","count":20}
  *            {"cmd":"spool-list"}   {"cmd":"spool-clear"}   {"cmd":"reload"}
+ *            {"cmd":"proxy-credentials-set","user":"alice","password":"..."}
+ *            {"cmd":"proxy-credentials-clear"}
  *   reply    {"ok":true,"data":{...}}
  *            {"ok":false,"error":"unknown_command","message":"..."}
  *
  * A request line is at most CTL_REQUEST_MAX bytes including the newline;
  * unknown commands, unknown fields, wrong types and bad values are
  * refused with a clear message.  Both sides build and parse JSON with
- * jansson.  Nothing here does I/O, logs or keeps state.
+ * jansson.  Nothing here does I/O, logs or keeps state.  A request may
+ * carry a password (proxy-credentials-set): no message here ever quotes
+ * a field's value, and ctl_request_wipe() clears it after use.
  */
 #ifndef ESOL_CTL_CTLPROTO_H
 #define ESOL_CTL_CTLPROTO_H
@@ -32,6 +36,7 @@
 #define CTL_KEY_MAX		31
 #define CTL_VALUE_MAX		1023
 #define CTL_SET_MAX		4	/* keys one set changes together */
+#define CTL_CRED_MAX		255	/* bytes; esold takes fewer (core/credstore.h) */
 #define CTL_LOG_COUNT_MAX	1000
 #define CTL_LOG_COUNT_DEFAULT	20
 #define CTL_DEFAULT_SOCKET	"/run/esol/esold.sock"
@@ -44,6 +49,8 @@ enum ctl_cmd {
 	CTL_CMD_SPOOL_LIST,
 	CTL_CMD_SPOOL_CLEAR,
 	CTL_CMD_RELOAD,
+	CTL_CMD_PROXY_CREDS_SET,	/* the manual proxy's user and password */
+	CTL_CMD_PROXY_CREDS_CLEAR,
 	CTL_CMD_COUNT
 };
 
@@ -57,7 +64,12 @@ struct ctl_request {
 	} also[CTL_SET_MAX - 1];	/* set: more keys changed together */
 	unsigned int n_also;
 	unsigned int count;		/* log: 1..CTL_LOG_COUNT_MAX */
+	char user[CTL_CRED_MAX + 1];	/* proxy-credentials-set */
+	char password[CTL_CRED_MAX + 1];	/* proxy-credentials-set: wipe after use */
 };
+
+/* Clear the password a request may hold (explicit_bzero). */
+void ctl_request_wipe(struct ctl_request *req);
 
 /* Error codes carried in a reply's "error". */
 enum ctl_status {

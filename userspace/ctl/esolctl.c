@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,6 +53,12 @@ static void usage(FILE *f)
 "  spool list             messages waiting to be sent\n"
 "  spool clear            delete every waiting message\n"
 "  reload                 re-read the config file\n"
+"  proxy-credentials set USER\n"
+"                         the manual proxy's user name and password, kept in\n"
+"                         esold's own file; the password is read from stdin\n"
+"                         (a prompt without echo on a terminal), never argv\n"
+"  proxy-credentials clear\n"
+"                         remove them\n"
 "\n"
 "options:\n"
 "  -s, --socket PATH      control socket (default $ESOL_CTL_SOCKET or %s)\n"
@@ -328,6 +335,75 @@ static void print_human(enum ctl_cmd cmd, const json_t *data)
 	}
 }
 
+/* One line from f into buf (its newline, LF or CRLF, removed); false at EOF or too long. */
+static bool read_line(FILE *f, char *buf, size_t size)
+{
+	size_t n;
+
+	if (!fgets(buf, (int)size, f))
+		return false;
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	else if (!feof(f))
+		return false;	/* longer than the buffer */
+	if (n && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	return true;
+}
+
+/* Prompt on stderr and read a line from the terminal on stdin, echo off. */
+static bool read_hidden(const char *prompt, char *buf, size_t size)
+{
+	struct termios old, quiet;
+	bool ok;
+
+	fputs(prompt, stderr);
+	fflush(stderr);
+	if (tcgetattr(STDIN_FILENO, &old) < 0)
+		return false;
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	quiet.c_lflag |= ECHONL;
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) < 0)
+		return false;
+	ok = read_line(stdin, buf, size);
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	return ok;
+}
+
+/*
+ * The password, never from argv (any user sees it in /proc): the first
+ * line of stdin, or on a terminal typed twice without echo.
+ */
+static int read_password(char *pw, size_t size)
+{
+	char again[CTL_CRED_MAX + 2];
+	bool same;
+
+	if (!isatty(STDIN_FILENO)) {
+		if (!read_line(stdin, pw, size)) {
+			fprintf(stderr, "esolctl: no password on stdin (one line of at most "
+				"%d bytes)\n", CTL_CRED_MAX);
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	if (!read_hidden("Proxy password: ", pw, size) ||
+	    !read_hidden("Proxy password again: ", again, sizeof(again))) {
+		fprintf(stderr, "esolctl: no password read (at most %d bytes)\n", CTL_CRED_MAX);
+		explicit_bzero(again, sizeof(again));
+		return EXIT_USAGE;
+	}
+	same = strcmp(pw, again) == 0;
+	explicit_bzero(again, sizeof(again));
+	if (!same) {
+		fprintf(stderr, "esolctl: the two passwords differ; nothing changed\n");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* Parse the command words into req; exit code (EXIT_USAGE) or 0. */
 static int parse_command(int argc, char **argv, struct ctl_request *req)
 {
@@ -390,6 +466,29 @@ static int parse_command(int argc, char **argv, struct ctl_request *req)
 	} else if (strcmp(cmd, "spool") == 0 && argc == 2 &&
 		   strcmp(argv[1], "clear") == 0) {
 		req->cmd = CTL_CMD_SPOOL_CLEAR;
+	} else if (strcmp(cmd, "proxy-credentials") == 0 && argc == 3 &&
+		   strcmp(argv[1], "set") == 0) {
+		char pw[CTL_CRED_MAX + 2];
+		int r;
+
+		if (strlen(argv[2]) > CTL_CRED_MAX) {
+			fprintf(stderr, "esolctl: user name longer than %d bytes\n", CTL_CRED_MAX);
+			return EXIT_USAGE;
+		}
+		req->cmd = CTL_CMD_PROXY_CREDS_SET;
+		strcpy(req->user, argv[2]);
+		r = read_password(pw, sizeof(pw));
+		if (r == 0 && strlen(pw) > CTL_CRED_MAX) {
+			fprintf(stderr, "esolctl: password longer than %d bytes\n", CTL_CRED_MAX);
+			r = EXIT_USAGE;
+		}
+		if (r == 0)
+			strcpy(req->password, pw);
+		explicit_bzero(pw, sizeof(pw));
+		return r;
+	} else if (strcmp(cmd, "proxy-credentials") == 0 && argc == 2 &&
+		   strcmp(argv[1], "clear") == 0) {
+		req->cmd = CTL_CMD_PROXY_CREDS_CLEAR;
 	} else {
 		fprintf(stderr, "esolctl: unknown command or wrong arguments: %s\n", cmd);
 		usage(stderr);
@@ -452,11 +551,15 @@ int main(int argc, char **argv)
 	if (r)
 		return r;
 	line = ctl_encode_request(&req);
+	ctl_request_wipe(&req);
 	if (!line) {
-		fprintf(stderr, "esolctl: cannot encode the request\n");
+		fprintf(stderr, "esolctl: cannot encode the request (%s)\n",
+			req.cmd == CTL_CMD_PROXY_CREDS_SET ? "the user name and password must "
+			"be UTF-8" : "out of memory");
 		return EXIT_USAGE;
 	}
 	r = exchange(&o, line, &reply);
+	explicit_bzero(line, strlen(line));
 	free(line);
 	if (r)
 		return r;
