@@ -128,9 +128,10 @@ START_TEST(test_settings_forms_have_csrf)
 
 	v.status = st;
 	html = render_settings(&v);
-	/* every POST form (logout, participation, schedule, proxy, test) has the token */
-	ck_assert_int_eq(count(html, "method=\"post\""), 5);
-	ck_assert_int_eq(count(html, "name=\"csrf\" value=\"" TOKEN "\""), 5);
+	/* every POST form (logout, participation, schedule, proxy, proxy sign-in, test)
+	 * has the token */
+	ck_assert_int_eq(count(html, "method=\"post\""), 6);
+	ck_assert_int_eq(count(html, "name=\"csrf\" value=\"" TOKEN "\""), 6);
 	ck_assert_ptr_nonnull(strstr(html, "<option selected>UTC</option>"));
 	ck_assert_ptr_nonnull(strstr(html, "value=\"manual\" checked"));
 	ck_assert_ptr_nonnull(strstr(html, "Turn participation off"));
@@ -140,6 +141,10 @@ START_TEST(test_settings_forms_have_csrf)
 	ck_assert_int_eq(count(html, "<label for=\"proxy_host\">"), 1);
 	ck_assert_int_eq(count(html, "<label for=\"proxy_port\">"), 1);
 	ck_assert_int_eq(count(html, "<label for=\"pac_url\">"), 1);
+	ck_assert_int_eq(count(html, "<label for=\"proxy_user\">"), 1);
+	ck_assert_int_eq(count(html, "<label for=\"proxy_password\">"), 1);
+	ck_assert_ptr_nonnull(strstr(html, "No user name or password is set."));
+	ck_assert_ptr_null(strstr(html, "Clear the credentials"));
 	ck_assert_ptr_null(strstr(html, "<script"));
 	free(html);
 	json_decref(st);
@@ -166,6 +171,84 @@ START_TEST(test_settings_refused_value)
 	ck_assert_ptr_nonnull(strstr(html, "does not answer: esold is not running"));
 	ck_assert_ptr_nonnull(strstr(html, "id=\"test-result\" role=\"status\">Failed: network: &lt;no route&gt;"));
 	free(html);
+}
+END_TEST
+
+/* The proxy sign-in: the password field is never filled, whatever esold says. */
+static const char creds_status[] =
+	"{\"enabled\":true,\"poll_time\":\"03:00\",\"timezone\":\"UTC\","
+	"\"proxy\":{\"mode\":\"manual\",\"host\":\"proxy.example\",\"port\":3128,"
+	"\"pac_url\":null,\"last_used\":null,\"credentials\":\"set\","
+	"\"user\":\"al<i>ce\",\"credentials_from\":\"esold\",\"credentials_error\":null}}";
+
+/* The password input's tag (up to its '>'), malloc'd; fails when absent. */
+static char *password_tag(const char *html)
+{
+	const char *p = strstr(html, "<input type=\"password\" id=\"proxy_password\"");
+
+	ck_assert_ptr_nonnull(p);
+	return strndup(p, (size_t)(strchr(p, '>') - p + 1));
+}
+
+START_TEST(test_settings_proxy_credentials)
+{
+	struct settings_view v = { 0 };
+	json_t *st = json_loads(creds_status, 0, NULL);
+	char *html, *pw;
+
+	ck_assert_ptr_nonnull(st);
+	v.status = st;
+	html = render_settings(&v);
+	/* what esold says is set: host and port, the user, escaped */
+	ck_assert_ptr_nonnull(strstr(html, "id=\"proxy_host\" name=\"proxy_host\" "
+					   "value=\"proxy.example\""));
+	ck_assert_ptr_nonnull(strstr(html, "name=\"proxy_port\" value=\"3128\""));
+	ck_assert_ptr_nonnull(strstr(html, "A password is set for the user "
+					   "<strong>al&lt;i&gt;ce</strong>"));
+	ck_assert_ptr_nonnull(strstr(html, "name=\"proxy_user\" value=\"al&lt;i&gt;ce\""));
+	/* the password: type password, a new one, no value attribute */
+	pw = password_tag(html);
+	ck_assert_ptr_nonnull(strstr(pw, "autocomplete=\"new-password\""));
+	ck_assert_ptr_null(strstr(pw, "value="));
+	ck_assert_ptr_nonnull(strstr(pw, "aria-describedby=\"creds-state\""));
+	free(pw);
+	/* the clear form: its own CSRF token, its button beside Save */
+	ck_assert_ptr_nonnull(strstr(html, "<form id=\"creds-clear\" method=\"post\" "
+					   "action=\"/settings/proxy-credentials-clear\">"
+					   "<input type=\"hidden\" name=\"csrf\" value=\"" TOKEN "\">"));
+	ck_assert_ptr_nonnull(strstr(html, "form=\"creds-clear\">Clear the credentials</button>"));
+	ck_assert_int_eq(count(html, "method=\"post\""), 7);
+	ck_assert_int_eq(count(html, "name=\"csrf\" value=\"" TOKEN "\""), 7);
+	free(html);
+
+	/* refused: esold's message next to the password field, nothing echoed */
+	v.proxy_user = "bob";
+	v.err_proxy_password = "password: must not be empty";
+	html = render_settings(&v);
+	pw = password_tag(html);
+	ck_assert_ptr_null(strstr(pw, "value="));
+	ck_assert_ptr_nonnull(strstr(pw, "aria-invalid=\"true\" "
+					 "aria-describedby=\"err-proxy_password\""));
+	free(pw);
+	ck_assert_ptr_nonnull(strstr(html, "<p class=\"field-error\" id=\"err-proxy_password\">"
+					   "password: must not be empty</p>"));
+	ck_assert_ptr_nonnull(strstr(html, "name=\"proxy_user\" value=\"bob\""));
+	free(html);
+	json_decref(st);
+
+	/* root's file: said so, and nothing to clear here */
+	st = json_loads("{\"proxy\":{\"mode\":\"manual\",\"user\":\"root-user\","
+			"\"credentials\":\"set\",\"credentials_from\":\"proxy.credentials_file\","
+			"\"credentials_error\":\"x: mode 0644\"}}", 0, NULL);
+	memset(&v, 0, sizeof(v));
+	v.status = st;
+	html = render_settings(&v);
+	ck_assert_ptr_nonnull(strstr(html, "set this sign-in in the agent's configuration"));
+	ck_assert_ptr_null(strstr(html, "Clear the credentials"));
+	ck_assert_ptr_null(strstr(html, "value=\"root-user\""));
+	ck_assert_ptr_nonnull(strstr(html, "The saved sign-in cannot be used: x: mode 0644"));
+	free(html);
+	json_decref(st);
 }
 END_TEST
 
@@ -267,6 +350,7 @@ int main(void)
 	tcase_add_test(tc, test_status_engine);
 	tcase_add_test(tc, test_settings_forms_have_csrf);
 	tcase_add_test(tc, test_settings_refused_value);
+	tcase_add_test(tc, test_settings_proxy_credentials);
 	tcase_add_test(tc, test_log);
 	tcase_add_test(tc, test_login_pages);
 	tcase_add_test(tc, test_poll_words);

@@ -147,6 +147,39 @@ req manual POST /settings/proxy --data "csrf=$CSRF&proxy_mode=manual&pac_url=&pr
 check "proxy manual saved" code_is manual 303
 check "  esolctl status proxy manual" test "$(st proxy.mode)" = manual
 check "  host and port in the config" grep -q 'proxy.example' "$T/esold.conf"
+req manualpage GET /settings
+check "  the page shows the proxy host and port esold has" \
+	sh -c "grep -q 'name=\"proxy_host\" value=\"proxy.example\"' '$T/manualpage.b' && grep -q 'name=\"proxy_port\" value=\"3128\"' '$T/manualpage.b'"
+
+# ---- the manual proxy's sign-in: esold's own file; the password never comes back
+PW='Pr0xy+pw%2Fwith%3Acolon'	# "Pr0xy pw/with:colon", form-encoded
+req creds POST /settings/proxy-credentials --data "csrf=$CSRF&proxy_user=printer-42&proxy_password=$PW"
+check "proxy sign-in saved" code_is creds 303
+check "  esolctl status: credentials set, user printer-42" \
+	sh -c "[ \"\$($ESOLCTL -s '$T/ctl.sock' --json status | jq -r '.proxy.credentials + \" \" + .proxy.user')\" = 'set printer-42' ]"
+check "  esold's own file, mode 0600, holds them" \
+	sh -c "[ \"\$(stat -c %a '$T/state/proxy-credentials')\" = 600 ] && grep -qx 'printer-42:Pr0xy pw/with:colon' '$T/state/proxy-credentials'"
+req credspage GET /settings
+check "  the page says a password is set" body_has credspage 'A password is set for the user <strong>printer-42</strong>'
+check "  the password field is empty" sh -c "grep -o '<input type=\"password\" id=\"proxy_password\"[^>]*>' '$T/credspage.b' | grep -q . && ! grep -o '<input type=\"password\" id=\"proxy_password\"[^>]*>' '$T/credspage.b' | grep -q value="
+check "  autocomplete new-password" body_has credspage 'autocomplete="new-password"'
+check "  a clear button" body_has credspage 'Clear the credentials'
+req credsbad POST /settings/proxy-credentials --data "csrf=$CSRF&proxy_user=bad%3Auser&proxy_password=Other+s3cret+pw"
+check "a user name with ':' is refused by the agent" code_is credsbad 422
+check "  its message next to the user field" body_has credsbad 'id="err-proxy_user">user: must not contain'
+check "  the refused password is not echoed" body_lacks credsbad 'Other s3cret pw'
+check "  the agent kept the old user" test "$(st proxy.user)" = printer-42
+req credsempty POST /settings/proxy-credentials --data "csrf=$CSRF&proxy_user=printer-42&proxy_password="
+check "an empty password is refused, next to the password field" body_has credsempty 'id="err-proxy_password">password: must not be empty'
+req credsnocsrf POST /settings/proxy-credentials --data "proxy_user=evil&proxy_password=evil+pw+123"
+check "a sign-in without the CSRF token is refused (403)" code_is credsnocsrf 403
+check "  and not applied" test "$(st proxy.user)" = printer-42
+check "the password is in no page, log or status" sh -c "! grep -rq -e 'Pr0xy pw' -e 'Other s3cret' '$T'/*.b '$T'/*.log '$T/esold.conf' && ! $ESOLCTL -s '$T/ctl.sock' --json status | grep -q 'Pr0xy' && ! $ESOLCTL -s '$T/ctl.sock' --json log 50 | grep -q 'Pr0xy'"
+req credsclear POST /settings/proxy-credentials-clear --data "csrf=$CSRF"
+check "proxy sign-in cleared" code_is credsclear 303
+check "  esolctl status: credentials not set" test "$(st proxy.credentials)" = "not set"
+check "  esold's own file removed" test ! -e "$T/state/proxy-credentials"
+
 req none POST /settings/proxy --data "csrf=$CSRF&proxy_mode=none&pac_url=&proxy_host=&proxy_port="
 check "proxy back to none" test "$(st proxy.mode)" = none
 req off POST /settings/participation --data "csrf=$CSRF&enabled=false"

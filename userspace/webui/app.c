@@ -258,6 +258,7 @@ static const char *const part_fields[] = { "csrf", "enabled", NULL };
 static const char *const sched_fields[] = { "csrf", "poll_time", "time_zone", NULL };
 static const char *const proxy_fields[] = { "csrf", "proxy_mode", "pac_url", "proxy_host",
 					    "proxy_port", NULL };
+static const char *const creds_fields[] = { "csrf", "proxy_user", "proxy_password", NULL };
 
 static const char *const *fields_of(const char *url)
 {
@@ -269,6 +270,8 @@ static const char *const *fields_of(const char *url)
 		{ "/logout", logout_fields }, { "/settings/participation", part_fields },
 		{ "/settings/schedule", sched_fields }, { "/settings/proxy", proxy_fields },
 		{ "/settings/test", logout_fields },
+		{ "/settings/proxy-credentials", creds_fields },
+		{ "/settings/proxy-credentials-clear", logout_fields },
 	};
 	size_t i;
 

@@ -140,6 +140,7 @@ enum ctlc_result ctlc_call(const char *socket_path, const struct ctl_request *re
 	if (!line)
 		return unreachable(err, "encoding the request to", socket_path, ENOMEM);
 	r = exchange(socket_path, line, timeout_ms, &reply, err);
+	explicit_bzero(line, strlen(line));	/* it may hold a password */
 	free(line);
 	if (r != CTLC_OK)
 		return r;
@@ -196,4 +197,34 @@ enum ctlc_result ctlc_poll_now(const char *socket_path, struct ctlc_error *err)
 	struct ctl_request req = { .cmd = CTL_CMD_POLL_NOW };
 
 	return ctlc_call(socket_path, &req, CTLC_TIMEOUT_MS, NULL, err);
+}
+
+/* A refusal made here, before esold is asked (a field longer than the protocol takes). */
+static enum ctlc_result refuse_long(struct ctlc_error *err, const char *field)
+{
+	memset(err, 0, sizeof(*err));
+	snprintf(err->code, sizeof(err->code), "invalid_value");
+	snprintf(err->message, sizeof(err->message), "%s: longer than %d bytes", field,
+		 CTL_CRED_MAX);
+	return CTLC_REFUSED;
+}
+
+enum ctlc_result ctlc_proxy_creds(const char *socket_path, const char *user,
+				  const char *password, struct ctlc_error *err)
+{
+	struct ctl_request req = { .cmd = CTL_CMD_PROXY_CREDS_CLEAR };
+	enum ctlc_result r;
+
+	if (user) {
+		if (strlen(user) > CTL_CRED_MAX)
+			return refuse_long(err, "user");
+		if (strlen(password) > CTL_CRED_MAX)
+			return refuse_long(err, "password");
+		req.cmd = CTL_CMD_PROXY_CREDS_SET;
+		strcpy(req.user, user);
+		strcpy(req.password, password);
+	}
+	r = ctlc_call(socket_path, &req, CTLC_TIMEOUT_MS, NULL, err);
+	ctl_request_wipe(&req);
+	return r;
 }

@@ -5,8 +5,9 @@
  * protocol of ctl/ctlproto.h (the one esolctl speaks), with a deadline.
  *
  * esol-webui holds no settings of its own: every page reads esold's state
- * through here, and every change is a "set" that esold validates, saves
- * and applies (or refuses with its own message, shown to the user).
+ * through here, and every change is a "set" (or proxy-credentials-set)
+ * that esold validates, saves and applies (or refuses with its own
+ * message, shown to the user).
  */
 #ifndef ESOL_WEBUI_CTLCLIENT_H
 #define ESOL_WEBUI_CTLCLIENT_H
@@ -37,5 +38,13 @@ enum ctlc_result ctlc_log(const char *socket_path, unsigned int count, json_t **
 enum ctlc_result ctlc_set(const char *socket_path, const char *key, const char *value,
 			  struct ctlc_error *err);
 enum ctlc_result ctlc_poll_now(const char *socket_path, struct ctlc_error *err);
+/*
+ * The manual proxy's credentials in esold's own file: set (user and
+ * password; esold checks them and its refusal names the field, "user:
+ * ..." or "password: ...") or, with user NULL, clear.  The request's
+ * copy of the password is wiped.
+ */
+enum ctlc_result ctlc_proxy_creds(const char *socket_path, const char *user,
+				  const char *password, struct ctlc_error *err);
 
 #endif /* ESOL_WEBUI_CTLCLIENT_H */

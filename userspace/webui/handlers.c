@@ -63,6 +63,34 @@ static bool set_one(struct app *app, struct req *rq, const char *key, const char
 	return false;
 }
 
+/*
+ * Set (user non-NULL) or clear the manual proxy's credentials in esold.
+ * A refusal goes next to the field esold names ("password: ..." or the
+ * user name); the password is never logged or put back in the page.
+ */
+static bool creds_one(struct app *app, struct req *rq, const char *user, const char *password,
+		      struct settings_view *v, char *msgbuf, size_t msglen)
+{
+	struct ctlc_error ce;
+	enum ctlc_result r = ctlc_proxy_creds(app->cfg->socket, user, password, &ce);
+
+	if (r == CTLC_OK) {
+		if (user)
+			log_notice("from %s: proxy credentials set for user %s", rq->addr, user);
+		else
+			log_notice("from %s: proxy credentials cleared", rq->addr);
+		return true;
+	}
+	snprintf(msgbuf, msglen, "%s", ce.message);
+	if (strncmp(ce.message, "password:", 9) == 0)
+		v->err_proxy_password = msgbuf;
+	else
+		v->err_proxy_user = msgbuf;
+	log_notice("from %s: proxy credentials %s refused: %s", rq->addr,
+		   user ? "set" : "clear", ce.message);
+	return false;
+}
+
 static const char *done_text(const char *done)
 {
 	if (!done)
@@ -73,6 +101,10 @@ static const char *done_text(const char *done)
 		return "The poll time is saved.";
 	if (strcmp(done, "proxy") == 0)
 		return "The proxy is saved.";
+	if (strcmp(done, "proxy-credentials") == 0)
+		return "The proxy sign-in is saved.";
+	if (strcmp(done, "proxy-credentials-clear") == 0)
+		return "The proxy sign-in is cleared.";
 	return NULL;
 }
 
@@ -113,6 +145,13 @@ enum MHD_Result app_settings_post(struct app *app, struct MHD_Connection *conn,
 		ok = set_one(app, rq, "poll_time", t ? t : "", &v.err_poll_time, m1, sizeof(m1));
 		if (ok && z)
 			ok = set_one(app, rq, "timezone", z, &v.err_time_zone, m2, sizeof(m2));
+	} else if (strcmp(what, "proxy-credentials") == 0) {
+		const char *u = form_get(f, "proxy_user"), *pw = form_get(f, "proxy_password");
+
+		v.proxy_user = u;
+		ok = creds_one(app, rq, u ? u : "", pw ? pw : "", &v, m1, sizeof(m1));
+	} else if (strcmp(what, "proxy-credentials-clear") == 0) {
+		ok = creds_one(app, rq, NULL, NULL, &v, m1, sizeof(m1));
 	} else {
 		const char *mode = form_get(f, "proxy_mode"), *host = form_get(f, "proxy_host");
 		const char *port = form_get(f, "proxy_port"), *pac = form_get(f, "pac_url");

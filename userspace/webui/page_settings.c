@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The esol authors
-/* page_settings: the settings page (participation, poll time, proxy, connection test); see pages.h. */
+/*
+ * page_settings: the settings page (participation, poll time, proxy and
+ * the manual proxy's sign-in, connection test); see pages.h.  The proxy
+ * password is never written into the page: its field is always empty,
+ * and the page says only whether one is set.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -80,15 +85,84 @@ static void radio(struct hbuf *b, const char *name, const char *value, const cha
 	hb_raw(b, "</label>");
 }
 
+/*
+ * The manual proxy's user name and password: one form to save them
+ * (esold checks them and its message goes next to the field), one to
+ * clear them (its button sits beside "Save", tied by form=).
+ */
+static void proxy_creds(struct hbuf *b, const struct page_ctx *pc, const struct settings_view *v,
+			const json_t *proxy)
+{
+	const char *from = proxy ? pg_jstr(proxy, "credentials_from") : NULL;
+	const char *user = proxy ? pg_jstr(proxy, "user") : NULL;
+	const char *bad = proxy ? pg_jstr(proxy, "credentials_error") : NULL;
+	bool own = from && strcmp(from, "esold") == 0;
+	bool roots = from && strcmp(from, "proxy.credentials_file") == 0;
+
+	hb_raw(b, "<div class=\"sub-section\" role=\"group\" aria-labelledby=\"h-creds\">"
+		  "<h3 id=\"h-creds\">Sign-in for the manual proxy</h3>"
+		  "<p class=\"hint\" id=\"creds-state\">");
+	if (user) {
+		hb_raw(b, "A password is set for the user <strong>");
+		hb_text(b, user);
+		hb_raw(b, "</strong>. It is never shown.");
+	} else {
+		hb_raw(b, "No user name or password is set.");
+	}
+	hb_raw(b, "</p>");
+	if (roots)
+		hb_raw(b, "<p class=\"hint\">The device administrator set this sign-in in the "
+			  "agent's configuration; it is used instead of one saved here.</p>");
+	if (bad) {
+		hb_raw(b, "<p class=\"field-error\">The saved sign-in cannot be used: ");
+		hb_text(b, bad);
+		hb_raw(b, "</p>");
+	}
+	if (own) {
+		hb_raw(b, "<form id=\"creds-clear\" method=\"post\" "
+			  "action=\"/settings/proxy-credentials-clear\">");
+		pg_csrf_field(b, pc);
+		hb_raw(b, "</form>");
+	}
+	hb_raw(b, "<form method=\"post\" action=\"/settings/proxy-credentials\">");
+	pg_csrf_field(b, pc);
+	hb_raw(b, "<div class=\"pair even\">");
+	text_input(b, "proxy_user", "User name", "text",
+		   v->proxy_user ? v->proxy_user : (own ? user : NULL),
+		   "maxlength=\"127\" autocomplete=\"off\" spellcheck=\"false\"", NULL,
+		   v->err_proxy_user);
+	/* Never a value: the password does not come back to the browser. */
+	hb_raw(b, "<div class=\"field\"><label for=\"proxy_password\">Password</label>"
+		  "<input type=\"password\" id=\"proxy_password\" name=\"proxy_password\" "
+		  "maxlength=\"127\" autocomplete=\"new-password\"");
+	if (v->err_proxy_password)
+		invalid_attrs(b, "proxy_password", v->err_proxy_password);
+	else if (user)
+		hb_raw(b, " aria-describedby=\"creds-state\"");
+	hb_raw(b, ">");
+	field_error(b, "proxy_password", v->err_proxy_password);
+	hb_raw(b, "</div></div><div class=\"actions\">"
+		  "<button type=\"submit\">Save the sign-in</button>");
+	if (own)
+		hb_raw(b, "<button type=\"submit\" class=\"secondary\" form=\"creds-clear\">"
+			  "Clear the credentials</button>");
+	hb_raw(b, "</div></form></div>");
+}
+
 void page_settings(struct hbuf *b, const struct page_ctx *pc, const struct settings_view *v)
 {
 	const json_t *st = v->status, *proxy = st ? pg_jobj(st, "proxy") : NULL;
 	const char *zone = v->time_zone ? v->time_zone : (st ? pg_jstr(st, "timezone") : NULL);
 	const char *ptime = v->poll_time ? v->poll_time : (st ? pg_jstr(st, "poll_time") : NULL);
 	const char *mode = v->proxy_mode ? v->proxy_mode : (proxy ? pg_jstr(proxy, "mode") : NULL);
+	const char *host = v->proxy_host ? v->proxy_host : (proxy ? pg_jstr(proxy, "host") : NULL);
+	const char *pac = v->pac_url ? v->pac_url : (proxy ? pg_jstr(proxy, "pac_url") : NULL);
+	char port[12] = "";
 	int on = st ? pg_jbool(st, "enabled") : -1;
 	size_t i;
 
+	if (!v->proxy_port && proxy && pg_jint(proxy, "port", 0) > 0)
+		snprintf(port, sizeof(port), "%lld", pg_jint(proxy, "port", 0));
 	pg_begin(b, pc, "Settings", "/settings");
 	if (!st) {
 		hb_raw(b, "<p class=\"notice error\" role=\"alert\">The remote-services agent does "
@@ -149,11 +223,11 @@ void page_settings(struct hbuf *b, const struct page_ctx *pc, const struct setti
 	field_error(b, "proxy_mode", v->err_proxy_mode);
 	hb_raw(b, "</fieldset>");
 	text_input(b, "pac_url", "PAC file URL (automatic; empty: WPAD discovery)", "url",
-		   v->pac_url, "maxlength=\"1000\"", NULL, v->err_pac_url);
+		   pac, "maxlength=\"1000\"", NULL, v->err_pac_url);
 	hb_raw(b, "<div class=\"pair\">");
-	text_input(b, "proxy_host", "Proxy host (manual)", "text", v->proxy_host,
+	text_input(b, "proxy_host", "Proxy host (manual)", "text", host,
 		   "maxlength=\"253\" autocomplete=\"off\"", NULL, v->err_proxy_host);
-	text_input(b, "proxy_port", "Port", "text", v->proxy_port,
+	text_input(b, "proxy_port", "Port", "text", v->proxy_port ? v->proxy_port : port,
 		   "inputmode=\"numeric\" maxlength=\"5\" autocomplete=\"off\"", NULL,
 		   v->err_proxy_port);
 	hb_raw(b, "</div>");
@@ -162,9 +236,9 @@ void page_settings(struct hbuf *b, const struct page_ctx *pc, const struct setti
 		hb_text(b, pg_jstr(proxy, "last_used"));
 		hb_raw(b, "</p>");
 	}
-	hb_raw(b, "<p class=\"hint\">Proxy credentials are kept in the agent's own protected "
-		  "file and are never shown here.</p>"
-		  "<button type=\"submit\">Save the proxy</button></form></section>");
+	hb_raw(b, "<button type=\"submit\">Save the proxy</button></form>");
+	proxy_creds(b, pc, v, proxy);
+	hb_raw(b, "</section>");
 
 	/* Connection test */
 	hb_raw(b, "<section class=\"card\" aria-labelledby=\"h-test\"><h2 id=\"h-test\">"

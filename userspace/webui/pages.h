@@ -39,9 +39,11 @@ struct settings_view {
 	const struct zone_list *zones;
 	/* Values to show instead of esold's (a refused form), or NULL. */
 	const char *poll_time, *time_zone, *proxy_mode, *proxy_host, *proxy_port, *pac_url;
+	const char *proxy_user;		/* never the password: it is never shown */
 	/* esold's message next to each field, or NULL. */
 	const char *err_enabled, *err_poll_time, *err_time_zone, *err_proxy_mode,
-		   *err_proxy_host, *err_proxy_port, *err_pac_url;
+		   *err_proxy_host, *err_proxy_port, *err_pac_url,
+		   *err_proxy_user, *err_proxy_password;
 	/* The connection test: its result, or NULL when none was run. */
 	const char *test_result;
 	bool test_ok;
