@@ -310,10 +310,10 @@ START_TEST(t_bad_input_refused)
 	longer[sizeof(longer) - 1] = '\0';
 	ck_assert_int_eq(set_creds(&operator, longer, SECRET, out, sizeof(out)),
 			 CTL_E_INVALID_VALUE);
-	ck_assert_str_eq(out, "user: longer than 127 bytes");
+	ck_assert_str_eq(out, "user: is longer than 127 bytes");
 	ck_assert_int_eq(set_creds(&operator, "bob", longer, out, sizeof(out)),
 			 CTL_E_INVALID_VALUE);
-	ck_assert_str_eq(out, "password: longer than 127 bytes");
+	ck_assert_str_eq(out, "password: is longer than 127 bytes");
 	/* 127 bytes is fine. */
 	longer[CREDSTORE_FIELD_MAX] = '\0';
 	ck_assert_int_eq(set_creds(&operator, longer, longer, out, sizeof(out)), CTL_OK);

@@ -144,7 +144,7 @@ START_TEST(test_settings_forms_have_csrf)
 	ck_assert_int_eq(count(html, "<label for=\"proxy_user\">"), 1);
 	ck_assert_int_eq(count(html, "<label for=\"proxy_password\">"), 1);
 	ck_assert_ptr_nonnull(strstr(html, "No user name or password is set."));
-	ck_assert_ptr_null(strstr(html, "Clear the credentials"));
+	ck_assert_ptr_null(strstr(html, "Clear the sign-in"));
 	ck_assert_ptr_null(strstr(html, "<script"));
 	free(html);
 	json_decref(st);
@@ -216,14 +216,14 @@ START_TEST(test_settings_proxy_credentials)
 	ck_assert_ptr_nonnull(strstr(html, "<form id=\"creds-clear\" method=\"post\" "
 					   "action=\"/settings/proxy-credentials-clear\">"
 					   "<input type=\"hidden\" name=\"csrf\" value=\"" TOKEN "\">"));
-	ck_assert_ptr_nonnull(strstr(html, "form=\"creds-clear\">Clear the credentials</button>"));
+	ck_assert_ptr_nonnull(strstr(html, "form=\"creds-clear\">Clear the sign-in</button>"));
 	ck_assert_int_eq(count(html, "method=\"post\""), 7);
 	ck_assert_int_eq(count(html, "name=\"csrf\" value=\"" TOKEN "\""), 7);
 	free(html);
 
 	/* refused: esold's message next to the password field, nothing echoed */
 	v.proxy_user = "bob";
-	v.err_proxy_password = "password: must not be empty";
+	v.err_proxy_password = "The password must not be empty";
 	html = render_settings(&v);
 	pw = password_tag(html);
 	ck_assert_ptr_null(strstr(pw, "value="));
@@ -231,7 +231,7 @@ START_TEST(test_settings_proxy_credentials)
 					 "aria-describedby=\"err-proxy_password\""));
 	free(pw);
 	ck_assert_ptr_nonnull(strstr(html, "<p class=\"field-error\" id=\"err-proxy_password\">"
-					   "password: must not be empty</p>"));
+					   "The password must not be empty</p>"));
 	ck_assert_ptr_nonnull(strstr(html, "name=\"proxy_user\" value=\"bob\""));
 	free(html);
 	json_decref(st);
@@ -244,7 +244,7 @@ START_TEST(test_settings_proxy_credentials)
 	v.status = st;
 	html = render_settings(&v);
 	ck_assert_ptr_nonnull(strstr(html, "set this sign-in in the agent's configuration"));
-	ck_assert_ptr_null(strstr(html, "Clear the credentials"));
+	ck_assert_ptr_null(strstr(html, "Clear the sign-in"));
 	ck_assert_ptr_null(strstr(html, "value=\"root-user\""));
 	ck_assert_ptr_nonnull(strstr(html, "The saved sign-in cannot be used: x: mode 0644"));
 	free(html);

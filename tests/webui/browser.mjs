@@ -18,6 +18,7 @@ const URL0 = process.env.WEBUI_URL;
 const GUEST = process.env.GUEST_URL;
 const SHOTS = process.env.SHOTS;
 const PASSWORD = 'printer admin 2026';
+const PROXY_PW = 'Brwsr-Proxy-Pw-7f3k9q';	/* URL-safe: the guest's leak check takes it */
 const axeSource = fs.readFileSync(
 	new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
@@ -186,6 +187,67 @@ try {
 	check('proxy manual saved (page)', (await page.textContent('.notice')).includes('proxy is saved'));
 	check('proxy manual: esolctl status in the device says manual',
 	      await guestSays((s) => s.proxy.mode === 'manual'));
+	check('the page shows the proxy esold has',
+	      (await page.inputValue('#proxy_host')) === 'proxy.example.com' &&
+	      (await page.inputValue('#proxy_port')) === '3128');
+
+	// ---- the manual proxy's sign-in: set, refused, checked in the device, cleared
+	check('no proxy sign-in yet', (await page.textContent('#creds-state')).includes('No user name'));
+	await page.fill('#proxy_user', 'printer-0042');
+	await page.fill('#proxy_password', PROXY_PW);
+	await page.click('text=Save the sign-in');
+	check('proxy sign-in saved (page)',
+	      (await page.textContent('.notice')).includes('sign-in is saved'));
+	check('proxy sign-in: esolctl status in the device says credentials set, user printer-0042',
+	      await guestSays((s) => s.proxy.credentials === 'set' && s.proxy.user === 'printer-0042'));
+	check('  the page says a password is set; the password field is empty',
+	      (await page.textContent('#creds-state')).includes('A password is set') &&
+	      (await page.inputValue('#proxy_password')) === '' &&
+	      (await page.getAttribute('#proxy_password', 'autocomplete')) === 'new-password');
+	check('  the password is not in the page', !(await page.content()).includes(PROXY_PW));
+	await axe(page, 'settings-credentials');
+	await shots(page, 'settings-credentials', '#h-creds');
+	{
+		// keyboard: from the user name, Tab reaches the password, then Save, then Clear
+		await page.focus('#proxy_user');
+		const order = [];
+		for (let i = 0; i < 3; i++) {
+			await page.keyboard.press('Tab');
+			order.push(await page.evaluate(() => document.activeElement.id ||
+						       document.activeElement.textContent));
+		}
+		check('keyboard: user name, password, Save, Clear in order',
+		      order.join('|') === 'proxy_password|Save the sign-in|Clear the sign-in',
+		      order.join('|'));
+	}
+	await page.fill('#proxy_user', 'bad:user');
+	await page.fill('#proxy_password', 'Refused-Pw-9x2');
+	await page.click('text=Save the sign-in');
+	check('a user name with ":" is refused by the agent, next to the field',
+	      (await page.textContent('#err-proxy_user')).includes("must not contain ':'"));
+	check('  the refused password is not echoed', (await page.inputValue('#proxy_password')) === '' &&
+	      !(await page.content()).includes('Refused-Pw-9x2'));
+	check('  the device kept printer-0042', (await guest()).proxy.user === 'printer-0042');
+	await axe(page, 'settings-credentials-refused');
+	await shots(page, 'settings-credentials-refused', '#err-proxy_user');
+	{
+		const leak = await (await fetch(`${GUEST}/cgi-bin/leak?${PROXY_PW}`)).json();
+		check('device: the credentials file is mode 0600, owned by esold\'s user',
+		      leak.file.startsWith('-rw------- ') &&
+		      leak.file.split(/\s+/)[2] === leak.esol_uid, JSON.stringify(leak));
+		check('device: the password is in no log, other file, status, transmission log or command line',
+		      leak.hits.trim() === '' && leak.status === 'no' && leak.txlog === 'no' &&
+		      leak.cmdline === 'no', JSON.stringify(leak));
+	}
+	await page.goto('/settings');
+	await page.click('text=Clear the sign-in');
+	check('proxy sign-in cleared (page)',
+	      (await page.textContent('.notice')).includes('sign-in is cleared'));
+	check('  esolctl status in the device says credentials not set',
+	      await guestSays((s) => s.proxy.credentials === 'not set'));
+	check('  the device removed the file',
+	      (await (await fetch(`${GUEST}/cgi-bin/leak?${PROXY_PW}`)).json()).file === '');
+
 	await page.check('input[name=proxy_mode][value=none]');
 	await page.click('text=Save the proxy');
 	check('proxy back to none: esolctl status in the device says none',

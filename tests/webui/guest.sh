@@ -43,13 +43,34 @@ cat > /tmp/www/cgi-bin/status <<'CGI'
 printf 'Content-Type: application/json\r\n\r\n'
 esolctl --json status
 CGI
+# leak?SECRET: where the proxy password is, inside the device: esold's own
+# credentials file (mode, owner) and nothing else -- no other file under
+# /etc, /var, /run or /tmp, no status, no transmission log, no command line.
+cat > /tmp/www/cgi-bin/leak <<'CGI'
+#!/bin/sh
+printf 'Content-Type: application/json\r\n\r\n'
+needle=/tmp/leak-needle.$$
+printf '%s\n' "$QUERY_STRING" > "$needle"
+f=/var/lib/esol/proxy-credentials
+ls=$(ls -ln "$f" 2>/dev/null)
+hits=$(grep -rlF -f "$needle" /etc /var /run /tmp 2>/dev/null | grep -v -e "^$f\$" -e "^$needle\$" | tr '\n' ' ')
+st=no; esolctl --json status | grep -qF -f "$needle" && st=yes
+tx=no; esolctl --json log 100 | grep -qF -f "$needle" && tx=yes
+cmd=no
+for c in /proc/[0-9]*/cmdline; do
+	tr '\0' ' ' < "$c" 2>/dev/null | grep -qF -f "$needle" && cmd=yes
+done
+rm -f "$needle"
+printf '{"file":"%s","esol_uid":"%s","hits":"%s","status":"%s","txlog":"%s","cmdline":"%s"}\n' \
+	"$ls" "$(id -u esol)" "$hits" "$st" "$tx" "$cmd"
+CGI
 cat > /tmp/www/cgi-bin/done <<'CGI'
 #!/bin/sh
 printf 'Content-Type: text/plain\r\n\r\n'
 touch /tmp/webui-test-done
 echo done
 CGI
-chmod 755 /tmp/www/cgi-bin/status /tmp/www/cgi-bin/done
+chmod 755 /tmp/www/cgi-bin/status /tmp/www/cgi-bin/done /tmp/www/cgi-bin/leak
 httpd -p 8080 -h /tmp/www
 n=0
 while [ ! -e /tmp/webui-test-done ] && [ $n -lt 900 ]; do

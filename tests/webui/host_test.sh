@@ -163,14 +163,14 @@ req credspage GET /settings
 check "  the page says a password is set" body_has credspage 'A password is set for the user <strong>printer-42</strong>'
 check "  the password field is empty" sh -c "grep -o '<input type=\"password\" id=\"proxy_password\"[^>]*>' '$T/credspage.b' | grep -q . && ! grep -o '<input type=\"password\" id=\"proxy_password\"[^>]*>' '$T/credspage.b' | grep -q value="
 check "  autocomplete new-password" body_has credspage 'autocomplete="new-password"'
-check "  a clear button" body_has credspage 'Clear the credentials'
+check "  a clear button" body_has credspage 'Clear the sign-in'
 req credsbad POST /settings/proxy-credentials --data "csrf=$CSRF&proxy_user=bad%3Auser&proxy_password=Other+s3cret+pw"
 check "a user name with ':' is refused by the agent" code_is credsbad 422
-check "  its message next to the user field" body_has credsbad 'id="err-proxy_user">user: must not contain'
+check "  its message next to the user field" body_has credsbad 'id="err-proxy_user">The user name must not contain'
 check "  the refused password is not echoed" body_lacks credsbad 'Other s3cret pw'
 check "  the agent kept the old user" test "$(st proxy.user)" = printer-42
 req credsempty POST /settings/proxy-credentials --data "csrf=$CSRF&proxy_user=printer-42&proxy_password="
-check "an empty password is refused, next to the password field" body_has credsempty 'id="err-proxy_password">password: must not be empty'
+check "an empty password is refused, next to the password field" body_has credsempty 'id="err-proxy_password">The password must not be empty'
 req credsnocsrf POST /settings/proxy-credentials --data "proxy_user=evil&proxy_password=evil+pw+123"
 check "a sign-in without the CSRF token is refused (403)" code_is credsnocsrf 403
 check "  and not applied" test "$(st proxy.user)" = printer-42

@@ -22,7 +22,7 @@ static const char *field_fault(const char *s)
 	if (n == 0)
 		return "must not be empty";
 	if (n > CREDSTORE_FIELD_MAX)
-		return "longer than " STR(CREDSTORE_FIELD_MAX) " bytes";
+		return "is longer than " STR(CREDSTORE_FIELD_MAX) " bytes";
 	if (!esc_is_clean(s))
 		return "has a control character or is not valid UTF-8";
 	return NULL;

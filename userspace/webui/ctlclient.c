@@ -204,7 +204,7 @@ static enum ctlc_result refuse_long(struct ctlc_error *err, const char *field)
 {
 	memset(err, 0, sizeof(*err));
 	snprintf(err->code, sizeof(err->code), "invalid_value");
-	snprintf(err->message, sizeof(err->message), "%s: longer than %d bytes", field,
+	snprintf(err->message, sizeof(err->message), "%s: is longer than %d bytes", field,
 		 CTL_CRED_MAX);
 	return CTLC_REFUSED;
 }

@@ -81,11 +81,17 @@ static bool creds_one(struct app *app, struct req *rq, const char *user, const c
 			log_notice("from %s: proxy credentials cleared", rq->addr);
 		return true;
 	}
-	snprintf(msgbuf, msglen, "%s", ce.message);
-	if (strncmp(ce.message, "password:", 9) == 0)
+	/* esold names the field first ("user: ...", "password: ..."): in words. */
+	if (strncmp(ce.message, "password: ", 10) == 0) {
+		snprintf(msgbuf, msglen, "The password %s", ce.message + 10);
 		v->err_proxy_password = msgbuf;
-	else
+	} else if (strncmp(ce.message, "user: ", 6) == 0) {
+		snprintf(msgbuf, msglen, "The user name %s", ce.message + 6);
 		v->err_proxy_user = msgbuf;
+	} else {
+		snprintf(msgbuf, msglen, "%s", ce.message);
+		v->err_proxy_user = msgbuf;
+	}
 	log_notice("from %s: proxy credentials %s refused: %s", rq->addr,
 		   user ? "set" : "clear", ce.message);
 	return false;

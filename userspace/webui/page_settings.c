@@ -126,8 +126,7 @@ static void proxy_creds(struct hbuf *b, const struct page_ctx *pc, const struct 
 	}
 	hb_raw(b, "<form method=\"post\" action=\"/settings/proxy-credentials\">");
 	pg_csrf_field(b, pc);
-	hb_raw(b, "<div class=\"pair even\">");
-	text_input(b, "proxy_user", "User name", "text",
+		text_input(b, "proxy_user", "User name", "text",
 		   v->proxy_user ? v->proxy_user : (own ? user : NULL),
 		   "maxlength=\"127\" autocomplete=\"off\" spellcheck=\"false\"", NULL,
 		   v->err_proxy_user);
@@ -141,11 +140,11 @@ static void proxy_creds(struct hbuf *b, const struct page_ctx *pc, const struct 
 		hb_raw(b, " aria-describedby=\"creds-state\"");
 	hb_raw(b, ">");
 	field_error(b, "proxy_password", v->err_proxy_password);
-	hb_raw(b, "</div></div><div class=\"actions\">"
+	hb_raw(b, "</div><div class=\"actions\">"
 		  "<button type=\"submit\">Save the sign-in</button>");
 	if (own)
 		hb_raw(b, "<button type=\"submit\" class=\"secondary\" form=\"creds-clear\">"
-			  "Clear the credentials</button>");
+			  "Clear the sign-in</button>");
 	hb_raw(b, "</div></form></div>");
 }
 
