@@ -63,8 +63,12 @@ static const char *job_name(enum job_kind k)
 static json_t *proxy_status(struct agent *a)
 {
 	struct agent_cfg_proxy p;
+	char user[ESC_FIELD_MAX];
 
 	agent_cfg_proxy_info(a->cfg, &p);
+	/* root's file may hold any printable byte: escaped like all outside text */
+	if (p.user)
+		p.user = esc_str(user, sizeof(user), p.user);
 	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o}",
 			 "mode", p.mode,
 			 "host", str_or_null(p.host),

@@ -133,7 +133,7 @@ enum MHD_Result app_settings_post(struct app *app, struct MHD_Connection *conn,
 				     struct req *rq, const char *what, const struct form *f)
 {
 	struct settings_view v;
-	char m1[512], m2[512], m3[512], err[512];
+	char m1[600], m2[512], m3[512], err[512];	/* m1: "The user name " + esold's */
 	bool ok = true;
 	json_t *st;
 	enum MHD_Result r;
