@@ -32,6 +32,9 @@ static void same(const struct ctl_request *a, const struct ctl_request *b)
 	}
 	if (a->cmd == CTL_CMD_LOG && a->count != b->count)
 		abort();
+	if (a->cmd == CTL_CMD_PROXY_CREDS_SET &&
+	    (strcmp(a->user, b->user) || strcmp(a->password, b->password)))
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
