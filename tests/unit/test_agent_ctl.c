@@ -430,6 +430,34 @@ START_TEST(t_unusable_own_file)
 }
 END_TEST
 
+/* A temporary file left by a cut inside a save is gone at the next start. */
+START_TEST(t_stale_temp_removed)
+{
+	char tmp[200], other[200], v[256];
+	struct stat st;
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.Ab12Cd", dir, CREDSTORE_NAME);
+	snprintf(other, sizeof(other), "%s/.%s.keep", dir, CREDSTORE_NAME);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "ivan:" SECRET "\n", strlen("ivan:" SECRET "\n")),
+			 (ssize_t)strlen("ivan:" SECRET "\n"));
+	close(fd);
+	fd = open(other, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	write_conf(NULL);
+	start_agent();
+	ck_assert_int_eq(stat(tmp, &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	/* only the names mkostemp() makes: another dot file stays */
+	ck_assert_int_eq(stat(other, &st), 0);
+	proxy_field("credentials", v, sizeof(v));
+	ck_assert_str_eq(v, "not set");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("agent_ctl");
@@ -442,6 +470,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, t_failed_write_changes_nothing);
 	tcase_add_test(tc, t_root_file_wins);
 	tcase_add_test(tc, t_unusable_own_file);
+	tcase_add_test(tc, t_stale_temp_removed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The esol authors
 /* fsutil: durable writes (temp, fsync, rename, directory fsync); see fsutil.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -109,4 +110,48 @@ fail:
 		close(fd);
 	unlink(tmp);
 	return r;
+}
+
+int fsu_remove_stale_temps(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	struct dirent *de;
+	size_t blen;
+	int n = 0, first_err = 0, dfd, r;
+	DIR *d;
+
+	r = fsu_dirname(path, dir, sizeof(dir));
+	if (r < 0)
+		return r;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	blen = strlen(base);
+	if (!blen)
+		return -EINVAL;
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	dfd = dirfd(d);
+	while ((de = readdir(d))) {
+		const char *nm = de->d_name;
+
+		/* "." + base + "." + the six characters mkostemp() chose */
+		if (strlen(nm) != blen + 8 || nm[0] != '.' ||
+		    strncmp(nm + 1, base, blen) || nm[blen + 1] != '.')
+			continue;
+		if (unlinkat(dfd, nm, 0) < 0) {
+			if (!first_err && errno != ENOENT)
+				first_err = -errno;
+			continue;
+		}
+		n++;
+	}
+	closedir(d);
+	if (n) {
+		r = fsu_fsync_dir(dir);
+		if (r < 0 && !first_err)
+			first_err = r;
+	}
+	return first_err ? first_err : n;
 }

@@ -31,4 +31,12 @@ int fsu_dirname(const char *path, char *out, size_t outlen);
  */
 int fsu_write_atomic(const char *path, const void *buf, size_t len, mode_t mode);
 
+/*
+ * Remove what a crash in the middle of fsu_write_atomic(path, ...) left:
+ * the temporary files ".<name of path>.XXXXXX" beside path (nothing else).
+ * Returns how many were removed, or a negative errno (the first failure;
+ * the others are still tried).
+ */
+int fsu_remove_stale_temps(const char *path);
+
 #endif /* ESOL_CORE_FSUTIL_H */
