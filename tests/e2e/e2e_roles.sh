@@ -10,6 +10,11 @@
 #    refused -- with esold's own words, file unchanged -- every key that
 #    decides where data goes or how the server is proved, and spool
 #    clear; a set mixing both kinds is refused whole;
+#  - a reader (a member of control.read_group, on control.read_socket)
+#    reads the status, the log and the spool list there and is refused
+#    every change in esold's words; the reader cannot reach the control
+#    socket, an operator outside read_group cannot reach the read socket,
+#    and root operates through either;
 #  - root does all of it; every change is logged with the uid;
 #  - a client that sends nothing is dropped after the idle time, one user
 #    cannot take every slot, the last slots are root's, and esolctl
@@ -23,10 +28,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 GRP=esole2e_ctl
-USERS="esole2e_op1 esole2e_op2 esole2e_op3 esole2e_out"
+RGRP=esole2e_read
+USERS="esole2e_op1 esole2e_op2 esole2e_op3 esole2e_out esole2e_rd"
 roles_cleanup() {
 	for u in $USERS; do userdel "$u" 2>/dev/null || true; done
 	groupdel "$GRP" 2>/dev/null || true
+	groupdel "$RGRP" 2>/dev/null || true
 }
 trap 'rc0=$?; roles_cleanup; (exit $rc0); e2e_cleanup' EXIT
 roles_cleanup
@@ -35,6 +42,8 @@ for u in esole2e_op1 esole2e_op2 esole2e_op3; do
 	useradd -M -N -g "$GRP" -s /usr/sbin/nologin "$u"
 done
 useradd -M -N -g nogroup -s /usr/sbin/nologin esole2e_out
+groupadd "$RGRP"
+useradd -M -N -g "$RGRP" -s /usr/sbin/nologin esole2e_rd
 
 # What the users run must be reachable by them.
 chmod 0711 "$T"
@@ -44,14 +53,18 @@ chmod 0755 "$T/esolctl" "$T/ctl_hold"
 
 as_user() { u=$1; shift; setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups "$@"; }
 uctl() { u=$1; shift; as_user "$u" "$T/esolctl" -s "$T/ctl.sock" "$@"; }
+rctl() { u=$1; shift; as_user "$u" "$T/esolctl" -s "$T/ro.sock" "$@"; }
 hold() { u=$1; shift; as_user "$u" "$T/ctl_hold" "$T/ctl.sock" "$@"; }
 
 make_sysfs "$T/root" SIM0001
 start_server --supplies off
 write_conf
 sed -i "s/^group =.*/group = $GRP/" "$T/esold.conf"
+printf 'read_socket = %s\nread_group = %s\n' "$T/ro.sock" "$RGRP" >>"$T/esold.conf"
 start_esold
 [ "$(stat -c %G:%a "$T/ctl.sock")" = "$GRP:660" ] || fail "socket $(stat -c %G:%a "$T/ctl.sock")"
+wait_for 10 test -S "$T/ro.sock" || fail "no read-only socket"
+[ "$(stat -c %G:%a "$T/ro.sock")" = "$RGRP:660" ] || fail "ro socket $(stat -c %G:%a "$T/ro.sock")"
 OP1=$(id -u esole2e_op1)
 
 # ---- a user outside the group: not even a connection ----
@@ -128,6 +141,40 @@ refused spool clear
 [ "$(status_field poll_time)" = 05:45 ] || fail "a refused mixed set changed the agent"
 grep -Eq "control: uid $OP1 pid [0-9]+: set server.url refused: not root" "$T/esold.log" ||
 	fail "refusals are not logged with the uid"
+
+# ---- a reader: the read-only socket ----
+RD=$(id -u esole2e_rd)
+rctl esole2e_rd status >/dev/null || fail "reader: status"
+rctl esole2e_rd --json status | jq -e '.enabled == true' >/dev/null || fail "reader: status json"
+rctl esole2e_rd log 5 >/dev/null || fail "reader: log"
+rctl esole2e_rd spool list >/dev/null || fail "reader: spool list"
+cp "$T/esold.conf" "$T/before.conf"
+rrefused() {	# rrefused ARGS...: the reader's esolctl ARGS is refused
+	rc=0
+	rctl esole2e_rd "$@" >"$T/out" 2>"$T/err" </dev/null || rc=$?
+	[ "$rc" -eq 1 ] || fail "reader: '$*' exit $rc: $(cat "$T/out" "$T/err")"
+	grep -q "permission_denied: .*this is the read-only socket" "$T/err" ||
+		fail "reader: '$*' refusal: $(cat "$T/err")"
+	cmp -s "$T/esold.conf" "$T/before.conf" || fail "reader: '$*' changed the file"
+}
+rrefused disable
+rrefused set poll_time 06:15
+rrefused set proxy none
+rrefused poll-now
+rrefused reload
+rrefused spool clear
+rrefused proxy-credentials clear
+[ "$(status_field poll_time)" = 05:45 ] || fail "a reader changed the agent"
+grep -Eq "control: uid $RD pid [0-9]+: set refused: read-only socket" "$T/esold.log" ||
+	fail "the reader's refusal is not logged with the uid"
+rc=0; uctl esole2e_rd status 2>"$T/err" || rc=$?
+[ "$rc" -eq 3 ] && grep -q "Permission denied" "$T/err" ||
+	fail "reader on the control socket: exit $rc $(cat "$T/err")"
+rc=0; rctl esole2e_op1 status 2>"$T/err" || rc=$?
+[ "$rc" -eq 3 ] && grep -q "Permission denied" "$T/err" ||
+	fail "operator outside read_group on the read socket: exit $rc $(cat "$T/err")"
+"$ESOLCTL" -s "$T/ro.sock" set spool.max_count 299 | grep -q saved ||
+	fail "root through the read-only socket"
 
 # ---- root: everything ----
 ctl set spool.max_count 300 | grep -q saved || fail "root: spool.max_count"

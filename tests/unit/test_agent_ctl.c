@@ -16,7 +16,9 @@
  *    is logged with the uid;
  *  - root's proxy.credentials_file wins over esold's own file;
  *  - an own file that cannot be used (mode changed by hand) means no
- *    credentials, with the reason in the status: esold still starts.
+ *    credentials, with the reason in the status: esold still starts;
+ *  - a peer of the read-only socket (control.read_socket) reads the
+ *    status, the log and the spool list, and is refused every change.
  *
  * The agent's log (stderr) is captured to a file and read back.
  */
@@ -45,6 +47,8 @@ static int saved_stderr = -1;
 
 static const struct control_peer operator = { .pid = 4321, .uid = 4242, .gid = 4242 };
 static const struct control_peer root = { .pid = 1234, .uid = 0, .admin = true };
+static const struct control_peer reader = { .pid = 5151, .uid = 5151, .gid = 5151,
+					    .read_only = true };
 
 static void setup(void)
 {
@@ -458,6 +462,50 @@ START_TEST(t_stale_temp_removed)
 }
 END_TEST
 
+/* The read-only socket's peer: reads, and is refused every change. */
+START_TEST(t_reader)
+{
+	static const enum ctl_cmd reads[] = { CTL_CMD_STATUS, CTL_CMD_LOG, CTL_CMD_SPOOL_LIST };
+	static const enum ctl_cmd changes[] = {
+		CTL_CMD_POLL_NOW, CTL_CMD_SET, CTL_CMD_SPOOL_CLEAR, CTL_CMD_RELOAD,
+		CTL_CMD_PROXY_CREDS_SET, CTL_CMD_PROXY_CREDS_CLEAR,
+	};
+	char out[512], *conf0, *conf1, *log;
+	size_t i;
+
+	write_conf(NULL);
+	start_agent();
+	ck_assert_int_eq(set_creds(&operator, "erin", SECRET, out, sizeof(out)), CTL_OK);
+	conf0 = slurp(conf_path);
+	for (i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
+		struct ctl_request req = { .cmd = reads[i], .count = 5 };
+
+		ck_assert_msg(call(&reader, &req, out, sizeof(out)) == CTL_OK, "%s: %s",
+			      ctl_cmd_name(reads[i]), out);
+	}
+	for (i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
+		struct ctl_request req = { .cmd = changes[i] };
+
+		strcpy(req.key, "agent.log_level");
+		strcpy(req.value, "error");
+		strcpy(req.user, "mallory");
+		strcpy(req.password, "x");
+		ck_assert_int_eq(call(&reader, &req, out, sizeof(out)), CTL_E_PERMISSION);
+		ck_assert_msg(strstr(out, "this is the read-only socket"), "%s", out);
+	}
+	conf1 = slurp(conf_path);
+	ck_assert_str_eq(conf0, conf1);
+	free(conf1);
+	free(conf0);
+	ck_assert_int_eq(access(own_path, F_OK), 0);	/* clear was refused */
+	fflush(stderr);
+	log = slurp(log_path);
+	ck_assert_msg(strstr(log, "uid 5151 pid 5151: set refused: read-only socket"),
+		      "the refusal is not logged with the uid");
+	free(log);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("agent_ctl");
@@ -471,6 +519,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, t_root_file_wins);
 	tcase_add_test(tc, t_unusable_own_file);
 	tcase_add_test(tc, t_stale_temp_removed);
+	tcase_add_test(tc, t_reader);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -440,31 +440,64 @@ static int setup_signals(struct agent *a)
 
 /* ---- control socket ---- */
 
+/* A group name to its gid; "" is (gid_t)-1 (leave the socket's group alone). */
+static int group_gid(const char *key, const char *group, gid_t *gid)
+{
+	struct group *g;
+
+	*gid = (gid_t)-1;
+	if (!group || !*group)
+		return 0;
+	g = getgrnam(group);
+	if (!g) {
+		log_err("%s \"%s\": no such group", key, group);
+		return -ENOENT;
+	}
+	*gid = g->gr_gid;
+	return 0;
+}
+
+static int open_one(struct agent *a, struct control *c, const char *path, mode_t mode,
+		    gid_t gid)
+{
+	int r = control_open(c, &a->loop, path, mode, gid, agent_ctl_handle, a);
+
+	if (r == -EADDRINUSE)
+		log_err("control socket %s: another esold is running", path);
+	else if (r < 0)
+		log_err("control socket %s: %s", path, strerror(-r));
+	return r;
+}
+
+/*
+ * The control socket (mode 0660, control.group: operators), and when
+ * control.read_socket is set a second one whose peers may only read
+ * (0660 with control.read_group, or 0666 when no group is given: any
+ * local user may read the status, as with libvirt's read-only socket).
+ */
 static int open_control(struct agent *a)
 {
-	const char *path = agent_cfg_control_socket(a->cfg);
-	const char *group = agent_cfg_control_group(a->cfg);
-	gid_t gid = (gid_t)-1;
+	const char *ro = agent_cfg_control_read_socket(a->cfg);
+	const char *ro_group = agent_cfg_control_read_group(a->cfg);
+	gid_t gid, ro_gid = (gid_t)-1;
 	int r;
 
-	if (group && *group) {
-		struct group *g = getgrnam(group);
-
-		if (!g) {
-			log_err("control_group \"%s\": no such group", group);
-			return -ENOENT;
-		}
-		gid = g->gr_gid;
-	}
-	r = control_open(&a->ctl, &a->loop, path, 0660, gid, agent_ctl_handle, a);
-	if (r < 0) {
-		if (r == -EADDRINUSE)
-			log_err("control socket %s: another esold is running", path);
-		else
-			log_err("control socket %s: %s", path, strerror(-r));
+	r = group_gid("control.group", agent_cfg_control_group(a->cfg), &gid);
+	if (r == 0 && ro && *ro)
+		r = group_gid("control.read_group", ro_group, &ro_gid);
+	if (r < 0)
 		return r;
-	}
+	r = open_one(a, &a->ctl, agent_cfg_control_socket(a->cfg), 0660, gid);
+	if (r < 0)
+		return r;
 	a->ctl_open = true;
+	if (!ro || !*ro)
+		return 0;
+	r = open_one(a, &a->ctl_ro, ro, ro_group && *ro_group ? 0660 : 0666, ro_gid);
+	if (r < 0)
+		return r;
+	a->ctl_ro.read_only = true;
+	a->ctl_ro_open = true;
 	return 0;
 }
 
@@ -636,6 +669,8 @@ void agent_free(struct agent *a)
 {
 	if (!a)
 		return;
+	if (a->ctl_ro_open)
+		control_close(&a->ctl_ro);
 	if (a->ctl_open)
 		control_close(&a->ctl);
 	exchange_free(a);

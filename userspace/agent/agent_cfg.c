@@ -73,6 +73,7 @@ static const char *const operator_keys[] = {
 /* Keys esold reads once, at start-up (a change waits for the next start). */
 static const char *const startup_keys[] = {
 	"agent.state_dir", "spool.dir", "txlog.path", "control.socket", "control.group",
+	"control.read_socket", "control.read_group",
 };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -331,6 +332,18 @@ static int check_startup(const struct esol_config *next, const struct esol_confi
 			 next->control_group);
 		r = -EINVAL;
 	}
+	if (r == 0 && strcmp(next->control_read_socket, run->control_read_socket) != 0 &&
+	    next->control_read_socket[0]) {
+		r = fsu_dirname(next->control_read_socket, dir, sizeof(dir));
+		if (r == 0)
+			r = check_dir("control.read_socket", dir, false, msg, msg_size);
+	}
+	if (r == 0 && strcmp(next->control_read_group, run->control_read_group) != 0 &&
+	    next->control_read_group[0] && !getgrnam(next->control_read_group)) {
+		snprintf(msg, msg_size, "control.read_group: no group '%s' on this system",
+			 next->control_read_group);
+		r = -EINVAL;
+	}
 	return r < 0 ? -EINVAL : 0;
 }
 
@@ -342,6 +355,9 @@ static void keep_startup(struct esol_config *c, const struct esol_config *run)
 	memcpy(c->txlog_path, run->txlog_path, sizeof(c->txlog_path));
 	memcpy(c->control_socket, run->control_socket, sizeof(c->control_socket));
 	memcpy(c->control_group, run->control_group, sizeof(c->control_group));
+	memcpy(c->control_read_socket, run->control_read_socket,
+	       sizeof(c->control_read_socket));
+	memcpy(c->control_read_group, run->control_read_group, sizeof(c->control_read_group));
 }
 
 static struct agent_cfg *cfg_new(const char *path)
@@ -571,6 +587,16 @@ const char *agent_cfg_control_socket(const struct agent_cfg *ac)
 const char *agent_cfg_control_group(const struct agent_cfg *ac)
 {
 	return ac->c.control_group;
+}
+
+const char *agent_cfg_control_read_socket(const struct agent_cfg *ac)
+{
+	return ac->c.control_read_socket;
+}
+
+const char *agent_cfg_control_read_group(const struct agent_cfg *ac)
+{
+	return ac->c.control_read_group;
 }
 
 int agent_cfg_log_level(const struct agent_cfg *ac)

@@ -120,6 +120,9 @@ const char *agent_cfg_txlog_path(const struct agent_cfg *c);
 uint64_t agent_cfg_txlog_max(const struct agent_cfg *c);
 const char *agent_cfg_control_socket(const struct agent_cfg *c);
 const char *agent_cfg_control_group(const struct agent_cfg *c);	/* "" none */
+/* The read-only socket ("" none) and its group ("" any local user). */
+const char *agent_cfg_control_read_socket(const struct agent_cfg *c);
+const char *agent_cfg_control_read_group(const struct agent_cfg *c);
 int agent_cfg_log_level(const struct agent_cfg *c);
 /* The poll time as "HH:MM", for status. */
 void agent_cfg_poll_time(const struct agent_cfg *c, char buf[6]);

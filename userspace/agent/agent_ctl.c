@@ -303,6 +303,26 @@ static json_t *do_proxy_creds(struct agent *a, const struct ctl_request *req,
 	return message(m2);
 }
 
+/*
+ * A peer of the read-only socket (control.read_socket) may read: the
+ * status, the transmission log and the spool list.  Anything else is
+ * refused, and logged with the peer.
+ */
+static bool deny_reader(const struct control_peer *peer, enum ctl_cmd cmd,
+			enum ctl_status *st, char *msg, size_t msg_size)
+{
+	if (!peer->read_only || cmd == CTL_CMD_STATUS || cmd == CTL_CMD_LOG ||
+	    cmd == CTL_CMD_SPOOL_LIST)
+		return false;
+	*st = CTL_E_PERMISSION;
+	snprintf(msg, msg_size, "%s: this is the read-only socket: uid %u may read the "
+		 "status, the log and the spool list here; changes go through the control "
+		 "socket (its group's members)", ctl_cmd_name(cmd), (unsigned int)peer->uid);
+	log_warn("control: uid %u pid %d: %s refused: read-only socket",
+		 (unsigned int)peer->uid, (int)peer->pid, ctl_cmd_name(cmd));
+	return true;
+}
+
 json_t *agent_ctl_handle(void *arg, const struct ctl_request *req,
 			 const struct control_peer *peer, enum ctl_status *st,
 			 char *msg, size_t msg_size)
@@ -310,6 +330,8 @@ json_t *agent_ctl_handle(void *arg, const struct ctl_request *req,
 	struct agent *a = arg;
 	int r;
 
+	if (deny_reader(peer, req->cmd, st, msg, msg_size))
+		return NULL;
 	switch (req->cmd) {
 	case CTL_CMD_STATUS:
 		return status(a);

@@ -55,6 +55,8 @@ struct agent {
 	bool started;			/* agent_new() done: timers may be armed */
 	struct control ctl;
 	bool ctl_open;
+	struct control ctl_ro;		/* control.read_socket: readers only */
+	bool ctl_ro_open;
 
 	/* print engine */
 	struct printeng_ctx *pe;

@@ -305,6 +305,7 @@ static void listener_ready(struct loop_watch *w, uint32_t events)
 	cl->peer.uid = cred.uid;
 	cl->peer.gid = cred.gid;
 	cl->peer.admin = admin;
+	cl->peer.read_only = c->read_only && !admin;
 	cl->in_len = 0;
 	cl->discard = false;
 	cl->eof = false;

@@ -3,7 +3,10 @@
 /*
  * control: esold's control-socket server, the only way into the agent.
  *
- * A unix stream socket (mode 0660, owned by the configured group) in the
+ * esold opens one or two: the control socket (mode 0660, its group's
+ * members operate) and, when configured, a read-only one whose peers
+ * other than root may only read (struct control_peer.read_only; the
+ * handler refuses the rest).  Each is a unix stream socket in the
  * loop.  Each client sends line-delimited JSON requests (ctl/ctlproto.h);
  * each request is parsed and bounded here, its peer credentials
  * (SO_PEERCRED) attached, and passed to the handler the agent gave, whose
@@ -47,6 +50,7 @@ struct control_peer {
 	uid_t uid;
 	gid_t gid;
 	bool admin;		/* root, or esold's own user */
+	bool read_only;		/* came through the read-only socket (never admin) */
 };
 
 /*
@@ -81,6 +85,7 @@ struct control {
 	char path[108];
 	control_handler_fn handler;
 	void *arg;
+	bool read_only;		/* its peers may only read (set after control_open) */
 	struct loop_timer idle;		/* the earliest client deadline */
 	bool idle_init;
 	struct control_client clients[CONTROL_CLIENTS_MAX];

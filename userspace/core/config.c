@@ -68,6 +68,10 @@ static const struct key keys[] = {
 	{ "txlog", "max_bytes", K_BYTES, F(txlog_max_bytes), 0, 16 * KIB, 1 * GIB, false },
 	{ "control", "socket", K_SOCKPATH, F(control_socket), S(control_socket), 0, 0, false },
 	{ "control", "group", K_GROUP, F(control_group), S(control_group), 0, 0, true },
+	{ "control", "read_socket", K_SOCKPATH, F(control_read_socket),
+	  S(control_read_socket), 0, 0, true },
+	{ "control", "read_group", K_GROUP, F(control_read_group), S(control_read_group),
+	  0, 0, true },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -595,6 +599,14 @@ static int cross_check(const struct esol_config *c, const char *path,
 	} else if (!c->client_cert[0] != !c->client_key[0]) {
 		k = find_key("server", c->client_cert[0] ? "client_cert" : "client_key");
 		snprintf(why, sizeof(why), "client_cert and client_key go together");
+	} else if (c->control_read_socket[0] &&
+		   strcmp(c->control_read_socket, c->control_socket) == 0) {
+		k = find_key("control", "read_socket");
+		snprintf(why, sizeof(why), "must not be the control socket itself");
+	} else if (c->control_read_group[0] && !c->control_read_socket[0]) {
+		k = find_key("control", "read_group");
+		snprintf(why, sizeof(why), "is the group of read_socket: set [control] "
+			 "read_socket too");
 	}
 	if (!k)
 		return 0;

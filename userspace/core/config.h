@@ -80,6 +80,8 @@ struct esol_config {
 	/* [control] */
 	char control_socket[ESOL_SOCK_MAX + 1];
 	char control_group[ESOL_GROUP_MAX + 1];	/* "" = leave the group alone */
+	char control_read_socket[ESOL_SOCK_MAX + 1];	/* "" = none */
+	char control_read_group[ESOL_GROUP_MAX + 1];	/* "" = any local user */
 };
 
 /* The built-in defaults (what a key that is not in the file gets). */
