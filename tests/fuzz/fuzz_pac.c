@@ -44,8 +44,10 @@ static int64_t fake_now(void *ctx)
 	return *(const int64_t *)ctx;
 }
 
-static int fake_resolve(void *ctx, const char *host, char *out, size_t len)
+static int fake_resolve(void *ctx, const char *host, unsigned timeout_ms, char *out,
+			size_t len)
 {
+	(void)timeout_ms;
 	size_t n = strlen(host);
 
 	(void)ctx;

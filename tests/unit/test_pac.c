@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "net/pac.h"
 #include "net/proxy.h"
+#include "slowdns.h"
 
 /* 2024-03-15T12:30:45Z, a Friday */
 #define T_FRI_1230 1710505845000LL
@@ -36,10 +38,16 @@ static const struct {
 	{ "198.51.100.1", "198.51.100.1" },
 };
 
-static int fake_resolve(void *ctx, const char *host, char *out, size_t len)
+static int fake_resolve(void *ctx, const char *host, unsigned timeout_ms, char *out,
+			size_t len)
 {
+	(void)timeout_ms;
 	(void)ctx;
 	resolve_calls++;
+	if (!strcmp(host, "timeout.example"))
+		return -ETIMEDOUT;
+	if (!strcmp(host, "servfail.example"))
+		return -EAGAIN;
 	for (size_t i = 0; i < sizeof(fake_hosts) / sizeof(fake_hosts[0]); i++) {
 		if (!strcmp(host, fake_hosts[i].name)) {
 			snprintf(out, len, "%s", fake_hosts[i].ip);
@@ -656,6 +664,229 @@ START_TEST(t_async_job)
 }
 END_TEST
 
+/* ---- DNS: bounded lookups, the real resolver against a real server ---- */
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Evaluate src; the answer or the error ("E: status: message") in got. */
+static int eval_src(const char *src, const struct pac_opts *o, char *got, size_t len,
+		    struct pac_error *err)
+{
+	char *out = NULL;
+	int r = pac_eval(src, strlen(src), "https://esol.example.com/", "esol.example.com",
+			 o, &out, err);
+
+	if (r == 0)
+		snprintf(got, len, "%s", out);
+	else
+		snprintf(got, len, "E: %s: %s", pac_status_name(err->status), err->msg);
+	free(out);
+	return r;
+}
+
+START_TEST(t_dns_injected_failures)
+{
+	/* an injected resolver's "no answer" ends the evaluation too */
+	struct pac_opts o = opts();
+	struct pac_error err;
+	char got[512];
+	static const char *const scripts[] = {
+		"function FindProxyForURL(u, h) { return dnsResolve('timeout.example') ? 'PROXY a:1' : 'DIRECT'; }",
+		"function FindProxyForURL(u, h) { return isResolvable('timeout.example') ? 'PROXY a:1' : 'DIRECT'; }",
+		"function FindProxyForURL(u, h) { return isInNet('timeout.example', '10.0.0.0', '255.0.0.0') ? 'PROXY a:1' : 'DIRECT'; }",
+		"function FindProxyForURL(u, h) { return isInNetEx('timeout.example', '10.0.0.0/8') ? 'PROXY a:1' : 'DIRECT'; }",
+		"function FindProxyForURL(u, h) { return dnsResolveEx('timeout.example') ? 'PROXY a:1' : 'DIRECT'; }",
+		"function FindProxyForURL(u, h) { try { dnsResolve('timeout.example'); } catch (e) {} return 'DIRECT'; }",
+	};
+
+	for (size_t i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++) {
+		ck_assert_msg(eval_src(scripts[i], &o, got, sizeof(got), &err) < 0,
+			      "script %zu: %s", i, got);
+		ck_assert_msg(err.status == PAC_E_DNS, "script %zu: %s", i, got);
+		ck_assert_msg(strstr(err.msg, "DNS lookup of timeout.example timed out after "),
+			      "script %zu: %s", i, got);
+	}
+	ck_assert_int_lt(eval_src("function FindProxyForURL(u, h) { return String(dnsResolve('servfail.example')); }",
+				  &o, got, sizeof(got), &err), 0);
+	ck_assert_msg(err.status == PAC_E_DNS && strstr(err.msg, "servfail.example got no answer"),
+		      "%s", got);
+}
+END_TEST
+
+enum { R_SLOW, R_FAST, R_NX, R_WITHIN };
+
+static const struct slowdns_rule world_rules[] = {
+	[R_SLOW] = { "slow.esol.test", "10.7.7.7", 5000 },
+	[R_FAST] = { "fast.esol.test", "10.1.1.1", 0 },
+	[R_NX] = { "nx.esol.test", NULL, 0 },
+	[R_WITHIN] = { "within.esol.test", "10.9.8.7", 300 },
+};
+
+static void world(struct slowdns *w, const char *options)
+{
+	char msg[256];
+
+	ck_assert_msg(slowdns_world(w, world_rules, sizeof(world_rules) / sizeof(world_rules[0]),
+				    options, msg, sizeof(msg)) == 0, "slowdns: %s", msg);
+}
+
+/*
+ * One evaluation of src in the world (made on the first call; the test
+ * ends it): the real resolver (no injected one), the real clock.
+ */
+struct dns_run {
+	struct slowdns w;
+	struct pac_error err;
+	char got[512];
+	int r;
+	int64_t ms;
+};
+
+static void dns_eval(struct dns_run *d, const char *options, unsigned timeout_ms,
+		     const char *src)
+{
+	struct pac_opts o = { .timeout_ms = timeout_ms };
+	int64_t t0;
+
+	if (!d->w.pid)
+		world(&d->w, options);
+	t0 = mono_ms();
+	d->r = eval_src(src, &o, d->got, sizeof(d->got), &d->err);
+	d->ms = mono_ms() - t0;
+}
+
+/* The evaluation failed with PAC_E_DNS, its message containing want. */
+static void expect_dns_error(const struct dns_run *d, const char *want)
+{
+	ck_assert_msg(d->r < 0 && d->err.status == PAC_E_DNS, "%s", d->got);
+	ck_assert_msg(strstr(d->err.msg, want), "'%s' lacks '%s'", d->got, want);
+}
+
+START_TEST(t_dns_slow_lookup_is_an_error)
+{
+	struct dns_run d = { 0 };
+
+	dns_eval(&d, "timeout:5 attempts:1", 2000,
+		 "function FindProxyForURL(u, h) {\n"
+		 "  if (isInNet(dnsResolve('fast.esol.test'), '10.0.0.0', '255.0.0.0') &&\n"
+		 "      !isInNet('slow.esol.test', '10.0.0.0', '255.0.0.0'))\n"
+		 "    return 'DIRECT';\n"
+		 "  return 'PROXY inside.example:3128';\n"
+		 "}\n");
+	/* the bound: what is left of 2000 ms less a quarter, about 1500 ms */
+	expect_dns_error(&d, "DNS lookup of slow.esol.test timed out after 1");
+	ck_assert_msg(d.ms >= 1400 && d.ms < 2000, "ended after %lld ms", (long long)d.ms);
+	/* the real resolver asked the server, once each */
+	ck_assert_uint_eq(d.w.queries[R_FAST], 1);
+	ck_assert_uint_ge(d.w.queries[R_SLOW], 1);
+	slowdns_end(&d.w);
+}
+END_TEST
+
+START_TEST(t_dns_resolver_gives_up)
+{
+	/* glibc gives up after 1 s (timeout:1 attempts:1): no answer is not
+	 * "no such host", the evaluation ends with the error */
+	struct dns_run d = { 0 };
+
+	dns_eval(&d, "timeout:1 attempts:1", 4000,
+		 "function FindProxyForURL(u, h) {\n"
+		 "  return isResolvable('slow.esol.test') ? 'PROXY inside.example:3128' : 'DIRECT';\n"
+		 "}\n");
+	expect_dns_error(&d, "DNS lookup of slow.esol.test got no answer");
+	ck_assert_msg(d.ms >= 900 && d.ms < 2900, "ended after %lld ms", (long long)d.ms);
+	slowdns_end(&d.w);
+}
+END_TEST
+
+START_TEST(t_dns_nxdomain_is_null)
+{
+	struct dns_run d = { 0 };
+
+	dns_eval(&d, "timeout:5 attempts:1", 2000,
+		 "function FindProxyForURL(u, h) {\n"
+		 "  var ip = dnsResolve('nx.esol.test');\n"
+		 "  if (ip === null && !isResolvable('nx.esol.test') &&\n"
+		 "      !isInNet('nx.esol.test', '0.0.0.0', '0.0.0.0') && dnsResolveEx('nx.esol.test') === '' &&\n"
+		 "      dnsResolve('unlisted.esol.test') === null)\n"
+		 "    return 'PROXY fallback.example:3128';\n"
+		 "  return 'DIRECT';\n"
+		 "}\n");
+	ck_assert_msg(d.r == 0, "%s", d.got);
+	ck_assert_str_eq(d.got, "PROXY fallback.example:3128");
+	ck_assert_uint_eq(d.w.queries[R_NX], 1);			/* cached: asked once */
+	ck_assert_uint_eq(d.w.queries[SLOWDNS_MAX_RULES], 1);	/* unlisted */
+	slowdns_end(&d.w);
+}
+END_TEST
+
+START_TEST(t_dns_cached_per_evaluation)
+{
+	struct dns_run d = { 0 };
+	static const char src[] =
+		"function FindProxyForURL(u, h) {\n"
+		"  var n = 0;\n"
+		"  for (var i = 0; i < 10; i++)\n"
+		"    if (dnsResolve('within.esol.test') === '10.9.8.7') n++;\n"
+		"  if (isInNet('within.esol.test', '10.9.0.0', '255.255.0.0') &&\n"
+		"      isResolvable('within.esol.test') && isInNetEx('within.esol.test', '10.9.8.0/24'))\n"
+		"    n++;\n"
+		"  return 'PROXY p' + n + '.example:1';\n"
+		"}\n";
+
+	dns_eval(&d, "timeout:5 attempts:1", 2000, src);
+	ck_assert_msg(d.r == 0, "%s", d.got);
+	ck_assert_str_eq(d.got, "PROXY p11.example:1");
+	ck_assert_uint_eq(d.w.queries[R_WITHIN], 1);
+	/* one 300 ms lookup, not thirteen */
+	ck_assert_msg(d.ms < 1500, "took %lld ms", (long long)d.ms);
+	/* a new evaluation starts with an empty cache */
+	dns_eval(&d, NULL, 2000, src);
+	ck_assert_msg(d.r == 0, "%s", d.got);
+	ck_assert_uint_eq(d.w.queries[R_WITHIN], 2);
+	slowdns_end(&d.w);
+}
+END_TEST
+
+START_TEST(t_dns_slow_within_bound)
+{
+	struct dns_run d = { 0 };
+
+	dns_eval(&d, "timeout:5 attempts:1", 2000,
+		 "function FindProxyForURL(u, h) {\n"
+		 "  if (isInNet(dnsResolve('within.esol.test'), '10.9.8.0', '255.255.255.0'))\n"
+		 "    return 'PROXY ' + dnsResolve('within.esol.test') + ':3128';\n"
+		 "  return 'DIRECT';\n"
+		 "}\n");
+	ck_assert_msg(d.r == 0, "%s", d.got);
+	ck_assert_str_eq(d.got, "PROXY 10.9.8.7:3128");
+	slowdns_end(&d.w);
+}
+END_TEST
+
+START_TEST(t_dns_no_budget_left)
+{
+	/* a script that spends its budget before the lookup: the lookup's
+	 * bound is what is left, so it ends with the DNS error in time */
+	struct dns_run d = { 0 };
+
+	dns_eval(&d, "timeout:5 attempts:1", 1000,
+		 "function FindProxyForURL(u, h) {\n"
+		 "  dnsResolve('within.esol.test');\n"
+		 "  return dnsResolve('slow.esol.test') ? 'DIRECT' : 'PROXY x:1';\n"
+		 "}\n");
+	/* 750 ms in all, 300 of them spent on the first lookup */
+	expect_dns_error(&d, "DNS lookup of slow.esol.test timed out after 4");
+	slowdns_end(&d.w);
+}
+END_TEST
+
 static Suite *pac_suite(void)
 {
 	Suite *s = suite_create("pac");
@@ -693,6 +924,17 @@ static Suite *pac_suite(void)
 	tcase_add_test(tc, t_no_io_builtins);
 	tcase_add_test(tc, t_script_errors);
 	tcase_add_test(tc, t_async_job);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("dns");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, t_dns_injected_failures);
+	tcase_add_test(tc, t_dns_slow_lookup_is_an_error);
+	tcase_add_test(tc, t_dns_resolver_gives_up);
+	tcase_add_test(tc, t_dns_nxdomain_is_null);
+	tcase_add_test(tc, t_dns_cached_per_evaluation);
+	tcase_add_test(tc, t_dns_slow_within_bound);
+	tcase_add_test(tc, t_dns_no_budget_left);
 	suite_add_tcase(s, tc);
 	return s;
 }

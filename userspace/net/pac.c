@@ -5,13 +5,8 @@
  * (see pac.h for the design).
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -19,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,6 +23,7 @@
 
 #include "common/syserr.h"
 #include "net/pac.h"
+#include "net/pac_dns.h"
 
 /* What the child sends back: this header, then len bytes. */
 struct pac_msg {
@@ -57,6 +52,7 @@ const char *pac_status_name(enum pac_status s)
 	case PAC_E_TOO_LONG:	return "answer too long";
 	case PAC_E_NOMEM:	return "memory limit reached";
 	case PAC_E_TIMEOUT:	return "time limit reached";
+	case PAC_E_DNS:		return "DNS lookup failed";
 	case PAC_E_CRASH:	return "evaluation crashed";
 	case PAC_E_SYSTEM:	return "cannot start evaluation";
 	}
@@ -118,6 +114,8 @@ struct child {
 	const struct pac_opts *o;
 	size_t used, cap;
 	bool hit_cap;
+	int64_t dns_until_ms;		/* monotonic: lookups end by then */
+	struct pac_dns_cache dns;
 };
 
 /* Each block carries its size in front, so realloc/free can count. */
@@ -237,78 +235,6 @@ static void fatal_handler(void *ud, const char *msg)
 		     "fatal: %s", msg ? msg : "?");
 }
 
-static bool dns_name_ok(const char *h)
-{
-	size_t n = strlen(h);
-
-	if (n == 0 || n > 253)
-		return false;
-	for (; *h; h++)
-		if (!isalnum((unsigned char)*h) && !strchr(".-_:", *h))
-			return false;
-	return true;
-}
-
-static int sys_resolve(void *ctx, const char *host, char *out, size_t len)
-{
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res = NULL;
-	int r;
-
-	(void)ctx;
-	r = getaddrinfo(host, NULL, &hints, &res);
-	if (r != 0 || !res)
-		return -ENOENT;
-	r = inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr,
-		      out, (socklen_t)len) ? 0 : -ENOSPC;
-	freeaddrinfo(res);
-	return r;
-}
-
-/*
- * The source address the kernel would use on the default route: connect a
- * UDP socket (no packet is sent) to a TEST-NET address; else the first
- * non-loopback IPv4 address that is up; else 127.0.0.1, as browsers do.
- */
-static int sys_my_ip(void *ctx, char *out, size_t len)
-{
-	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(9) };
-	struct sockaddr_in me = { 0 };
-	socklen_t slen = sizeof(me);
-	struct ifaddrs *ifa = NULL;
-	int s;
-
-	(void)ctx;
-	inet_pton(AF_INET, "192.0.2.1", &dst.sin_addr);
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s >= 0) {
-		if (connect(s, (struct sockaddr *)&dst, sizeof(dst)) == 0 &&
-		    getsockname(s, (struct sockaddr *)&me, &slen) == 0 &&
-		    me.sin_addr.s_addr != htonl(INADDR_ANY)) {
-			close(s);
-			return inet_ntop(AF_INET, &me.sin_addr, out, (socklen_t)len) ? 0 : -ENOSPC;
-		}
-		close(s);
-	}
-	if (getifaddrs(&ifa) == 0) {
-		for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
-			if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
-			    (i->ifa_flags & IFF_LOOPBACK) || !(i->ifa_flags & IFF_UP))
-				continue;
-			if (inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr,
-				      out, (socklen_t)len)) {
-				freeifaddrs(ifa);
-				return 0;
-			}
-		}
-		freeifaddrs(ifa);
-	}
-	snprintf(out, len, "127.0.0.1");
-	return 0;
-}
-
-static const struct pac_dns sys_dns = { sys_resolve, sys_my_ip, NULL };
-
 static struct child *ctx_child(duk_context *ctx)
 {
 	duk_memory_functions mf;
@@ -319,20 +245,38 @@ static struct child *ctx_child(duk_context *ctx)
 
 static const struct pac_dns *child_dns(struct child *c)
 {
-	return c->o->dns ? c->o->dns : &sys_dns;
+	return c->o->dns ? c->o->dns : &pac_dns_system;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static duk_ret_t js_dns(duk_context *ctx)
 {
 	struct child *c = ctx_child(ctx);
-	const struct pac_dns *d = child_dns(c);
 	const char *host = duk_to_string(ctx, 0);
 	char ip[INET_ADDRSTRLEN];
+	int64_t left = c->dns_until_ms - mono_ms();
+	unsigned bound = left > 0 ? (unsigned)left : 0;
+	int r;
 
-	if (!dns_name_ok(host) || !d->resolve || d->resolve(d->ctx, host, ip, sizeof(ip)) < 0)
-		duk_push_null(ctx);
-	else
+	r = pac_dns_lookup(child_dns(c), &c->dns, host, bound, ip, sizeof(ip));
+	if (r == 0) {
 		duk_push_string(ctx, ip);
+	} else if (r == -ENOENT) {
+		duk_push_null(ctx);
+	} else if (r == -ETIMEDOUT) {
+		child_replyf(c, PAC_E_DNS, "DNS lookup of %.100s timed out after %u ms",
+			     host, bound);
+	} else {
+		child_replyf(c, PAC_E_DNS, "DNS lookup of %.100s %s", host,
+			     pac_dns_strerror(r));
+	}
 	return 1;
 }
 
@@ -407,6 +351,8 @@ static __attribute__((noreturn)) void child_main(struct child *c,
 	sigaddset(&set, SIGALRM);
 	sigaddset(&set, SIGXCPU);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	/* DNS lookups leave a quarter of the budget for the script to finish */
+	c->dns_until_ms = mono_ms() + tmo - tmo / 4;
 	it.it_value.tv_sec = tmo / 1000;
 	it.it_value.tv_usec = (tmo % 1000) * 1000;
 	if (setitimer(ITIMER_REAL, &it, NULL) < 0)

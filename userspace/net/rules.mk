@@ -9,7 +9,8 @@ NET_LIB_OBJS := $(B)/userspace/net/transport.o $(B)/userspace/net/tlsconf.o \
 		$(B)/userspace/net/netsync.o \
 		$(B)/userspace/net/netres.o $(B)/userspace/net/proxy.o \
 		$(B)/userspace/net/noproxy.o $(B)/userspace/net/wpad.o \
-		$(B)/userspace/net/pac.o $(B)/userspace/net/pac_js.o
+		$(B)/userspace/net/pac.o $(B)/userspace/net/pac_js.o \
+		$(B)/userspace/net/pac_dns.o
 # Link with: $(NET_LIB) $(COMMON_OBJS) $(NET_LDLIBS)
 NET_LDLIBS := $(shell $(PKG_CONFIG) --libs libcurl duktape libpsl openssl)
 NET_CHECK_LDLIBS := $(shell $(PKG_CONFIG) --libs check)
@@ -36,7 +37,7 @@ $(B)/tests/unit/test_proxy: $(B)/tests/unit/test_proxy.o $(B)/tests/unit/net_tes
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LDLIBS) $(NET_TEST_LDLIBS) $(NET_CHECK_LDLIBS)
 
-$(B)/tests/unit/test_pac: $(B)/tests/unit/test_pac.o $(NET_LIB) $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
+$(B)/tests/unit/test_pac: $(B)/tests/unit/test_pac.o $(B)/tests/unit/slowdns.o $(NET_LIB) $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LDLIBS) $(NET_CHECK_LDLIBS)
 
