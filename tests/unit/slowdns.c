@@ -95,7 +95,7 @@ static int question(const unsigned char *p, size_t len, char *name, size_t nlen,
 
 /* The answer to the query in p (len bytes) into out: its length, or 0. */
 static size_t answer(const unsigned char *p, size_t len, const struct slowdns_rule *rules,
-		     size_t n, volatile unsigned *queries, unsigned char *out,
+		     size_t n, volatile unsigned *queries, int log_fd, unsigned char *out,
 		     unsigned *delay)
 {
 	char name[256];
@@ -113,7 +113,15 @@ static size_t answer(const unsigned char *p, size_t len, const struct slowdns_ru
 			ri = i;
 			break;
 		}
-	queries[r ? ri : SLOWDNS_MAX_RULES]++;
+	if (queries)
+		queries[r ? ri : SLOWDNS_MAX_RULES]++;
+	if (log_fd >= 0) {
+		char line[260];
+		int l = snprintf(line, sizeof(line), "%s\n", name);
+
+		if (write(log_fd, line, (size_t)l) < 0)
+			log_fd = -1;
+	}
 	memcpy(out, p, qend);
 	out[2] = (unsigned char)(0x80 | (p[2] & 0x79));	/* QR, opcode, RD */
 	out[3] = 0x80;					/* RA, NOERROR */
@@ -136,8 +144,8 @@ static size_t answer(const unsigned char *p, size_t len, const struct slowdns_ru
 	return o;
 }
 
-static __attribute__((noreturn)) void serve(int fd, const struct slowdns_rule *rules,
-					    size_t n, volatile unsigned *queries)
+void slowdns_serve(int fd, const struct slowdns_rule *rules, size_t n,
+		   volatile unsigned *queries, int log_fd)
 {
 	static struct pending q[MAX_PENDING];
 	size_t nq = 0;
@@ -166,7 +174,8 @@ static __attribute__((noreturn)) void serve(int fd, const struct slowdns_rule *r
 
 			if (got <= 0 || nq == MAX_PENDING)
 				continue;
-			q[nq].len = answer(in, (size_t)got, rules, n, queries, q[nq].pkt, &delay);
+			q[nq].len = answer(in, (size_t)got, rules, n, queries, log_fd,
+					   q[nq].pkt, &delay);
 			if (!q[nq].len)
 				continue;
 			q[nq].to = from;
@@ -287,7 +296,7 @@ int slowdns_world(struct slowdns *w, const struct slowdns_rule *rules, size_t n,
 	if (w->pid < 0)
 		return fail(msg, len, "fork");
 	if (w->pid == 0)
-		serve(fd, rules, n, w->queries);
+		slowdns_serve(fd, rules, n, w->queries, -1);
 	close(fd);
 	return 0;
 }

@@ -43,6 +43,15 @@ struct slowdns {
 int slowdns_world(struct slowdns *w, const struct slowdns_rule *rules, size_t n,
 		  const char *resolv_options, char *msg, size_t msglen);
 
+/*
+ * The server alone (slowdns_world forks it; tests/e2e/slowdns_main.c runs
+ * it as a program): answer on fd, a bound UDP socket, for ever; count
+ * each query in queries (NULL: no count) and write its name and a
+ * newline to log_fd (-1: none).
+ */
+void slowdns_serve(int fd, const struct slowdns_rule *rules, size_t n,
+		   volatile unsigned *queries, int log_fd) __attribute__((noreturn));
+
 /* Stop the server, remove the files. */
 void slowdns_end(struct slowdns *w);
 

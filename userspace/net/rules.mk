@@ -47,3 +47,7 @@ $(B)/tests/unit/test_transport: $(B)/tests/unit/test_transport.o $(B)/tests/unit
 
 UNIT_TESTS += $(B)/tests/unit/test_transport $(B)/tests/unit/test_proxy \
 	      $(B)/tests/unit/test_pac
+
+# A PAC file's DNS lookup against a slow name server, the whole agent (in
+# private network and mount namespaces; the test builds tests/e2e/slowdns).
+E2E_TESTS += tests/e2e/e2e_pac_dns.sh
