@@ -24,6 +24,7 @@
 #include "common/syserr.h"
 #include "net/pac.h"
 #include "net/pac_dns.h"
+#include "net/pac_ip.h"
 
 /* What the child sends back: this header, then len bytes. */
 struct pac_msg {
@@ -318,6 +319,61 @@ static duk_ret_t js_shexp(duk_context *ctx)
 	return 1;
 }
 
+static bool ascii(const char *s, duk_size_t len)
+{
+	for (duk_size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* isPlainHostName(host): no '.', and not an IPv6 literal (Chromium). */
+static duk_ret_t js_plain(duk_context *ctx)
+{
+	duk_size_t len;
+	const char *h = duk_to_lstring(ctx, 0, &len);
+
+	duk_push_boolean(ctx, !memchr(h, '.', len) &&
+			 (memchr(h, '\0', len) || !pac_ip_is_ip6(h)));
+	return 1;
+}
+
+/* isInNetEx(ip, "prefix/len"), IPv4 and IPv6 (Chromium's rules). */
+static duk_ret_t js_in_net_ex(duk_context *ctx)
+{
+	duk_size_t il, pl;
+	const char *ip = duk_to_lstring(ctx, 0, &il), *pre = duk_to_lstring(ctx, 1, &pl);
+
+	duk_push_boolean(ctx, ascii(ip, il) && ascii(pre, pl) &&
+			 !memchr(ip, '\0', il) && !memchr(pre, '\0', pl) &&
+			 pac_ip_in_net_ex(ip, pre));
+	return 1;
+}
+
+/* sortIpAddressList("a;b"): the sorted list, false, or null (Chromium). */
+static duk_ret_t js_sort_ips(duk_context *ctx)
+{
+	duk_size_t len;
+	const char *list = duk_is_string(ctx, 0) ? duk_get_lstring(ctx, 0, &len) : NULL;
+	size_t n;
+	char *room;
+
+	if (!list || !ascii(list, len) || memchr(list, '\0', len)) {
+		duk_push_null(ctx);
+		return 1;
+	}
+	/* the room to sort in comes from the capped heap */
+	n = pac_ip_sort_max_items(len);
+	room = duk_push_fixed_buffer(ctx, n * sizeof(struct pac_ip_item) + 2 * len + 1);
+	if (pac_ip_sort_list(list, len, (struct pac_ip_item *)(void *)room,
+			     room + n * sizeof(struct pac_ip_item),
+			     room + n * sizeof(struct pac_ip_item) + len) < 0)
+		duk_push_false(ctx);
+	else
+		duk_push_string(ctx, room + n * sizeof(struct pac_ip_item) + len);
+	return 1;
+}
+
 /* Error text of the value on top (safe: may itself fail under the cap). */
 static const char *top_error(duk_context *ctx)
 {
@@ -329,6 +385,18 @@ static const char *top_error(duk_context *ctx)
 	}
 	return duk_safe_to_string(ctx, -1);
 }
+
+/* The natives: pac_js.c's private ones (it deletes them) and helpers. */
+static const duk_function_list_entry natives[] = {
+	{ "__esol_dns", js_dns, 1 },
+	{ "__esol_myip", js_myip, 0 },
+	{ "__esol_now", js_now, 0 },
+	{ "shExpMatch", js_shexp, 2 },
+	{ "isPlainHostName", js_plain, 1 },
+	{ "isInNetEx", js_in_net_ex, 2 },
+	{ "sortIpAddressList", js_sort_ips, 1 },
+	{ NULL, NULL, 0 },
+};
 
 static __attribute__((noreturn)) void child_main(struct child *c,
 						 const char *script, size_t len,
@@ -365,14 +433,9 @@ static __attribute__((noreturn)) void child_main(struct child *c,
 	if (!ctx)
 		child_replyf(c, PAC_E_NOMEM, "cannot create the JavaScript heap");
 
-	duk_push_c_function(ctx, js_dns, 1);
-	duk_put_global_string(ctx, "__esol_dns");
-	duk_push_c_function(ctx, js_myip, 0);
-	duk_put_global_string(ctx, "__esol_myip");
-	duk_push_c_function(ctx, js_now, 0);
-	duk_put_global_string(ctx, "__esol_now");
-	duk_push_c_function(ctx, js_shexp, 2);
-	duk_put_global_string(ctx, "shExpMatch");
+	duk_push_global_object(ctx);
+	duk_put_function_list(ctx, -1, natives);
+	duk_pop(ctx);
 	if (duk_peval_string(ctx, pac_helpers_js) != 0)
 		child_replyf(c, PAC_E_CRASH, "helpers: %s", top_error(ctx));
 	duk_pop(ctx);

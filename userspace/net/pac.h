@@ -29,8 +29,10 @@
  * The helpers (isPlainHostName, dnsDomainIs, localHostOrDomainIs,
  * isResolvable, isInNet, dnsResolve, myIpAddress, dnsDomainLevels,
  * shExpMatch, weekdayRange, dateRange, timeRange, convert_addr, plus
- * alert() as a no-op and the *Ex IPv4 variants) are the project's own,
- * documented in docs/proxy.md.  Their clock is injectable too.
+ * alert() as a no-op and Microsoft's *Ex functions and sortIpAddressList)
+ * are the project's own, written to behave as Chromium's do in their
+ * corner cases except where docs/proxy.md says why not.  Their clock is
+ * injectable too.
  *
  * The caller that uses an event loop starts a job, watches its fd, and
  * collects the result; pac_eval() does the same synchronously.

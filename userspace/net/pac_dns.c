@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <idn2.h>
+
 #include "net/pac_dns.h"
 
 /* Letters, digits, '.', '-', '_' (and ':' so an IPv6 literal gets "no
@@ -162,8 +164,8 @@ static int sys_my_ip(void *ctx, char *out, size_t len)
 
 const struct pac_dns pac_dns_system = { sys_resolve, sys_my_ip, NULL };
 
-int pac_dns_lookup(const struct pac_dns *d, struct pac_dns_cache *c,
-		   const char *host, unsigned timeout_ms, char *ip, size_t len)
+static int lookup_ascii(const struct pac_dns *d, struct pac_dns_cache *c,
+			const char *host, unsigned timeout_ms, char *ip, size_t len)
 {
 	char got[INET_ADDRSTRLEN] = "";
 	int r;
@@ -188,6 +190,26 @@ int pac_dns_lookup(const struct pac_dns *d, struct pac_dns_cache *c,
 	}
 	if (r == 0)
 		snprintf(ip, len, "%s", got);
+	return r;
+}
+
+int pac_dns_lookup(const struct pac_dns *d, struct pac_dns_cache *c,
+		   const char *host, unsigned timeout_ms, char *ip, size_t len)
+{
+	char *idn = NULL;
+	int r;
+
+	/* a name beyond ASCII is looked up as its punycode (IDNA 2008 with
+	 * UTS #46 mapping, as Chromium does); one that has none, not at all */
+	for (const char *p = host; *p; p++) {
+		if ((unsigned char)*p < 0x80)
+			continue;
+		if (idn2_to_ascii_8z(host, &idn, IDN2_NONTRANSITIONAL) != IDN2_OK)
+			return -ENOENT;
+		break;
+	}
+	r = lookup_ascii(d, c, idn ? idn : host, timeout_ms, ip, len);
+	idn2_free(idn);
 	return r;
 }
 

@@ -10,15 +10,16 @@ NET_LIB_OBJS := $(B)/userspace/net/transport.o $(B)/userspace/net/tlsconf.o \
 		$(B)/userspace/net/netres.o $(B)/userspace/net/proxy.o \
 		$(B)/userspace/net/noproxy.o $(B)/userspace/net/wpad.o \
 		$(B)/userspace/net/pac.o $(B)/userspace/net/pac_js.o \
-		$(B)/userspace/net/pac_dns.o
+		$(B)/userspace/net/pac_dns.o $(B)/userspace/net/pac_ip.o
 # Link with: $(NET_LIB) $(COMMON_OBJS) $(NET_LDLIBS)
-NET_LDLIBS := $(shell $(PKG_CONFIG) --libs libcurl duktape libpsl openssl)
+NET_LDLIBS := $(shell $(PKG_CONFIG) --libs libcurl duktape libpsl libidn2 openssl)
 NET_CHECK_LDLIBS := $(shell $(PKG_CONFIG) --libs check)
 NET_TEST_LDLIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls)
 CFLAGS_userspace_net_pac := $(shell $(PKG_CONFIG) --cflags duktape)
 CFLAGS_userspace_net_transport := $(shell $(PKG_CONFIG) --cflags libcurl)
 CFLAGS_userspace_net_tlsconf := $(shell $(PKG_CONFIG) --cflags libcurl openssl)
 CFLAGS_userspace_net_wpad := $(shell $(PKG_CONFIG) --cflags libpsl)
+CFLAGS_userspace_net_pac_dns := $(shell $(PKG_CONFIG) --cflags libidn2)
 
 $(NET_LIB): $(NET_LIB_OBJS)
 	@mkdir -p $(dir $@)
