@@ -176,6 +176,8 @@ START_TEST(t_dns)
 	expect_expr("dnsResolveEx('known.example')", "10.0.0.5");
 	expect_expr("dnsResolveEx('nope.example')", "");
 	T("isResolvableEx('known.example')");
+	/* a NUL does not cut the name short */
+	expect_expr("dnsResolve('known.example\\u0000.evil')", "null");
 }
 END_TEST
 

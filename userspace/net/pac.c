@@ -260,13 +260,16 @@ static int64_t mono_ms(void)
 static duk_ret_t js_dns(duk_context *ctx)
 {
 	struct child *c = ctx_child(ctx);
-	const char *host = duk_to_string(ctx, 0);
+	duk_size_t hlen;
+	const char *host = duk_to_lstring(ctx, 0, &hlen);
 	char ip[INET_ADDRSTRLEN];
 	int64_t left = c->dns_until_ms - mono_ms();
 	unsigned bound = left > 0 ? (unsigned)left : 0;
 	int r;
 
-	r = pac_dns_lookup(child_dns(c), &c->dns, host, bound, ip, sizeof(ip));
+	/* a name with a NUL in it is no name (not the part before the NUL) */
+	r = memchr(host, '\0', hlen) ? -ENOENT :
+	    pac_dns_lookup(child_dns(c), &c->dns, host, bound, ip, sizeof(ip));
 	if (r == 0) {
 		duk_push_string(ctx, ip);
 	} else if (r == -ENOENT) {
@@ -362,7 +365,10 @@ static duk_ret_t js_sort_ips(duk_context *ctx)
 		duk_push_null(ctx);
 		return 1;
 	}
-	/* the room to sort in comes from the capped heap */
+	/* the room to sort in comes from the capped heap; its items first:
+	 * duktape aligns a buffer's data to DUK_USE_ALIGN_BY */
+	_Static_assert(DUK_USE_ALIGN_BY % _Alignof(struct pac_ip_item) == 0,
+		       "duktape's buffers are not aligned for pac_ip_item");
 	n = pac_ip_sort_max_items(len);
 	room = duk_push_fixed_buffer(ctx, n * sizeof(struct pac_ip_item) + 2 * len + 1);
 	if (pac_ip_sort_list(list, len, (struct pac_ip_item *)(void *)room,
