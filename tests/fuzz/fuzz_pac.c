@@ -210,6 +210,7 @@ static const struct {
 	{ "convert_addr", false },	{ "dnsResolveEx", false },
 	{ "isResolvableEx", true },	{ "myIpAddressEx", false },
 	{ "isInNetEx", true },		{ "alert", false },
+	{ "sortIpAddressList", false },
 };
 
 static const char ref_js[] =
