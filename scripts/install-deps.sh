@@ -11,7 +11,7 @@ libelf-dev libssl-dev dwarves rsync kmod
 linux-headers-amd64 linux-source-6.1 sparse
 qemu-system-x86 busybox-static gcc-multilib mmdebstrap debian-archive-keyring systemd
 libnl-3-dev libnl-genl-3-dev
-libcurl4-openssl-dev openssl libpsl-dev
+libcurl4-openssl-dev openssl libpsl-dev libidn2-dev
 check
 libinih-dev libjansson-dev duktape-dev zlib1g-dev tzdata
 libmicrohttpd-dev libsqlite3-dev sqlite3

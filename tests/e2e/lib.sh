@@ -300,3 +300,40 @@ strace_count() {
 	fi
 	awk '$NF == "total" { n = $4 } END { print n + 0 }' "$T/strace.out"
 }
+
+# ---- proxies and PAC files ----
+
+# start_tinyproxy: tinyproxy on a free loopback port, allowed to CONNECT
+# to the server on $PORT; sets PPORT, logs to $T/tinyproxy.log.
+start_tinyproxy() {
+	command -v tinyproxy >/dev/null || fail "tinyproxy not installed"
+	PPORT=$(free_port)
+	cat >"$T/tinyproxy.conf" <<CONF
+Port $PPORT
+Listen 127.0.0.1
+Timeout 30
+LogFile "$T/tinyproxy.log"
+LogLevel Info
+MaxClients 10
+Allow 127.0.0.1
+ConnectPort $PORT
+DisableViaHeader Yes
+CONF
+	tinyproxy -d -c "$T/tinyproxy.conf" >"$T/tinyproxy.out" 2>&1 &
+	track $!
+	wait_for 10 sh -c "grep -qi listening '$T/tinyproxy.log'" || fail "tinyproxy did not start"
+}
+# connects: the CONNECTs tinyproxy has logged.
+connects() { grep -c CONNECT "$T/tinyproxy.log" || true; }
+
+# serve_pac FILE: FILE (a PAC script) served over plain http by busybox
+# httpd on a free loopback port; sets PAC_URL.
+serve_pac() {
+	HPORT=$(free_port)
+	mkdir -p "$T/www"
+	cp "$1" "$T/www/proxy.pac"
+	busybox httpd -f -p "127.0.0.1:$HPORT" -h "$T/www" &
+	track $!
+	PAC_URL="http://127.0.0.1:$HPORT/proxy.pac"
+	wait_for 10 sh -c "busybox wget -q -O - $PAC_URL >/dev/null" || fail "httpd did not start"
+}

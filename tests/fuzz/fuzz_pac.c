@@ -44,8 +44,10 @@ static int64_t fake_now(void *ctx)
 	return *(const int64_t *)ctx;
 }
 
-static int fake_resolve(void *ctx, const char *host, char *out, size_t len)
+static int fake_resolve(void *ctx, const char *host, unsigned timeout_ms, char *out,
+			size_t len)
 {
+	(void)timeout_ms;
 	size_t n = strlen(host);
 
 	(void)ctx;
@@ -208,6 +210,7 @@ static const struct {
 	{ "convert_addr", false },	{ "dnsResolveEx", false },
 	{ "isResolvableEx", true },	{ "myIpAddressEx", false },
 	{ "isInNetEx", true },		{ "alert", false },
+	{ "sortIpAddressList", false },
 };
 
 static const char ref_js[] =

@@ -78,10 +78,11 @@ $(FUZZ_B)/fuzz_server_request: tests/fuzz/fuzz_server_request.c $(FUZZ_SERVER_SR
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(SERVER_CFLAGS) -o $@ $(filter %.c,$^) $(SERVER_LIBS)
 
 $(FUZZ_B)/fuzz_pac: tests/fuzz/fuzz_pac.c userspace/net/pac.c userspace/net/pac_js.c \
-		userspace/net/pac.h
+		userspace/net/pac_dns.c userspace/net/pac_ip.c userspace/net/pac.h \
+		userspace/net/pac_dns.h userspace/net/pac_ip.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags duktape) -o $@ \
-		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs duktape)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(shell $(PKG_CONFIG) --cflags duktape libidn2) -o $@ \
+		$(filter %.c,$^) $(shell $(PKG_CONFIG) --libs duktape libidn2)
 
 $(FUZZ_B)/fuzz_proxy: tests/fuzz/fuzz_proxy.c userspace/net/proxy.c userspace/net/noproxy.c \
 		userspace/net/wpad.c userspace/net/proxy.h

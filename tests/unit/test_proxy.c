@@ -587,6 +587,47 @@ static void expect_pac_fallback(const char *script, const char *note_part, long 
 		      note_part);
 }
 
+/* A resolver that never answers in time (the real one is tested against a
+ * slow name server in test_pac). */
+static int dns_times_out(void *ctx, const char *host, unsigned timeout_ms, char *out,
+			 size_t len)
+{
+	(void)ctx;
+	(void)host;
+	(void)timeout_ms;
+	(void)out;
+	(void)len;
+	return -ETIMEDOUT;
+}
+
+/* A PAC whose lookup got no answer: not DIRECT, not cached, retryable. */
+START_TEST(t_pac_dns_timeout_not_direct)
+{
+	static const struct pac_dns slow = { dns_times_out, NULL, NULL };
+	struct net_config c = cfg(NET_PROXY_MODE_AUTO);
+	struct net_result r;
+	struct net_sync *s;
+
+	snprintf(pac, sizeof(pac), "function FindProxyForURL(u, h) {\n"
+		 "  return isInNet(h, '10.0.0.0', '255.0.0.0') ? 'DIRECT' : 'PROXY 127.0.0.1:1';\n}\n");
+	set_pac_url(&c);
+	c.proxy.pac.dns = &slow;
+	s = sync_new(&c);
+	post(s, &r);
+	ck_assert_int_eq(r.status, NET_E_DNS);
+	ck_assert(r.retryable);
+	ck_assert_int_eq(r.proxy_source, NET_PSRC_PAC);
+	ck_assert_uint_eq(r.n_attempts, 0);
+	ck_assert_msg(strstr(r.message, "DNS lookup of localhost timed out after"), "%s", r.message);
+	ck_assert_msg(strstr(r.proxy_note, "/wpad.dat: DNS lookup of localhost"), "%s", r.proxy_note);
+	post(s, &r);
+	ck_assert_int_eq(r.status, NET_E_DNS);
+	ck_assert_int_eq(web.hits_wpad, 2);	/* not cached: fetched again */
+	ck_assert_int_eq(tls.hits_v1, 0);	/* nothing went DIRECT */
+	net_sync_free(s);
+}
+END_TEST
+
 START_TEST(t_pac_broken)
 {
 	expect_pac_fallback("function FindProxyForURL(u, h) { return 'DIRECT' ", "syntax error", 0);
@@ -765,6 +806,7 @@ static Suite *proxy_suite(void)
 	tcase_add_test(tc, t_pac_cache);
 	tcase_add_test(tc, t_pac_all_failed_refetch);
 	tcase_add_test(tc, t_pac_broken);
+	tcase_add_test(tc, t_pac_dns_timeout_not_direct);
 	tcase_add_test(tc, t_pac_fetch_failures);
 	tcase_add_test(tc, t_wpad_discovery);
 	tcase_add_test(tc, t_wpad_nothing);

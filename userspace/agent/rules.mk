@@ -25,7 +25,7 @@ ESOLD_ARCHIVES := $(AGENT_LIB) $(B)/libesolctl.a $(B)/libesolcore.a \
 		  $(B)/libesolnet.a $(B)/libproto.a $(B)/libprinteng.a \
 		  $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 ESOLD_LDLIBS := $(shell $(PKG_CONFIG) --libs jansson openssl libsystemd \
-		  libcurl duktape libpsl inih libnl-genl-3.0 zlib)
+		  libcurl duktape libpsl libidn2 inih libnl-genl-3.0 zlib)
 CFLAGS_userspace_agent_exchange := $(shell $(PKG_CONFIG) --cflags libcurl)
 CFLAGS_userspace_agent_agent := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0)
 

@@ -5,13 +5,8 @@
  * (see pac.h for the design).
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -19,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,6 +23,8 @@
 
 #include "common/syserr.h"
 #include "net/pac.h"
+#include "net/pac_dns.h"
+#include "net/pac_ip.h"
 
 /* What the child sends back: this header, then len bytes. */
 struct pac_msg {
@@ -57,6 +53,7 @@ const char *pac_status_name(enum pac_status s)
 	case PAC_E_TOO_LONG:	return "answer too long";
 	case PAC_E_NOMEM:	return "memory limit reached";
 	case PAC_E_TIMEOUT:	return "time limit reached";
+	case PAC_E_DNS:		return "DNS lookup failed";
 	case PAC_E_CRASH:	return "evaluation crashed";
 	case PAC_E_SYSTEM:	return "cannot start evaluation";
 	}
@@ -118,6 +115,8 @@ struct child {
 	const struct pac_opts *o;
 	size_t used, cap;
 	bool hit_cap;
+	int64_t dns_until_ms;		/* monotonic: lookups end by then */
+	struct pac_dns_cache dns;
 };
 
 /* Each block carries its size in front, so realloc/free can count. */
@@ -237,78 +236,6 @@ static void fatal_handler(void *ud, const char *msg)
 		     "fatal: %s", msg ? msg : "?");
 }
 
-static bool dns_name_ok(const char *h)
-{
-	size_t n = strlen(h);
-
-	if (n == 0 || n > 253)
-		return false;
-	for (; *h; h++)
-		if (!isalnum((unsigned char)*h) && !strchr(".-_:", *h))
-			return false;
-	return true;
-}
-
-static int sys_resolve(void *ctx, const char *host, char *out, size_t len)
-{
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res = NULL;
-	int r;
-
-	(void)ctx;
-	r = getaddrinfo(host, NULL, &hints, &res);
-	if (r != 0 || !res)
-		return -ENOENT;
-	r = inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr,
-		      out, (socklen_t)len) ? 0 : -ENOSPC;
-	freeaddrinfo(res);
-	return r;
-}
-
-/*
- * The source address the kernel would use on the default route: connect a
- * UDP socket (no packet is sent) to a TEST-NET address; else the first
- * non-loopback IPv4 address that is up; else 127.0.0.1, as browsers do.
- */
-static int sys_my_ip(void *ctx, char *out, size_t len)
-{
-	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(9) };
-	struct sockaddr_in me = { 0 };
-	socklen_t slen = sizeof(me);
-	struct ifaddrs *ifa = NULL;
-	int s;
-
-	(void)ctx;
-	inet_pton(AF_INET, "192.0.2.1", &dst.sin_addr);
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s >= 0) {
-		if (connect(s, (struct sockaddr *)&dst, sizeof(dst)) == 0 &&
-		    getsockname(s, (struct sockaddr *)&me, &slen) == 0 &&
-		    me.sin_addr.s_addr != htonl(INADDR_ANY)) {
-			close(s);
-			return inet_ntop(AF_INET, &me.sin_addr, out, (socklen_t)len) ? 0 : -ENOSPC;
-		}
-		close(s);
-	}
-	if (getifaddrs(&ifa) == 0) {
-		for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
-			if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
-			    (i->ifa_flags & IFF_LOOPBACK) || !(i->ifa_flags & IFF_UP))
-				continue;
-			if (inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr,
-				      out, (socklen_t)len)) {
-				freeifaddrs(ifa);
-				return 0;
-			}
-		}
-		freeifaddrs(ifa);
-	}
-	snprintf(out, len, "127.0.0.1");
-	return 0;
-}
-
-static const struct pac_dns sys_dns = { sys_resolve, sys_my_ip, NULL };
-
 static struct child *ctx_child(duk_context *ctx)
 {
 	duk_memory_functions mf;
@@ -319,20 +246,41 @@ static struct child *ctx_child(duk_context *ctx)
 
 static const struct pac_dns *child_dns(struct child *c)
 {
-	return c->o->dns ? c->o->dns : &sys_dns;
+	return c->o->dns ? c->o->dns : &pac_dns_system;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static duk_ret_t js_dns(duk_context *ctx)
 {
 	struct child *c = ctx_child(ctx);
-	const struct pac_dns *d = child_dns(c);
-	const char *host = duk_to_string(ctx, 0);
+	duk_size_t hlen;
+	const char *host = duk_to_lstring(ctx, 0, &hlen);
 	char ip[INET_ADDRSTRLEN];
+	int64_t left = c->dns_until_ms - mono_ms();
+	unsigned bound = left > 0 ? (unsigned)left : 0;
+	int r;
 
-	if (!dns_name_ok(host) || !d->resolve || d->resolve(d->ctx, host, ip, sizeof(ip)) < 0)
-		duk_push_null(ctx);
-	else
+	/* a name with a NUL in it is no name (not the part before the NUL) */
+	r = memchr(host, '\0', hlen) ? -ENOENT :
+	    pac_dns_lookup(child_dns(c), &c->dns, host, bound, ip, sizeof(ip));
+	if (r == 0) {
 		duk_push_string(ctx, ip);
+	} else if (r == -ENOENT) {
+		duk_push_null(ctx);
+	} else if (r == -ETIMEDOUT) {
+		child_replyf(c, PAC_E_DNS, "DNS lookup of %.100s timed out after %u ms",
+			     host, bound);
+	} else {
+		child_replyf(c, PAC_E_DNS, "DNS lookup of %.100s %s", host,
+			     pac_dns_strerror(r));
+	}
 	return 1;
 }
 
@@ -374,6 +322,64 @@ static duk_ret_t js_shexp(duk_context *ctx)
 	return 1;
 }
 
+static bool ascii(const char *s, duk_size_t len)
+{
+	for (duk_size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* isPlainHostName(host): no '.', and not an IPv6 literal (Chromium). */
+static duk_ret_t js_plain(duk_context *ctx)
+{
+	duk_size_t len;
+	const char *h = duk_to_lstring(ctx, 0, &len);
+
+	duk_push_boolean(ctx, !memchr(h, '.', len) &&
+			 (memchr(h, '\0', len) || !pac_ip_is_ip6(h)));
+	return 1;
+}
+
+/* isInNetEx(ip, "prefix/len"), IPv4 and IPv6 (Chromium's rules). */
+static duk_ret_t js_in_net_ex(duk_context *ctx)
+{
+	duk_size_t il, pl;
+	const char *ip = duk_to_lstring(ctx, 0, &il), *pre = duk_to_lstring(ctx, 1, &pl);
+
+	duk_push_boolean(ctx, ascii(ip, il) && ascii(pre, pl) &&
+			 !memchr(ip, '\0', il) && !memchr(pre, '\0', pl) &&
+			 pac_ip_in_net_ex(ip, pre));
+	return 1;
+}
+
+/* sortIpAddressList("a;b"): the sorted list, false, or null (Chromium). */
+static duk_ret_t js_sort_ips(duk_context *ctx)
+{
+	duk_size_t len;
+	const char *list = duk_is_string(ctx, 0) ? duk_get_lstring(ctx, 0, &len) : NULL;
+	size_t n;
+	char *room;
+
+	if (!list || !ascii(list, len) || memchr(list, '\0', len)) {
+		duk_push_null(ctx);
+		return 1;
+	}
+	/* the room to sort in comes from the capped heap; its items first:
+	 * duktape aligns a buffer's data to DUK_USE_ALIGN_BY */
+	_Static_assert(DUK_USE_ALIGN_BY % _Alignof(struct pac_ip_item) == 0,
+		       "duktape's buffers are not aligned for pac_ip_item");
+	n = pac_ip_sort_max_items(len);
+	room = duk_push_fixed_buffer(ctx, n * sizeof(struct pac_ip_item) + 2 * len + 1);
+	if (pac_ip_sort_list(list, len, (struct pac_ip_item *)(void *)room,
+			     room + n * sizeof(struct pac_ip_item),
+			     room + n * sizeof(struct pac_ip_item) + len) < 0)
+		duk_push_false(ctx);
+	else
+		duk_push_string(ctx, room + n * sizeof(struct pac_ip_item) + len);
+	return 1;
+}
+
 /* Error text of the value on top (safe: may itself fail under the cap). */
 static const char *top_error(duk_context *ctx)
 {
@@ -385,6 +391,18 @@ static const char *top_error(duk_context *ctx)
 	}
 	return duk_safe_to_string(ctx, -1);
 }
+
+/* The natives: pac_js.c's private ones (it deletes them) and helpers. */
+static const duk_function_list_entry natives[] = {
+	{ "__esol_dns", js_dns, 1 },
+	{ "__esol_myip", js_myip, 0 },
+	{ "__esol_now", js_now, 0 },
+	{ "shExpMatch", js_shexp, 2 },
+	{ "isPlainHostName", js_plain, 1 },
+	{ "isInNetEx", js_in_net_ex, 2 },
+	{ "sortIpAddressList", js_sort_ips, 1 },
+	{ NULL, NULL, 0 },
+};
 
 static __attribute__((noreturn)) void child_main(struct child *c,
 						 const char *script, size_t len,
@@ -407,6 +425,8 @@ static __attribute__((noreturn)) void child_main(struct child *c,
 	sigaddset(&set, SIGALRM);
 	sigaddset(&set, SIGXCPU);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	/* DNS lookups leave a quarter of the budget for the script to finish */
+	c->dns_until_ms = mono_ms() + tmo - tmo / 4;
 	it.it_value.tv_sec = tmo / 1000;
 	it.it_value.tv_usec = (tmo % 1000) * 1000;
 	if (setitimer(ITIMER_REAL, &it, NULL) < 0)
@@ -419,14 +439,9 @@ static __attribute__((noreturn)) void child_main(struct child *c,
 	if (!ctx)
 		child_replyf(c, PAC_E_NOMEM, "cannot create the JavaScript heap");
 
-	duk_push_c_function(ctx, js_dns, 1);
-	duk_put_global_string(ctx, "__esol_dns");
-	duk_push_c_function(ctx, js_myip, 0);
-	duk_put_global_string(ctx, "__esol_myip");
-	duk_push_c_function(ctx, js_now, 0);
-	duk_put_global_string(ctx, "__esol_now");
-	duk_push_c_function(ctx, js_shexp, 2);
-	duk_put_global_string(ctx, "shExpMatch");
+	duk_push_global_object(ctx);
+	duk_put_function_list(ctx, -1, natives);
+	duk_pop(ctx);
 	if (duk_peval_string(ctx, pac_helpers_js) != 0)
 		child_replyf(c, PAC_E_CRASH, "helpers: %s", top_error(ctx));
 	duk_pop(ctx);

@@ -7,8 +7,8 @@
  * so that a hostile or broken script can neither hang nor bloat the agent:
  *   - time: the child arms ITIMER_REAL (SIGALRM, default action: die) and
  *     RLIMIT_CPU before it runs any script, so a script looping for ever,
- *     or a DNS lookup that hangs, ends at the limit; the parent only waits
- *     for the child's pipe to reach end-of-file.  (Debian's prebuilt
+ *     ends at the limit; the parent only waits for the child's pipe to
+ *     reach end-of-file.  (Debian's prebuilt
  *     libduktape has no DUK_USE_EXEC_TIMEOUT_CHECK/interrupt hook, so the
  *     limit cannot be enforced inside the interpreter.)
  *   - memory: the heap's allocator counts every byte and refuses past the
@@ -18,12 +18,21 @@
  *   - no I/O: the heap has only ECMAScript built-ins (duktape 2 has no
  *     print, alert, require or file access) and the PAC helpers; the only
  *     way out is the DNS resolver behind dnsResolve/myIpAddress, which is
- *     injectable (tests) and defaults to getaddrinfo().
+ *     injectable (tests) and defaults to getaddrinfo_a() (pac_dns.h);
+ *   - DNS: each lookup is bounded by what is left of the time limit, less
+ *     a reserve (a quarter of it) for the script to finish; a lookup that
+ *     gets no answer within its bound, or that the resolver gives up on,
+ *     ends the evaluation with PAC_E_DNS ("DNS lookup of HOST timed out
+ *     after N ms") instead of handing the script a null it would take for
+ *     "no such host" - only NXDOMAIN/no address is null.  Answers are
+ *     cached for the evaluation.
  * The helpers (isPlainHostName, dnsDomainIs, localHostOrDomainIs,
  * isResolvable, isInNet, dnsResolve, myIpAddress, dnsDomainLevels,
  * shExpMatch, weekdayRange, dateRange, timeRange, convert_addr, plus
- * alert() as a no-op and the *Ex IPv4 variants) are the project's own,
- * documented in docs/proxy.md.  Their clock is injectable too.
+ * alert() as a no-op and Microsoft's *Ex functions and sortIpAddressList)
+ * are the project's own, written to behave as Chromium's do in their
+ * corner cases except where docs/proxy.md says why not.  Their clock is
+ * injectable too.
  *
  * The caller that uses an event loop starts a job, watches its fd, and
  * collects the result; pac_eval() does the same synchronously.
@@ -41,8 +50,14 @@
 
 /* DNS for the PAC helpers (called in the child). */
 struct pac_dns {
-	/* host's IPv4 address, dotted, into out; 0 or -errno (-ENOENT: none) */
-	int (*resolve)(void *ctx, const char *host, char *out, size_t len);
+	/*
+	 * host's IPv4 address, dotted, into out, within timeout_ms: 0;
+	 * -ENOENT: the name has no address (the script sees null);
+	 * -ETIMEDOUT: no answer in time, -EAGAIN: the resolver gave up,
+	 * other -errno: it failed (each ends the evaluation with PAC_E_DNS).
+	 */
+	int (*resolve)(void *ctx, const char *host, unsigned timeout_ms,
+		       char *out, size_t len);
 	/* this host's IPv4 address; 0 or -errno */
 	int (*my_ip)(void *ctx, char *out, size_t len);
 	void *ctx;
@@ -66,6 +81,7 @@ enum pac_status {
 	PAC_E_TOO_LONG,		/* the answer is longer than out_max */
 	PAC_E_NOMEM,		/* the memory cap was reached */
 	PAC_E_TIMEOUT,		/* the time limit was reached */
+	PAC_E_DNS,		/* a DNS lookup got no answer within its bound */
 	PAC_E_CRASH,		/* the child died otherwise */
 	PAC_E_SYSTEM,		/* fork/pipe failed */
 };

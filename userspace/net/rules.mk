@@ -9,15 +9,17 @@ NET_LIB_OBJS := $(B)/userspace/net/transport.o $(B)/userspace/net/tlsconf.o \
 		$(B)/userspace/net/netsync.o \
 		$(B)/userspace/net/netres.o $(B)/userspace/net/proxy.o \
 		$(B)/userspace/net/noproxy.o $(B)/userspace/net/wpad.o \
-		$(B)/userspace/net/pac.o $(B)/userspace/net/pac_js.o
+		$(B)/userspace/net/pac.o $(B)/userspace/net/pac_js.o \
+		$(B)/userspace/net/pac_dns.o $(B)/userspace/net/pac_ip.o
 # Link with: $(NET_LIB) $(COMMON_OBJS) $(NET_LDLIBS)
-NET_LDLIBS := $(shell $(PKG_CONFIG) --libs libcurl duktape libpsl openssl)
+NET_LDLIBS := $(shell $(PKG_CONFIG) --libs libcurl duktape libpsl libidn2 openssl)
 NET_CHECK_LDLIBS := $(shell $(PKG_CONFIG) --libs check)
 NET_TEST_LDLIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd gnutls)
 CFLAGS_userspace_net_pac := $(shell $(PKG_CONFIG) --cflags duktape)
 CFLAGS_userspace_net_transport := $(shell $(PKG_CONFIG) --cflags libcurl)
 CFLAGS_userspace_net_tlsconf := $(shell $(PKG_CONFIG) --cflags libcurl openssl)
 CFLAGS_userspace_net_wpad := $(shell $(PKG_CONFIG) --cflags libpsl)
+CFLAGS_userspace_net_pac_dns := $(shell $(PKG_CONFIG) --cflags libidn2)
 
 $(NET_LIB): $(NET_LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -36,7 +38,7 @@ $(B)/tests/unit/test_proxy: $(B)/tests/unit/test_proxy.o $(B)/tests/unit/net_tes
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LDLIBS) $(NET_TEST_LDLIBS) $(NET_CHECK_LDLIBS)
 
-$(B)/tests/unit/test_pac: $(B)/tests/unit/test_pac.o $(NET_LIB) $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
+$(B)/tests/unit/test_pac: $(B)/tests/unit/test_pac.o $(B)/tests/unit/slowdns.o $(NET_LIB) $(B)/userspace/common/log.o $(B)/userspace/common/escape.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LDLIBS) $(NET_CHECK_LDLIBS)
 
@@ -46,3 +48,7 @@ $(B)/tests/unit/test_transport: $(B)/tests/unit/test_transport.o $(B)/tests/unit
 
 UNIT_TESTS += $(B)/tests/unit/test_transport $(B)/tests/unit/test_proxy \
 	      $(B)/tests/unit/test_pac
+
+# A PAC file's DNS lookup against a slow name server, the whole agent (in
+# private network and mount namespaces; the test builds tests/e2e/slowdns).
+E2E_TESTS += tests/e2e/e2e_pac_dns.sh

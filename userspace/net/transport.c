@@ -941,6 +941,16 @@ static void pac_eval_done(struct net_transport *t)
 
 	r = pac_job_result(t->job, &ans, &perr);
 	pac_job_stop(t);
+	if (r < 0 && perr.status == PAC_E_DNS) {
+		/* The PAC's answer hangs on a lookup that got no answer:
+		 * neither DIRECT nor cached; this request fails (retryable)
+		 * and the next one evaluates afresh. */
+		t->res.proxy_source = NET_PSRC_PAC;
+		snprintf(t->res.proxy_note, sizeof(t->res.proxy_note), "PAC %.60s: %.180s",
+			 t->pac_from, perr.msg);
+		fail_now(t, NET_E_DNS, "PAC %s: %s", t->pac_from, perr.msg);
+		return;
+	}
 	if (r < 0) {
 		pac_fallback(t, "PAC %s: %s: %s", t->pac_from,
 			     pac_status_name(perr.status), perr.msg);
