@@ -76,6 +76,8 @@ bad_values() {
 	txlog.max_bytes) printf '%s\n' 1K 5G ;;
 	control.socket) printf '%s\n' ctl.sock "$T/no/such/dir/ctl.sock" ;;
 	control.group) printf '%s\n' no_such_group_e2e "Bad Group" ;;
+	control.read_socket) printf '%s\n' ro.sock "$T/no/such/dir/ro.sock" ;;
+	control.read_group) printf '%s\n' no_such_group_e2e "Bad Group" ;;
 	*) return 1 ;;
 	esac
 }
@@ -102,7 +104,7 @@ try_all() {
 		done
 		n=$((n + 1))
 	done
-	[ "$n" -ge 23 ] || fail "only $n keys found in the file"
+	[ "$n" -ge 25 ] || fail "only $n keys found in the file"
 	status_now >"$T/status.after"
 	cmp -s "$T/status.before" "$T/status.after" ||
 		fail "refused sets changed the agent: $(diff "$T/status.before" "$T/status.after")"
