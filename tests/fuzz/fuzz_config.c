@@ -27,6 +27,7 @@ static const char *const keys[] = {
 	"proxy.mode", "proxy.host", "proxy.port", "proxy.credentials_file",
 	"proxy.pac_url", "spool.dir", "spool.max_count", "spool.max_bytes",
 	"txlog.path", "txlog.max_bytes", "control.socket", "control.group",
+	"control.read_socket", "control.read_group",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
