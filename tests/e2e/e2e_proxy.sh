@@ -7,27 +7,10 @@
 # log proves the route, esolctl status shows the proxy used.
 . "$(dirname "$0")/lib.sh"
 e2e_init proxy
-command -v tinyproxy >/dev/null || fail "tinyproxy not installed"
-
 make_sysfs "$T/root" SIM0001
 start_server --supplies off
 
-PPORT=$(free_port)
-cat >"$T/tinyproxy.conf" <<CONF
-Port $PPORT
-Listen 127.0.0.1
-Timeout 30
-LogFile "$T/tinyproxy.log"
-LogLevel Info
-MaxClients 10
-Allow 127.0.0.1
-ConnectPort $PORT
-DisableViaHeader Yes
-CONF
-tinyproxy -d -c "$T/tinyproxy.conf" >"$T/tinyproxy.out" 2>&1 &
-track $!
-wait_for 10 grep -q "$PPORT" /proc/net/tcp 2>/dev/null || \
-	wait_for 10 sh -c "grep -qi listening '$T/tinyproxy.log'" || fail "tinyproxy did not start"
+start_tinyproxy
 
 # --- manual ---
 write_conf "[proxy]" "mode = manual" "host = 127.0.0.1" "port = $PPORT"
