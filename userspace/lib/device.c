@@ -32,6 +32,7 @@ struct printeng_dev {
 	struct printeng_snap ident;	/* identity, read at open */
 	char dir[PATH_MAX];		/* its sysfs directory */
 	unsigned char *rbuf;		/* READ_BUF_LEN bytes, with a chrdev */
+	struct pel_sysfs_cache *sysfs;	/* the last sysfs snapshot, or NULL */
 };
 
 /* ---- listing ---- */
@@ -251,6 +252,7 @@ void printeng_close(struct printeng_dev *dev)
 	if (dev->fd >= 0)
 		close(dev->fd);
 	free(dev->rbuf);
+	free(dev->sysfs);
 	free(dev);
 }
 
@@ -402,7 +404,12 @@ static int snap_sysfs(struct printeng_dev *dev, struct printeng_snap *out)
 	struct stat st;
 	int ret;
 
-	ret = pel_sysfs_snapshot(dev->ctx, dev->dir, dev->index, &tmp);
+	if (!dev->sysfs) {
+		dev->sysfs = calloc(1, sizeof(*dev->sysfs));
+		if (!dev->sysfs)
+			return pel_fail(dev->ctx, -ENOMEM, "out of memory");
+	}
+	ret = pel_sysfs_snapshot(dev->ctx, dev->dir, dev->index, dev->sysfs, &tmp);
 	if (ret == -ENOENT && stat(dev->dir, &st) && errno == ENOENT)
 		return pel_fail(dev->ctx, -ENODEV, "printeng%u: device gone",
 				dev->index);
