@@ -283,6 +283,7 @@ void agent_schedule_poll(struct agent *a)
 	bool due = false;
 	int r;
 
+	exchange_schedule_changed(a);
 	if (!agent_enabled(a)) {
 		loop_timer_disarm(&a->t_poll);
 		loop_timer_disarm(&a->t_identity);
