@@ -530,6 +530,7 @@ static int setup_easy(struct net_transport *t, const struct net_config *c,
 	SET(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	SET(h, CURLOPT_SSL_CIPHER_LIST, NET_TLS12_CIPHERS);
 	SET(h, CURLOPT_TLS13_CIPHERS, NET_TLS13_CIPHERS);
+	SET(h, CURLOPT_SSL_EC_CURVES, NET_TLS_GROUPS);
 	SET(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	/* CA, client certificate and key: per attempt (net_tlsconf_apply) */
