@@ -125,7 +125,12 @@ int loop_run_once(struct loop *l, int timeout_ms)
 
 	if (soft) {
 		now = mono_ns();
-		left = due <= now ? 0 : (due - now + 999999) / 1000000;
+		if (due <= now) {
+			/* due already (libcurl's "at once"): no epoll_wait for it */
+			soft_fire(l, now);
+			return 0;
+		}
+		left = (due - now + 999999) / 1000000;
 		if (left > INT_MAX)
 			left = INT_MAX;
 		if (timeout_ms < 0 || left < timeout_ms)
