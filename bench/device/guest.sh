@@ -11,18 +11,24 @@ N=${1:-5}
 wait_for() { n=$(($1 * 4)); shift
 	while [ $n -gt 0 ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.25; n=$((n - 1)); done
 	return 1; }
-polls() { esolctl --json status | sed -n 's/.*"polls": *\([0-9]*\).*/\1/p' | head -n 1; }
 idle() { esolctl --json status | grep -q '"transfer": *null'; }
 wait_for 30 esolctl status || { echo "bench-device: esold not running"; exit 1; }
 pid=$(pidof esold)
+# Seen from outside (the transmission log, /proc), so that a window holds
+# one control request, the poll-now: esold asleep in epoll_wait (x86_64 232,
+# epoll_pwait 281) with one more record in its transmission log.
+txlog=/var/lib/esol/txlog.jsonl
+txn() { wc -l < "$txlog" 2>/dev/null || echo 0; }
+asleep() { read -r nr _ < "/proc/$pid/syscall" && { [ "$nr" = 232 ] || [ "$nr" = 281 ]; }; }
 one() { # KIND
-	p=$(polls)
+	n=$(txn)
 	strace -f -yy -qq -p "$pid" -o /tmp/st.txt &
 	sp=$!
 	sleep 1
 	esolctl poll-now >/dev/null
-	wait_for 60 sh -c "[ \"\$(esolctl --json status | sed -n 's/.*\"polls\": *\([0-9]*\).*/\1/p' | head -n 1)\" -gt $p ]"
-	wait_for 30 idle
+	wait_for 60 sh -c "[ \$(wc -l < $txlog) -gt $n ]"
+	sleep 0.5
+	wait_for 30 asleep
 	sleep 1
 	kill -INT "$sp"; wait "$sp" 2>/dev/null
 	# every call but those on the control socket and the timers' reads
