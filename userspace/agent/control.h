@@ -81,7 +81,7 @@ struct control {
 	char path[108];
 	control_handler_fn handler;
 	void *arg;
-	struct loop_timer idle;		/* the earliest client deadline */
+	struct loop_soft idle;		/* the earliest client deadline (no timerfd) */
 	bool idle_init;
 	struct control_client clients[CONTROL_CLIENTS_MAX];
 };
