@@ -142,6 +142,37 @@ START_TEST(test_timer_disarm_and_rearm)
 }
 END_TEST
 
+START_TEST(test_timer_slack_keeps_close_deadline)
+{
+	struct loop l;
+	struct loop_timer t;
+	struct tctx c = { 0 };
+	struct timespec due;
+
+	ck_assert_int_eq(loop_init(&l), 0);
+	ck_assert_int_eq(loop_timer_init(&l, &t, CLOCK_BOOTTIME, on_timer, &c), 0);
+	/* not armed: armed */
+	ck_assert_int_eq(loop_timer_after_ms_slack(&t, 3600 * 1000, 1000), 0);
+	ck_assert(t.armed);
+	due = t.due;
+	/* within the slack: the armed deadline stays */
+	ck_assert_int_eq(loop_timer_after_ms_slack(&t, 3600 * 1000 + 500, 1000), 0);
+	ck_assert_int_eq(t.due.tv_sec, due.tv_sec);
+	ck_assert_int_eq(t.due.tv_nsec, due.tv_nsec);
+	ck_assert_int_eq(loop_timer_after_ms_slack(&t, 3600 * 1000 - 500, 1000), 0);
+	ck_assert_int_eq(t.due.tv_sec, due.tv_sec);
+	/* beyond it: moved */
+	ck_assert_int_eq(loop_timer_after_ms_slack(&t, 7200 * 1000, 1000), 0);
+	ck_assert_int_ge(t.due.tv_sec, due.tv_sec + 3599);
+	/* and it still fires when it is due */
+	ck_assert_int_eq(loop_timer_after_ms_slack(&t, 0, 1000), 0);
+	ck_assert_int_eq(loop_run(&l), 0);
+	ck_assert_int_eq(c.fired, 1);
+	loop_timer_close(&t);
+	loop_close(&l);
+}
+END_TEST
+
 START_TEST(test_realtime_absolute_past_fires)
 {
 	struct loop l;
@@ -307,6 +338,7 @@ int main(void)
 	tcase_add_test(tc, test_remove_other_in_same_batch);
 	tcase_add_test(tc, test_timer_one_shot);
 	tcase_add_test(tc, test_timer_disarm_and_rearm);
+	tcase_add_test(tc, test_timer_slack_keeps_close_deadline);
 	tcase_add_test(tc, test_realtime_absolute_past_fires);
 	tcase_add_test(tc, test_soft_fires_once_after_its_time);
 	tcase_add_test(tc, test_soft_disarm_move_and_fd_first);

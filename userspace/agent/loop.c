@@ -265,6 +265,24 @@ int loop_timer_after_ms(struct loop_timer *t, uint64_t ms)
 	return timer_set(t, &now, false);
 }
 
+int loop_timer_after_ms_slack(struct loop_timer *t, uint64_t ms, uint64_t slack_ms)
+{
+	struct timespec now;
+	int64_t due_ns, armed_ns, d;
+
+	if (!t->armed || t->cancel_on_set)
+		return loop_timer_after_ms(t, ms);
+	if (clock_gettime(t->clock, &now) < 0)
+		return -errno;
+	due_ns = ((int64_t)now.tv_sec + (int64_t)(ms / 1000)) * 1000000000 + now.tv_nsec +
+		 (int64_t)(ms % 1000) * 1000000;
+	armed_ns = (int64_t)t->due.tv_sec * 1000000000 + t->due.tv_nsec;
+	d = due_ns - armed_ns;
+	if (d <= (int64_t)slack_ms * 1000000 && d >= -(int64_t)slack_ms * 1000000)
+		return 0;	/* close enough: no timerfd_settime */
+	return loop_timer_after_ms(t, ms);
+}
+
 int loop_timer_at(struct loop_timer *t, int64_t at, bool cancel_on_set)
 {
 	struct timespec due = { .tv_sec = at > 0 ? (time_t)at : 0 };

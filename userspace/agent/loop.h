@@ -101,6 +101,12 @@ void loop_timer_close(struct loop_timer *t);
 /* Fire once after ms milliseconds (0: as soon as possible). */
 int loop_timer_after_ms(struct loop_timer *t, uint64_t ms);
 /*
+ * The same, but a timer already armed within slack_ms of that time is left
+ * as it is (no system call): for a deadline recomputed at every event that
+ * seldom moves (the supplies report's).
+ */
+int loop_timer_after_ms_slack(struct loop_timer *t, uint64_t ms, uint64_t slack_ms);
+/*
  * Fire once at the absolute time `at` (seconds) on the timer's clock.
  * On CLOCK_REALTIME with cancel_on_set, a wall clock step fires the
  * timer early with cancelled == true.
