@@ -400,7 +400,7 @@ int pel_sysfs_snapshot(struct printeng_ctx *ctx, const char *dir,
 		       struct printeng_snap *out)
 {
 	struct printeng_snap tmp;
-	struct pel_sysfs_id id_before, id_after;
+	struct pel_sysfs_id id_before = { 0 }, id_after = { 0 };
 	uint64_t before, after;
 	unsigned int attempt;
 	int ret;
