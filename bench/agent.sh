@@ -37,7 +37,9 @@
 # A window runs from the end of the previous poll to the end of this one,
 # so what an agent does between polls (keep-alive, idle close, timers)
 # is counted.  esold's windows include its side of the control socket
-# (poll-now): the "ctl" row is that part alone (`esolctl status`).
+# (the poll-now, one request a window), where the peers' polls come from
+# their own timers: the "control socket aside" rows take away the median
+# of windows of one `esolctl status` alone (CPU and system calls).
 # At rest: RssAnon, VmRSS, PSS and threads summed over the agent's
 # processes, system calls in a quiet minute (no poll in it; collectd
 # posts every 10 s, so its minute holds 6 posts), and binary + library
@@ -68,8 +70,10 @@ wait_for() {	# wait_for SECONDS CMD...
 		w=$((w - 1)); [ "$w" -gt 0 ] || return 1; sleep 0.1
 	done
 }
-# strace -c summary file -> total calls (0 when the table is empty)
-calls() { awk '$NF == "total" { print $(NF-2); f = 1 } END { if (!f) print 0 }' "$1"; }
+# strace -c summary file -> total calls (0 when the table is empty): the
+# fourth column of the total line, which has an "errors" column only when
+# some call failed (counting from the end read usecs/call then)
+calls() { awk '$NF == "total" { print $4; f = 1 } END { if (!f) print 0 }' "$1"; }
 # The loopback's transmitted bytes in this namespace (= IP bytes: each
 # packet crosses lo once; lo counts from the IP header on).
 lo_bytes() { awk -F: '$1 ~ /^ *lo$/ { split($2, a, " "); print a[9] }' /proc/net/dev; }
@@ -260,10 +264,17 @@ if [ "${1:-}" = "--one" ]; then
 		ctl() { "$ESOLCTL" -s "$T/ctl.sock" "$@" >/dev/null; }
 		txn() { wc -l <"$T/state/txlog" 2>/dev/null || echo 0; }
 		asleep() { read -r nr _ <"/proc/$EPID/syscall" && { [ "$nr" = 232 ] || [ "$nr" = 281 ]; }; }
+		# Settled: the exchange that the last transmission-log record ended
+		# is over -- a poll whose reply asked for no read (or the read it
+		# asked for), and esold asleep.  Seen from outside (the log, /proc),
+		# so that a window holds one control request: the poll-now.
 		settle() {
-			wait_for 10 sh -c "[ \"\$('$ESOLCTL' -s '$T/ctl.sock' --json status | jq -r '.transfer')\" = null ]"
+			wait_for 10 sh -c "tail -n 1 '$T/state/txlog' | jq -e '.endpoint != \"/v1/poll\" or
+				((.received // \"{}\") | fromjson | [.actions[]? | select(.type == \"read_meters\")] | length == 0)'" ||
+				say "the exchange did not settle"
 			wait_for 10 asleep
 			sleep 0.2
+			wait_for 10 asleep
 		}
 		# The start-up exchange: a poll (the server asks for this cycle's read), the read.
 		ctl poll-now
@@ -301,7 +312,8 @@ if [ "${1:-}" = "--one" ]; then
 		say "full"
 		i=0; while [ "$i" -lt "$REPS" ]; do full_esold; window full cpu poll_esold full; i=$((i + 1)); done
 		i=0; while [ "$i" -lt "$TREPS" ]; do full_esold; window full trace poll_esold full; i=$((i + 1)); done
-		window ctl trace ctl_only
+		i=0; while [ "$i" -lt "$REPS" ]; do window ctl cpu ctl_only; i=$((i + 1)); done
+		i=0; while [ "$i" -lt "$TREPS" ]; do window ctl trace ctl_only; i=$((i + 1)); done
 		sizes "$ESOLD"
 		echo "tls_seen $(grep -o 'tls=[^ ]*' "$T/server.log" | sort | uniq -c |
 			awk '{ printf "%s %s; ", $2, $1 }')" >>"$RES"
@@ -503,6 +515,20 @@ for a in $AGENTS; do
 		'.[$a] = {idle: {rss_anon_kb: $ra, vm_rss_kb: $vr, pss_kb: $pss, threads: $th, processes: $pr,
 			  syscalls_60s: $sy, seconds: $is}, poll: $poll, size: {binary_kb: $bk, with_libraries_kb: $lk}}')
 done
+# The control socket aside: esold's windows less the median window of one
+# control request alone; a peer's polls have none (its figures as they are).
+if [ -f "$R/esold/res" ] && echo "$json" | jq -e 'has("esold")' >/dev/null; then
+	json=$(echo "$json" | jq --argjson cc "$(jnum "$(med "$R/esold/res" cpu ctl)")" \
+		--argjson cs "$(jnum "$(med "$R/esold/res" syscalls ctl)")" \
+		'.esold.control_request = {cpu_us: $cc, syscalls: $cs}')
+fi
+json=$(echo "$json" | jq 'with_entries(.value as $v | .value.poll |= with_entries(
+	.value += {cpu_us_ctl_aside: (if .value.cpu_us == null then null
+					elif $v.control_request.cpu_us == null then .value.cpu_us
+					else .value.cpu_us - $v.control_request.cpu_us end),
+		   syscalls_ctl_aside: (if .value.syscalls == null then null
+					elif $v.control_request.syscalls == null then .value.syscalls
+					else .value.syscalls - $v.control_request.syscalls end)}))')
 mkdir -p "$(dirname "$OUT")"
 echo "$json" | jq . >"$OUT"
 
@@ -537,8 +563,10 @@ row() {	# row LABEL JQ-PATH
 }
 for k in live resumed full; do
 	row "CPU per poll, $k (us)" ".poll.$k.cpu_us"
+	row "  control socket aside" ".poll.$k.cpu_us_ctl_aside"
 	row "IP bytes per poll, $k" ".poll.$k.ip_bytes"
 	row "system calls per poll, $k" ".poll.$k.syscalls"
+	row "  control socket aside" ".poll.$k.syscalls_ctl_aside"
 done
 row "RssAnon at rest (kB)" ".idle.rss_anon_kb"
 row "VmRSS at rest (kB)" ".idle.vm_rss_kb"
@@ -561,7 +589,7 @@ for a in $AGENTS; do
 done
 echo
 if has esold && [ -f "$R/esold/res" ]; then
-	echo "esold: its side of the control socket (esolctl status): $(stats "$R/esold/res" syscalls ctl | awk '{ print $2 }') of the system calls of each window"
+	echo "esold: one control request alone (esolctl status; the poll-now of each window is one), min/median/max: CPU $(stats "$R/esold/res" cpu ctl | tr ' ' /) us, system calls $(stats "$R/esold/res" syscalls ctl | tr ' ' /); the \"control socket aside\" rows take its medians away (the peers poll on their own timers)"
 	echo "esol-server saw (every request of the run): $(sed -n 's/^tls_seen //p' "$R/esold/res")"
 	for k in live resumed full; do
 		[ -f "$R/esold/strace.$k.last" ] || continue

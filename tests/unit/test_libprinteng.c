@@ -813,6 +813,76 @@ START_TEST(test_generation_no_retry)
 }
 END_TEST
 
+/* ---- the handle's last sysfs snapshot ---- */
+
+/* Rewrite a file in place (same inode), as a stale value would look. */
+static void overwrite(unsigned int index, const char *file, const char *v)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	pe_tree_dev_path(&tree, index, file, path);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, v, strlen(v)), (ssize_t)strlen(v));
+	close(fd);
+}
+
+START_TEST(test_sysfs_same_generation_cached)
+{
+	struct printeng_snap a, b;
+	struct printeng_dev *dev;
+	char gen[32];
+
+	ck_assert_int_eq(printeng_open(ctx, 0, &dev), 0);
+	ck_assert_int_eq(printeng_snapshot(dev, &a), 0);
+	/*
+	 * A value changed without a new generation is not an accepted change:
+	 * the handle gives its last snapshot again (one file read), taken now.
+	 */
+	overwrite(0, "impressions_total", "999999\n");
+	ck_assert_int_eq(printeng_snapshot(dev, &b), 0);
+	ck_assert(printeng_snap_same(&a, &b));
+	ck_assert_uint_eq(b.meters[PRINTENG_METER_IMPRESSIONS_TOTAL],
+			  expect0.meters[PRINTENG_METER_IMPRESSIONS_TOTAL]);
+	ck_assert_uint_ge(b.mono_ns, a.mono_ns);
+	ck_assert_uint_ge(b.real_ns, a.real_ns);
+	/* The generation bumped in place: everything is read again. */
+	snprintf(gen, sizeof(gen), "%llu\n", (unsigned long long)PE_TREE_GENERATION + 1);
+	overwrite(0, "generation", gen);
+	ck_assert_int_eq(printeng_snapshot(dev, &b), 0);
+	ck_assert_uint_eq(b.generation, PE_TREE_GENERATION + 1);
+	ck_assert_uint_eq(b.meters[PRINTENG_METER_IMPRESSIONS_TOTAL], 999999);
+	printeng_close(dev);
+}
+END_TEST
+
+START_TEST(test_sysfs_new_generation_file_read_again)
+{
+	struct printeng_snap a, b;
+	struct printeng_dev *dev;
+	char gen[32];
+
+	ck_assert_int_eq(printeng_open(ctx, 0, &dev), 0);
+	ck_assert_int_eq(printeng_snapshot(dev, &a), 0);
+	/*
+	 * The same generation in another file (an engine registered again
+	 * starts over, a tree rebuilt): not the snapshot the handle holds.
+	 */
+	overwrite(0, "impressions_total", "777\n");
+	snprintf(gen, sizeof(gen), "%llu\n", (unsigned long long)PE_TREE_GENERATION);
+	ck_assert_int_eq(pe_tree_dev_put(&tree, 0, "generation", gen), 0);
+	ck_assert_int_eq(printeng_snapshot(dev, &b), 0);
+	ck_assert_uint_eq(b.generation, PE_TREE_GENERATION);
+	ck_assert_uint_eq(b.meters[PRINTENG_METER_IMPRESSIONS_TOTAL], 777);
+	/* A bad value read again is refused, not hidden by the last snapshot. */
+	overwrite(0, "impressions_total", "x\n");
+	ck_assert_int_eq(pe_tree_dev_put(&tree, 0, "generation", gen), 0);
+	ck_assert_int_eq(printeng_snapshot(dev, &b), -EINVAL);
+	printeng_close(dev);
+}
+END_TEST
+
 /* ---- comparison ---- */
 
 START_TEST(test_snap_same)
@@ -891,6 +961,8 @@ static Suite *libprinteng_suite(void)
 	tcase_add_test(tc, test_generation_retry);
 	tcase_add_test(tc, test_generation_retries_bounded);
 	tcase_add_test(tc, test_generation_no_retry);
+	tcase_add_test(tc, test_sysfs_same_generation_cached);
+	tcase_add_test(tc, test_sysfs_new_generation_file_read_again);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -102,6 +102,7 @@ static void teardown(void)
 struct resp {
 	CURLcode rc;
 	int tls_resumed;		/* -1 unknown, 0 full handshake, 1 resumed */
+	int tickets;			/* TLS 1.3 NewSessionTicket messages received */
 	long status;
 	char body[PROTO_BODY_MAX + 1];
 	size_t len;
@@ -194,6 +195,25 @@ static size_t on_read(char *buf, size_t sz, size_t n, void *arg)
 	return len;
 }
 
+/* Count the session tickets a connection receives (OpenSSL's message callback). */
+static void count_tickets(int write_p, int version, int content_type, const void *buf,
+			  size_t len, SSL *ssl, void *arg)
+{
+	(void)version;
+	(void)ssl;
+	if (!write_p && content_type == SSL3_RT_HANDSHAKE && len > 0 &&
+	    ((const unsigned char *)buf)[0] == SSL3_MT_NEWSESSION_TICKET)
+		(*(int *)arg)++;
+}
+
+static CURLcode tickets_ctx(CURL *c, void *sslctx, void *arg)
+{
+	(void)c;
+	SSL_CTX_set_msg_callback(sslctx, count_tickets);
+	SSL_CTX_set_msg_callback_arg(sslctx, arg);
+	return CURLE_OK;
+}
+
 static void do_req(const struct req *q, struct resp *r)
 {
 	CURL *c = curl_easy_init();
@@ -205,6 +225,8 @@ static void do_req(const struct req *q, struct resp *r)
 	r->tls_resumed = -1;
 	ck_assert_ptr_nonnull(c);
 	tl_easy = c;
+	curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, tickets_ctx);
+	curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, &r->tickets);
 	if (q->share) {
 		curl_easy_setopt(c, CURLOPT_SHARE, q->share);
 		curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
@@ -814,11 +836,14 @@ START_TEST(tls_resumption)
 	ck_assert_int_eq(R.rc, CURLE_OK);
 	ck_assert_int_eq(R.status, 200);
 	ck_assert_int_eq(R.tls_resumed, 0);
+	/* one ticket per connection (GnuTLS's default is two of ~690 bytes) */
+	ck_assert_int_eq(R.tickets, 1);
 	for (int i = 0; i < 3; i++) {
 		do_req(&q, &R);
 		ck_assert_int_eq(R.rc, CURLE_OK);
 		ck_assert_int_eq(R.status, 200);
 		ck_assert_int_eq(R.tls_resumed, 1);
+		ck_assert_int_eq(R.tickets, 1);
 	}
 	/* a resumed session of SIM0001 still cannot speak for SIM0002 */
 	char *b2 = poll_body("SIM0002");

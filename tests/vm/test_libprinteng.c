@@ -168,6 +168,10 @@ static void test_wait(unsigned int idx)
 		return;
 	kt_ok(printeng_dev_has_chrdev(dev), "has its chrdev");
 	lib_ok(printeng_snapshot(dev, &before), "snapshot before printing");
+	/* Nothing new: the handle's last read() again, without an ioctl. */
+	lib_ok(printeng_snapshot(dev, &after), "snapshot, nothing printed");
+	kt_ok(after.source == PRINTENG_SRC_READ && printeng_snap_same(&before, &after) &&
+	      after.mono_ns >= before.mono_ns, "the same snapshot, from the last read(), taken now");
 	kt_ret(printeng_wait(dev, 0), 0, "no change: wait(0) times out");
 	pfd.fd = printeng_fd(dev);
 	pfd.events = POLLIN;

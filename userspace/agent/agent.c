@@ -283,6 +283,7 @@ void agent_schedule_poll(struct agent *a)
 	bool due = false;
 	int r;
 
+	exchange_schedule_changed(a);
 	if (!agent_enabled(a)) {
 		loop_timer_disarm(&a->t_poll);
 		loop_timer_disarm(&a->t_identity);
@@ -356,10 +357,15 @@ void agent_supplies_update(struct agent *a)
 			supplies_due(&a->sup, time(NULL), mono_ms(), &trig, &wait);
 		}
 	}
+	/*
+	 * Recomputed after every poll and snapshot; a deadline that moved by
+	 * less than a second (the assistant coalesces events over 1 s anyway)
+	 * is not armed again.
+	 */
 	if (wait == UINT64_MAX)
 		loop_timer_disarm(&a->t_supplies);
 	else
-		loop_timer_after_ms(&a->t_supplies, wait);
+		loop_timer_after_ms_slack(&a->t_supplies, wait, 1000);
 }
 
 /* ---- participation ---- */

@@ -36,11 +36,11 @@ static void idle_arm(struct control *c)
 		if (c->clients[i].fd >= 0 && c->clients[i].deadline_ms < first)
 			first = c->clients[i].deadline_ms;
 	if (first == UINT64_MAX) {
-		loop_timer_disarm(&c->idle);
+		loop_soft_disarm(&c->idle);
 		return;
 	}
 	now = now_ms();
-	loop_timer_after_ms(&c->idle, first > now ? first - now : 0);
+	loop_soft_after_ms(&c->idle, first > now ? first - now : 0);
 }
 
 static void client_close(struct control_client *cl)
@@ -221,14 +221,13 @@ static void refuse_fd(int fd, enum ctl_status st, const char *why)
 	close(fd);
 }
 
-static void idle_fired(struct loop_timer *t, bool cancelled)
+static void idle_fired(struct loop_soft *t)
 {
 	struct control *c = t->arg;
 	uint64_t now = now_ms();
 	unsigned int i;
 	char why[96];
 
-	(void)cancelled;
 	snprintf(why, sizeof(why), "no request within %d s: closing", CONTROL_IDLE_MS / 1000);
 	for (i = 0; i < CONTROL_CLIENTS_MAX; i++) {
 		struct control_client *cl = &c->clients[i];
@@ -375,15 +374,11 @@ int control_open(struct control *c, struct loop *l, const char *path,
 		goto fail_unlink;
 	if (listen(c->fd, 8) < 0)
 		goto fail_unlink;
-	r = loop_timer_init(l, &c->idle, CLOCK_MONOTONIC, idle_fired, c);
-	if (r < 0) {
-		errno = -r;
-		goto fail_unlink;
-	}
+	loop_soft_init(l, &c->idle, idle_fired, c);
 	c->idle_init = true;
 	r = loop_watch_add(l, &c->lw, c->fd, EPOLLIN, listener_ready, c);
 	if (r < 0) {
-		loop_timer_close(&c->idle);
+		loop_soft_close(&c->idle);
 		c->idle_init = false;
 		errno = -r;
 		goto fail_unlink;
@@ -416,7 +411,7 @@ void control_close(struct control *c)
 		c->fd = -1;
 	}
 	if (c->idle_init) {
-		loop_timer_close(&c->idle);
+		loop_soft_close(&c->idle);
 		c->idle_init = false;
 	}
 }

@@ -86,7 +86,7 @@ struct control {
 	control_handler_fn handler;
 	void *arg;
 	bool read_only;		/* its peers may only read (set after control_open) */
-	struct loop_timer idle;		/* the earliest client deadline */
+	struct loop_soft idle;		/* the earliest client deadline (no timerfd) */
 	bool idle_init;
 	struct control_client clients[CONTROL_CLIENTS_MAX];
 };

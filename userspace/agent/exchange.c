@@ -26,10 +26,17 @@ struct agent_net {
 	struct spool *spool;
 	struct txlog *txlog;
 	struct backoff bo;
-	struct loop_timer t_net;	/* the transport's timer (monotonic) */
+	struct loop_soft t_net;		/* the transport's timer (libcurl's timeouts) */
 	struct loop_timer t_repoll;	/* the server's "poll again after" */
-	struct loop_timer t_idle;	/* close the kept-alive connection */
+	struct loop_soft t_idle;	/* close the kept-alive connection */
 	bool repoll;
+	/*
+	 * save_poll_state(): the saved last_poll (slot_poll) counts as the
+	 * slot's poll from slot_from until slot_until (the schedule's next
+	 * slot); 0: not known, ask the schedule.  Forgotten when the schedule
+	 * changes (exchange_schedule_changed()).
+	 */
+	int64_t slot_poll, slot_from, slot_until;
 	char tp_error[AGENT_MSG_MAX];	/* why there is no transport ("" if there is) */
 };
 
@@ -97,11 +104,10 @@ static int net_watch(void *loop, int fd, unsigned int events, void **slot)
 	return 0;
 }
 
-static void net_timer_fired(struct loop_timer *t, bool cancelled)
+static void net_timer_fired(struct loop_soft *t)
 {
 	struct agent *a = t->arg;
 
-	(void)cancelled;
 	net_transport_on_timer(a->net->tp);
 }
 
@@ -110,8 +116,10 @@ static int net_timer(void *loop, long ms)
 	struct agent *a = loop;
 
 	if (ms < 0)
-		return loop_timer_disarm(&a->net->t_net);
-	return loop_timer_after_ms(&a->net->t_net, (uint64_t)ms);
+		loop_soft_disarm(&a->net->t_net);
+	else
+		loop_soft_after_ms(&a->net->t_net, (uint64_t)ms);
+	return 0;
 }
 
 /* ---- the job ---- */
@@ -230,16 +238,33 @@ static void txlog_note(struct agent *a, const struct net_result *r,
 static void save_poll_state(struct agent *a)
 {
 	const struct agent_state *d = &a->st_saved;
-	int64_t next = 0;
+	struct agent_net *n = a->net;
+	int64_t now = time(NULL), next = 0;
 	bool due = true;
 
 	if (a->sup.enabled == d->supplies_enabled &&
 	    a->sup.interval_s == d->supplies_interval_s &&
-	    a->sup.last_sent == d->supplies_last_sent && d->last_poll > 0 &&
-	    agent_cfg_schedule(a->cfg, a->dev_serial, time(NULL), d->last_poll,
-			       &due, &next) == 0 && !due)
-		return;
+	    a->sup.last_sent == d->supplies_last_sent && d->last_poll > 0) {
+		/* Known from the last poll (the schedule's zone switch costs system calls). */
+		if (n->slot_until && n->slot_poll == d->last_poll && now >= n->slot_from &&
+		    now < n->slot_until)
+			return;
+		if (agent_cfg_schedule(a->cfg, a->dev_serial, now, d->last_poll,
+				       &due, &next) == 0 && !due) {
+			n->slot_poll = d->last_poll;
+			n->slot_from = now;
+			n->slot_until = next;
+			return;
+		}
+	}
+	n->slot_until = 0;
 	agent_save_state(a);
+}
+
+void exchange_schedule_changed(struct agent *a)
+{
+	if (a->net)
+		a->net->slot_until = 0;
 }
 
 /* ---- completion ---- */
@@ -509,7 +534,7 @@ static void transfer_done(void *arg, const struct net_result *r)
 	job_clear(&a->job);
 	exchange_kick(a);
 	if (a->job.kind == JOB_NONE)	/* nothing more to send for now */
-		loop_timer_after_ms(&a->net->t_idle, IDLE_CLOSE_MS);
+		loop_soft_after_ms(&a->net->t_idle, IDLE_CLOSE_MS);
 }
 
 /* ---- starting transfers ---- */
@@ -624,7 +649,8 @@ static void start_poll(struct agent *a)
 	 * day of failures is never retried as a burst.
 	 */
 	a->st.last_poll = a->last_poll_try;
-	log_info("polling %s", agent_cfg_server_url(a->cfg));
+	/* debug: a poll is one info line, when it ends ("poll ok" or why not) */
+	log_debug("polling %s", agent_cfg_server_url(a->cfg));
 	start(a);
 }
 
@@ -663,11 +689,10 @@ static void repoll_fired(struct loop_timer *t, bool cancelled)
 	exchange_kick(a);
 }
 
-static void idle_fired(struct loop_timer *t, bool cancelled)
+static void idle_fired(struct loop_soft *t)
 {
 	struct agent *a = t->arg;
 
-	(void)cancelled;
 	net_transport_close_idle(a->net->tp);
 	/*
 	 * The exchange is over: hand the heap it left free back to the
@@ -707,11 +732,9 @@ int exchange_init(struct agent *a, char *msg, size_t msg_size)
 		return -ENOMEM;
 	}
 	backoff_init(&a->net->bo, NULL, NULL, NULL);
-	r = loop_timer_init(&a->loop, &a->net->t_net, CLOCK_MONOTONIC, net_timer_fired, a);
-	if (!r)
-		r = loop_timer_init(&a->loop, &a->net->t_repoll, CLOCK_BOOTTIME, repoll_fired, a);
-	if (!r)
-		r = loop_timer_init(&a->loop, &a->net->t_idle, CLOCK_MONOTONIC, idle_fired, a);
+	loop_soft_init(&a->loop, &a->net->t_net, net_timer_fired, a);
+	loop_soft_init(&a->loop, &a->net->t_idle, idle_fired, a);
+	r = loop_timer_init(&a->loop, &a->net->t_repoll, CLOCK_BOOTTIME, repoll_fired, a);
 	if (r < 0) {
 		snprintf(msg, msg_size, "timers: %s", strerror(-r));
 		return r;
@@ -824,9 +847,9 @@ void exchange_free(struct agent *a)
 		return;
 	net_transport_free(a->net->tp);
 	job_clear(&a->job);
-	loop_timer_close(&a->net->t_net);
+	loop_soft_close(&a->net->t_net);
 	loop_timer_close(&a->net->t_repoll);
-	loop_timer_close(&a->net->t_idle);
+	loop_soft_close(&a->net->t_idle);
 	if (a->net->spool)
 		spool_close(a->net->spool);
 	if (a->net->txlog)

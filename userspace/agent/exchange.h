@@ -46,6 +46,8 @@ int exchange_reconfigure(struct agent *a, struct agent_cfg *ncfg,
 /* Why nothing can be sent (no server set, settings unusable), or NULL. */
 const char *exchange_unusable(const struct agent *a);
 /* Start the next transfer if there is one to do and nothing in flight. */
+/* The schedule changed (config, clock step): what save_poll_state() knew is stale. */
+void exchange_schedule_changed(struct agent *a);
 void exchange_kick(struct agent *a);
 /* Cancel the transfer in flight (participation off); the spool stays. */
 void exchange_stop(struct agent *a);

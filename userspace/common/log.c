@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 The esol authors
 /* log: syslog or stderr sink (one write a line) with a level filter; see log.h. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -20,7 +22,9 @@ static struct {
 	enum log_sink sink;
 	int level;
 	const char *ident;
-} log_cfg = { LOG_SINK_STDERR, LOG_INFO, "esol" };
+	char syslog_ident[64];	/* "ident[pid]", what openlog() keeps */
+	bool atfork;		/* log_forked() registered for fork()'s child */
+} log_cfg = { LOG_SINK_STDERR, LOG_INFO, "esol", "", false };
 
 static const char *const level_names[] = {
 	[LOG_EMERG] = "emerg", [LOG_ALERT] = "alert", [LOG_CRIT] = "crit",
@@ -28,13 +32,36 @@ static const char *const level_names[] = {
 	[LOG_NOTICE] = "notice", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
 };
 
+/*
+ * The pid goes into the ident once: LOG_PID makes glibc ask getpid() for
+ * every message.  The message on the wire is the same ("ident[pid]: ").
+ */
+static void syslog_open(void)
+{
+	snprintf(log_cfg.syslog_ident, sizeof(log_cfg.syslog_ident), "%s[%ld]",
+		 log_cfg.ident, (long)getpid());
+	openlog(log_cfg.syslog_ident, LOG_NDELAY, LOG_DAEMON);
+}
+
 void log_init(const char *ident, enum log_sink sink, int level)
 {
 	log_cfg.ident = ident;
 	log_cfg.sink = sink;
 	log_cfg.level = level;
-	if (sink == LOG_SINK_SYSLOG)
-		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	if (sink != LOG_SINK_SYSLOG)
+		return;
+	syslog_open();
+	/* a daemon() or fork() after this: the child logs its own pid */
+	if (!log_cfg.atfork && pthread_atfork(NULL, NULL, log_forked) == 0)
+		log_cfg.atfork = true;
+}
+
+void log_forked(void)
+{
+	if (log_cfg.sink != LOG_SINK_SYSLOG)
+		return;
+	closelog();
+	syslog_open();
 }
 
 void log_set_level(int level)

@@ -22,6 +22,9 @@ enum log_sink {
 
 /* ident: program name; level: LOG_ERR..LOG_DEBUG (syslog levels). */
 void log_init(const char *ident, enum log_sink sink, int level);
+/* In a forked child (called by fork() itself, pthread_atfork): syslog
+ * lines name the child's pid. */
+void log_forked(void);
 void log_set_level(int level);
 int log_get_level(void);
 /* "error", "warning", "notice", "info", "debug" -> syslog level, or -1. */

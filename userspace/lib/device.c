@@ -32,6 +32,8 @@ struct printeng_dev {
 	struct printeng_snap ident;	/* identity, read at open */
 	char dir[PATH_MAX];		/* its sysfs directory */
 	unsigned char *rbuf;		/* READ_BUF_LEN bytes, with a chrdev */
+	bool rbuf_ok;			/* rbuf holds this handle's last read() */
+	struct pel_sysfs_cache *sysfs;	/* the last sysfs snapshot, or NULL */
 };
 
 /* ---- listing ---- */
@@ -251,6 +253,7 @@ void printeng_close(struct printeng_dev *dev)
 	if (dev->fd >= 0)
 		close(dev->fd);
 	free(dev->rbuf);
+	free(dev->sysfs);
 	free(dev);
 }
 
@@ -372,8 +375,9 @@ static ssize_t chrdev_read(struct printeng_dev *dev)
 		n = read(dev->fd, dev->rbuf, READ_BUF_LEN);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return -errno;
-	if (n < PRINTENG_SNAPSHOT_SIZE_VER0)
+		return -errno;	/* nothing written: rbuf as it was */
+	dev->rbuf_ok = n >= PRINTENG_SNAPSHOT_SIZE_VER0;
+	if (!dev->rbuf_ok)
 		return pel_fail(dev->ctx, -EPROTO,
 				"printeng%u: read() returned %zd bytes",
 				dev->index, n);
@@ -396,13 +400,33 @@ static int snap_read(struct printeng_dev *dev, struct printeng_snap *out)
 	return from_kernel(dev, &ks, PRINTENG_SRC_READ, out);
 }
 
+/* rbuf's snapshot (this handle's last read()) again, with the time of now. */
+static int snap_reread(struct printeng_dev *dev, struct printeng_snap *out)
+{
+	struct printeng_snapshot ks;
+	int ret;
+
+	memcpy(&ks, dev->rbuf, sizeof(ks));
+	ret = from_kernel(dev, &ks, PRINTENG_SRC_READ, out);
+	if (!ret) {
+		out->mono_ns = pel_clock_ns(CLOCK_MONOTONIC);
+		out->real_ns = pel_clock_ns(CLOCK_REALTIME);
+	}
+	return ret;
+}
+
 static int snap_sysfs(struct printeng_dev *dev, struct printeng_snap *out)
 {
 	struct printeng_snap tmp;
 	struct stat st;
 	int ret;
 
-	ret = pel_sysfs_snapshot(dev->ctx, dev->dir, dev->index, &tmp);
+	if (!dev->sysfs) {
+		dev->sysfs = calloc(1, sizeof(*dev->sysfs));
+		if (!dev->sysfs)
+			return pel_fail(dev->ctx, -ENOMEM, "out of memory");
+	}
+	ret = pel_sysfs_snapshot(dev->ctx, dev->dir, dev->index, dev->sysfs, &tmp);
 	if (ret == -ENOENT && stat(dev->dir, &st) && errno == ENOENT)
 		return pel_fail(dev->ctx, -ENODEV, "printeng%u: device gone",
 				dev->index);
@@ -431,11 +455,20 @@ int printeng_snapshot_from(struct printeng_dev *dev, enum printeng_source src,
 		/*
 		 * read() first: it also tells the chrdev this handle has seen
 		 * the generation, which clears POLLIN.  When nothing changed
-		 * since the last read() (or a newer kernel's snapshot does not
-		 * fit the buffer), the ioctl gives the current state.
+		 * since the last read(), that read's snapshot is the current
+		 * state; without one (or when a newer kernel's snapshot does
+		 * not fit the buffer), the ioctl gives it.
 		 */
 		ret = snap_read(dev, out);
-		if (ret == -EAGAIN || ret == -EINVAL) {
+		if (ret == -EAGAIN && dev->rbuf_ok) {
+			/*
+			 * Nothing changed since this handle's last read(),
+			 * whose snapshot rbuf holds: the same values, taken
+			 * now -- one system call a snapshot.
+			 */
+			pel_clear_error(dev->ctx);
+			ret = snap_reread(dev, out);
+		} else if (ret == -EAGAIN || ret == -EINVAL) {
 			pel_clear_error(dev->ctx);
 			ret = snap_ioctl(dev, out);
 		}

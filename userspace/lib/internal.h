@@ -68,9 +68,26 @@ int pel_sysfs_read(struct printeng_ctx *ctx, const char *path, char *buf,
 /* Identity files (serial, model, engine_fw, controller_fw) of @dir. */
 int pel_sysfs_identity(struct printeng_ctx *ctx, const char *dir,
 		       struct printeng_snap *out);
-/* A whole snapshot from sysfs directory @dir, bracketed by generation. */
+/* Which file a generation was read from (a replaced file is another). */
+struct pel_sysfs_id {
+	uint64_t dev, ino;
+	int64_t ctime_s;
+	long ctime_ns;
+};
+/* A handle's last sysfs snapshot and the generation file it came with. */
+struct pel_sysfs_cache {
+	bool valid;
+	struct pel_sysfs_id gen_id;
+	struct printeng_snap snap;
+};
+/*
+ * A whole snapshot from sysfs directory @dir, bracketed by generation; with
+ * @cache, the cached one again (timestamps of now) while the generation
+ * file is the same and unchanged, and a new read is cached.
+ */
 int pel_sysfs_snapshot(struct printeng_ctx *ctx, const char *dir,
-		       unsigned int index, struct printeng_snap *out);
+		       unsigned int index, struct pel_sysfs_cache *cache,
+		       struct printeng_snap *out);
 
 /* ---- netlink (genl_decode.c, genl.c) ---- */
 

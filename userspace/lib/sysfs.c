@@ -8,13 +8,18 @@
  * on its own.  So the generation is read before and after all the other
  * files, and the whole read is retried (a bounded number of times) until
  * both agree: then every value belongs to that generation, because every
- * accepted change bumps it.
+ * accepted change bumps it.  For the same reason a handle keeps the last
+ * snapshot it read: while the generation file is the same one (device,
+ * inode, ctime: a re-registered engine or a rebuilt tree has a new one)
+ * and says the same generation, a snapshot is that one again, taken now,
+ * for one file read instead of one per value.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,10 +37,12 @@ static const char *excerpt(const char *v, char *buf, size_t len)
 	return buf;
 }
 
-int pel_sysfs_read(struct printeng_ctx *ctx, const char *path, char *buf,
-		   size_t len)
+/* pel_sysfs_read(), and the file's identity into @id when not NULL. */
+static int read_file(struct printeng_ctx *ctx, const char *path, char *buf,
+		     size_t len, struct pel_sysfs_id *id)
 {
 	size_t got = 0;
+	struct stat st;
 	ssize_t n;
 	char extra;
 	int fd, err;
@@ -45,6 +52,17 @@ int pel_sysfs_read(struct printeng_ctx *ctx, const char *path, char *buf,
 		err = -errno;
 		return pel_fail(ctx, err, "%s: %s", path,
 				err == -ENOENT ? "missing" : strerror(-err));
+	}
+	if (id) {
+		if (fstat(fd, &st)) {
+			err = -errno;
+			close(fd);
+			return pel_fail(ctx, err, "%s: %s", path, strerror(-err));
+		}
+		id->dev = st.st_dev;
+		id->ino = st.st_ino;
+		id->ctime_s = (int64_t)st.st_ctim.tv_sec;
+		id->ctime_ns = st.st_ctim.tv_nsec;
 	}
 	/*
 	 * One pread() at offset 0 reads a sysfs attribute whole (its show()
@@ -110,9 +128,16 @@ done:
 	return 0;
 }
 
-/* Read @dir/@name into buf. */
-static int read_value(struct printeng_ctx *ctx, const char *dir,
-		      const char *name, char *buf, size_t len)
+int pel_sysfs_read(struct printeng_ctx *ctx, const char *path, char *buf,
+		   size_t len)
+{
+	return read_file(ctx, path, buf, len, NULL);
+}
+
+/* Read @dir/@name into buf (and the file's identity into @id, if set). */
+static int read_value_id(struct printeng_ctx *ctx, const char *dir,
+			 const char *name, char *buf, size_t len,
+			 struct pel_sysfs_id *id)
 {
 	char path[PATH_MAX];
 	int n;
@@ -121,16 +146,22 @@ static int read_value(struct printeng_ctx *ctx, const char *dir,
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return pel_fail(ctx, -ENAMETOOLONG, "%s/%s: path too long",
 				dir, name);
-	return pel_sysfs_read(ctx, path, buf, len);
+	return read_file(ctx, path, buf, len, id);
 }
 
-static int read_u64(struct printeng_ctx *ctx, const char *dir,
-		    const char *name, uint64_t *out)
+static int read_value(struct printeng_ctx *ctx, const char *dir,
+		      const char *name, char *buf, size_t len)
+{
+	return read_value_id(ctx, dir, name, buf, len, NULL);
+}
+
+static int read_u64_id(struct printeng_ctx *ctx, const char *dir,
+		       const char *name, uint64_t *out, struct pel_sysfs_id *id)
 {
 	char v[VALUE_MAX], ex[64];
 	int ret;
 
-	ret = read_value(ctx, dir, name, v, sizeof(v));
+	ret = read_value_id(ctx, dir, name, v, sizeof(v), id);
 	if (ret)
 		return ret;
 	ret = pel_parse_u64(v, out);
@@ -142,6 +173,12 @@ static int read_u64(struct printeng_ctx *ctx, const char *dir,
 				"%s/%s: %s is not an unsigned decimal number",
 				dir, name, excerpt(v, ex, sizeof(ex)));
 	return 0;
+}
+
+static int read_u64(struct printeng_ctx *ctx, const char *dir,
+		    const char *name, uint64_t *out)
+{
+	return read_u64_id(ctx, dir, name, out, NULL);
 }
 
 static int read_u32(struct printeng_ctx *ctx, const char *dir,
@@ -352,30 +389,54 @@ static int read_values(struct printeng_ctx *ctx, const char *dir,
 	return 0;
 }
 
+static bool same_id(const struct pel_sysfs_id *a, const struct pel_sysfs_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->ctime_s == b->ctime_s &&
+	       a->ctime_ns == b->ctime_ns;
+}
+
 int pel_sysfs_snapshot(struct printeng_ctx *ctx, const char *dir,
-		       unsigned int index, struct printeng_snap *out)
+		       unsigned int index, struct pel_sysfs_cache *cache,
+		       struct printeng_snap *out)
 {
 	struct printeng_snap tmp;
+	struct pel_sysfs_id id_before = { 0 }, id_after = { 0 };
 	uint64_t before, after;
 	unsigned int attempt;
 	int ret;
 
 	for (attempt = 0; attempt <= ctx->sysfs_retries; attempt++) {
 		memset(&tmp, 0, sizeof(tmp));
-		ret = read_u64(ctx, dir, "generation", &before);
+		ret = read_u64_id(ctx, dir, "generation", &before, &id_before);
 		if (ret)
 			return ret;
+		if (cache && cache->valid && cache->snap.generation == before &&
+		    same_id(&cache->gen_id, &id_before)) {
+			/*
+			 * The same generation of the same file: every accepted
+			 * change bumps it, so nothing changed since the cached
+			 * read.  The values are those, taken now.
+			 */
+			tmp = cache->snap;
+			goto taken;
+		}
 		ret = read_values(ctx, dir, &tmp);
 		if (ret)
 			return ret;
-		ret = read_u64(ctx, dir, "generation", &after);
+		ret = read_u64_id(ctx, dir, "generation", &after, &id_after);
 		if (ret)
 			return ret;
-		if (before != after)
+		if (before != after || !same_id(&id_before, &id_after))
 			continue;
 		tmp.index = index;
 		tmp.source = PRINTENG_SRC_SYSFS;
 		tmp.generation = after;
+		if (cache) {
+			cache->snap = tmp;
+			cache->gen_id = id_after;
+			cache->valid = true;
+		}
+taken:
 		tmp.mono_ns = pel_clock_ns(CLOCK_MONOTONIC);
 		tmp.real_ns = pel_clock_ns(CLOCK_REALTIME);
 		*out = tmp;

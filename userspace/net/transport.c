@@ -530,6 +530,7 @@ static int setup_easy(struct net_transport *t, const struct net_config *c,
 	SET(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	SET(h, CURLOPT_SSL_CIPHER_LIST, NET_TLS12_CIPHERS);
 	SET(h, CURLOPT_TLS13_CIPHERS, NET_TLS13_CIPHERS);
+	SET(h, CURLOPT_SSL_EC_CURVES, NET_TLS_GROUPS);
 	SET(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	/* CA, client certificate and key: per attempt (net_tlsconf_apply) */
@@ -542,7 +543,13 @@ static int setup_easy(struct net_transport *t, const struct net_config *c,
 	SET(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
 	SET(h, CURLOPT_NOPROXY, "");	/* we decide, not libcurl's env lookup */
 	SET(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	/*
+	 * The user agent goes to a proxy's CONNECT (some proxies want one);
+	 * the server's requests carry none (net_transport_start()): the body
+	 * names the agent.  Headers for the proxy and the server kept apart.
+	 */
 	SET(h, CURLOPT_USERAGENT, c->user_agent ? c->user_agent : "esold");
+	SET(h, CURLOPT_HEADEROPT, (long)CURLHEADER_SEPARATE);
 	SET(h, CURLOPT_CONNECTTIMEOUT_MS, t->connect_ms);
 	SET(h, CURLOPT_TIMEOUT_MS, c->total_timeout_ms ? c->total_timeout_ms : DEF_TOTAL_MS);
 	SET(h, CURLOPT_LOW_SPEED_LIMIT, low);
@@ -1154,9 +1161,12 @@ int net_transport_start(struct net_transport *t, const struct net_request *req,
 		 req->content_type ? req->content_type : "application/json");
 	/*
 	 * No Accept header (not even libcurl's default one): every reply of the
-	 * protocol is JSON, and every byte of a poll counts.
+	 * protocol is JSON, and every byte of a poll counts.  No User-Agent
+	 * either (only a proxy's CONNECT has one): the protocol does not use it.
 	 */
 	h = curl_slist_append(NULL, "Accept:");
+	if (h)
+		h = curl_slist_append(h, "User-Agent:") ? h : (curl_slist_free_all(h), NULL);
 	if (h && req->method == NET_POST)
 		h = curl_slist_append(h, ct) ? h : (curl_slist_free_all(h), NULL);
 	if (h)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The esol authors
 /*
- * server/tlsfront: GnuTLS termination with session tickets in front of
- * libmicrohttpd (see tlsfront.h).
+ * server/tlsfront: GnuTLS termination with session tickets (one per
+ * connection) in front of libmicrohttpd (see tlsfront.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -183,6 +183,30 @@ static int handshake(struct tlsfront *f, gnutls_session_t s, int fd)
 }
 
 /*
+ * TLS 1.3: one session ticket after the handshake (GnuTLS sends two of
+ * about 680 bytes each by default; the device keeps one session, and each
+ * connection gives it a fresh ticket).  TLS 1.2 sent its ticket in the
+ * handshake.
+ */
+static int send_ticket(struct tlsfront *f, gnutls_session_t s, int fd)
+{
+	int64_t deadline = now_ms() + HANDSHAKE_TIMEOUT_MS;
+	int rc;
+
+	if (gnutls_protocol_get_version(s) != GNUTLS_TLS1_3)
+		return 0;
+	while ((rc = gnutls_session_ticket_send(s, 1, 0)) < 0) {
+		if (gnutls_error_is_fatal(rc))
+			return rc;
+		int left = (int)(deadline - now_ms());
+
+		if (left <= 0 || wait_fd(f, fd, POLLOUT, left) <= 0)
+			return GNUTLS_E_TIMEDOUT;
+	}
+	return 0;
+}
+
+/*
  * Close gracefully: say goodbye, stop sending, and read (and drop) what
  * the client still sends for a moment, so that the kernel does not
  * answer its unread bytes with a reset that destroys our last reply.
@@ -273,7 +297,9 @@ static void *conn_thread(void *arg)
 	memset(&peer, 0, sizeof(peer));
 	peer.auth = TLSAUTH_NO_CERT;
 	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
-	if (gnutls_init(&s, GNUTLS_SERVER | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL) < 0)
+	/* Tickets: one per connection, sent by send_ticket(), not GnuTLS's two. */
+	if (gnutls_init(&s, GNUTLS_SERVER | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL |
+			    GNUTLS_NO_AUTO_SEND_TICKET) < 0)
 		goto out;
 	gnutls_priority_set(s, f->prio);
 	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, f->cred);
@@ -284,6 +310,11 @@ static void *conn_thread(void *arg)
 	rc = handshake(f, s, c->fd);
 	if (rc < 0) {
 		log_debug("TLS handshake failed: %s", gnutls_strerror(rc));
+		goto out;
+	}
+	rc = send_ticket(f, s, c->fd);
+	if (rc < 0) {
+		log_debug("TLS session ticket not sent: %s", gnutls_strerror(rc));
 		goto out;
 	}
 	peer.resumed = gnutls_session_is_resumed(s) != 0;
