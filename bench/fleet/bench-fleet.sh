@@ -109,7 +109,7 @@ done
 stop_all
 jq -n --slurpfile s <(cat "$T"/ka_static_*.json) --slurpfile p <(cat "$T"/ka_poll_*.json) '
 	def mmm(a): (a | sort) as $v | {min: $v[0], median: $v[(($v|length)-1)/2|floor], max: $v[-1]};
-	{conns: $s[0].conns, requests_per_conn: $s[0].requests / $s[0].conns, repeats: ($s|length),
+	{conns: $s[0].conns, requests_per_conn: ($s[0].requests / $s[0].conns), repeats: ($s|length),
 	 static_req_per_s: mmm([$s[].req_per_s]), poll_req_per_s: mmm([$p[].req_per_s]),
 	 ratio: mmm([range(0; $s|length) as $i | $p[$i].req_per_s / $s[$i].req_per_s])}' \
 	>"$T/ka.json"

@@ -147,9 +147,12 @@ static void do_poll(struct handlers *h, const void *body, size_t len, const char
 	struct proto_poll_req req;
 	struct proto_poll_reply rep;
 	struct proto_error perr;
+	struct ledger_poll_decision d;
+	struct pollcache_token tok = { 0, 0 };
 	struct ledger *l;
 	enum proto_err e;
-	int err;
+	int64_t now;
+	int err = 0;
 
 	e = proto_decode_poll_req(body, len, &req, &perr);
 	if (e) {
@@ -158,13 +161,29 @@ static void do_poll(struct handlers *h, const void *body, size_t len, const char
 	}
 	if (!auth_ok(r, auth_cn, req.device.device_id))
 		return;
-	l = pool_take(h->pool);
-	err = policy_poll(l, &h->def, &req, handlers_now(h), h->book, &rep);
-	if (err)
-		ledger_failed(l, r, err, "poll");
-	pool_give(h->pool, l);
-	if (err)
-		return;
+	now = handlers_now(h);
+	if (h->cache && pollcache_get(h->cache, req.device.device_id, now, &d)) {
+		/* decided as the database would: only the bookkeeping is left */
+		err = pollbook_add(h->book, &req, now, d.read_due ? d.cycle : NULL);
+		if (err) {
+			hreply_error(r, 500, "internal", "poll failed; nothing was stored");
+			snprintf(r->note, sizeof(r->note), "poll: booking: %s", strerror(-err));
+			return;
+		}
+	} else {
+		if (h->cache)
+			tok = pollcache_token(h->cache, req.device.device_id);
+		l = pool_take(h->pool);
+		err = policy_decide(l, &h->def, &req, now, h->book, &d);
+		if (err)
+			ledger_failed(l, r, err, "poll");
+		pool_give(h->pool, l);
+		if (err)
+			return;
+		if (h->cache)
+			pollcache_put(h->cache, req.device.device_id, &d, tok);
+	}
+	policy_reply(&d, now, &rep);
 	e = proto_encode_poll_reply(&rep, &r->body, &r->len, &perr);
 	if (e) {
 		hreply_error(r, 500, "internal", "cannot encode the reply");
@@ -225,6 +244,9 @@ static void do_read(struct handlers *h, const void *body, size_t len, const char
 	if (err)
 		ledger_failed(l, r, err, "storing the read");
 	pool_give(h->pool, l);
+	/* at once here; the other servers hear it from the database */
+	if (h->cache && !err && res == LEDGER_STORED)
+		pollcache_forget(h->cache, rd.device_id);
 	if (!err)
 		ack(r, res, rd.read_id, true, "read");
 }

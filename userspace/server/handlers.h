@@ -15,6 +15,7 @@
 #include "proto/proto.h"
 #include "server/ledger.h"
 #include "server/pollbook.h"
+#include "server/pollcache.h"
 #include "server/pool.h"
 
 enum endpoint { EP_UNKNOWN, EP_POLL, EP_METER_READS, EP_SUPPLIES };
@@ -22,6 +23,7 @@ enum endpoint { EP_UNKNOWN, EP_POLL, EP_METER_READS, EP_SUPPLIES };
 struct handlers {
 	struct ledger_pool *pool;	/* a connection per request */
 	struct pollbook *book;		/* NULL: every poll written before its reply */
+	struct pollcache *cache;	/* NULL: every poll asks the database (needs book) */
 	struct ledger_defaults def;
 	int64_t fixed_now;		/* 0: the real clock */
 	const char *now_file;		/* NULL, or a file whose time overrides both */
