@@ -152,6 +152,7 @@ static void do_poll(struct handlers *h, const void *body, size_t len, const char
 	struct ledger *l;
 	enum proto_err e;
 	int64_t now;
+	bool kept = false;
 	int err = 0;
 
 	e = proto_decode_poll_req(body, len, &req, &perr);
@@ -164,6 +165,7 @@ static void do_poll(struct handlers *h, const void *body, size_t len, const char
 	now = handlers_now(h);
 	if (h->cache && pollcache_get(h->cache, req.device.device_id, now, &d)) {
 		/* decided as the database would: only the bookkeeping is left */
+		kept = true;
 		err = pollbook_add(h->book, &req, now, d.read_due ? d.cycle : NULL);
 		if (err) {
 			hreply_error(r, 500, "internal", "poll failed; nothing was stored");
@@ -191,10 +193,10 @@ static void do_poll(struct handlers *h, const void *body, size_t len, const char
 		return;
 	}
 	r->status = 200;
-	snprintf(r->note, sizeof(r->note), "poll: %s%s%s supplies=%s/%u",
+	snprintf(r->note, sizeof(r->note), "poll: %s%s%s supplies=%s/%u%s",
 		 rep.read_meters ? "read_meters " : "", rep.request_id,
 		 rep.read_meters ? "" : "no read due", rep.supplies_enabled ? "on" : "off",
-		 rep.supplies_interval_s);
+		 rep.supplies_interval_s, kept ? " (kept)" : "");
 }
 
 static void ack(struct hreply *r, enum ledger_store_result res, const char *id,
