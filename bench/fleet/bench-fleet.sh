@@ -14,7 +14,10 @@
 # req/s, with the min/median/max of req/s and p99 and the lost and
 # duplicated reads of all runs added.
 # CONFIGS (default "postgresql:1 postgresql:2 sqlite:1") picks the
-# configurations, KEEPALIVE=0 skips the keep-alive comparison, and
+# configurations, KEEPALIVE=0 skips the keep-alive comparison,
+# DAY_SECONDS the compressed day's length (default devices / 250, at
+# least 20: a 10^6 day of 4,000 s would be longer than this machine needs
+# to serve it; shorter, the run is bound by what it serves), and
 # ESOL_SERVER / ESOL_FLEET name the binaries (default build/bin/...: a
 # long run can use a copy while the tree is rebuilt).
 # Writes build/bench/fleet.json ({"runs": [...], "keepalive": {...}}; a
@@ -56,7 +59,7 @@ stop_all() { for i in 1 2; do tests/server/instance.sh stop "$T" $i; done; }
 # day BACKEND INSTANCES N REPEAT: the median run's JSON into $T/day.json
 day() {
 	local backend=$1 n=$2 devices=$3 repeat=$4 k db faults secs
-	secs=$((devices / 250))
+	secs=${DAY_SECONDS:-$((devices / 250))}
 	[ $secs -ge 20 ] || secs=20
 	for k in $(seq 1 "$repeat"); do
 		if [ "$backend" = postgresql ]; then

@@ -53,6 +53,14 @@ int64_t handlers_now(const struct handlers *h);
 void handlers_handle(struct handlers *h, enum endpoint ep, const void *body, size_t len,
 		     const char *auth_cn, struct hreply *out);
 
+/*
+ * The same without waiting for anything: a poll whose decision the poll
+ * cache keeps is answered (true, out filled); anything else returns
+ * false and is left for handlers_handle.
+ */
+bool handlers_try_kept(struct handlers *h, enum endpoint ep, const void *body, size_t len,
+		       const char *auth_cn, struct hreply *out);
+
 /* Fill an error reply (protocol error body). */
 void hreply_error(struct hreply *r, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
