@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # SPDX-FileCopyrightText: 2026 The esol authors
-# bench/fleet/bench-fleet.sh N [N...] (make bench-fleet DEVICES="N ..."):
+# bench/fleet/bench-fleet.sh [N...] (make bench-fleet DEVICES="N ..."):
 # a compressed day of N simulated printers (bench/fleet/esol-fleet)
 # through nginx against esol-server on PostgreSQL with 1 and 2 instances
 # and on SQLite with 1, each with faults (an instance killed mid-day and
@@ -33,7 +33,8 @@ export ESOL_SERVER=$SERVER	# tests/server/instance.sh starts this one
 CONFIGS=${CONFIGS:-postgresql:1 postgresql:2 sqlite:1}
 out=build/bench
 mkdir -p "$out"
-[ $# -ge 1 ] || { echo "usage: $0 DEVICES..." >&2; exit 2; }
+[ $# -ge 1 ] || [ "${KEEPALIVE:-1}" = 1 ] ||
+	{ echo "usage: $0 DEVICES... (none: the keep-alive comparison alone)" >&2; exit 2; }
 
 T=$(mktemp -d /tmp/esol-bench-fleet-XXXXXX)
 chmod 0755 "$T"
