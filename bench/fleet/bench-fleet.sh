@@ -146,12 +146,14 @@ set terminal png size 900,520
 set output "$out/fleet.png"
 set title "esol-server, a compressed fleet day through nginx (faults included)"
 set logscale x
+set xrange [500:2000000]
+set format x "10^{%L}"
 set xlabel "devices"
 set ylabel "requests/s (completed)"
 set y2label "p99 latency, ms"
 set y2tics
 set ytics nomirror
-set key top left
+set key bottom right
 set grid
 plot "$T/postgresql-1.dat" using 1:2 with linespoints title "PostgreSQL x1 req/s", \
      "$T/postgresql-2.dat" using 1:2 with linespoints title "PostgreSQL x2 req/s", \
