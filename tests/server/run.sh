@@ -183,6 +183,29 @@ poll_cache() {
 		until_poll $i '.actions[] | select(.type == "supplies") | .interval_s == 3600' ||
 			return 1
 	done
+	# a listening connection gone silent (its backend stopped, as a peer gone
+	# without a word): taken for lost within seconds, heard again after
+	lost=$(cat "$T"/s[12].log | grep -c "not hearing the database's changes")
+	heard=$(cat "$T"/s[12].log | grep -c "hearing the database's changes again")
+	pids=$(psql -h "$T/pg" -U esol -d pcache -tAc \
+		"SELECT pid FROM pg_stat_activity WHERE query IN ('LISTEN esol_device', 'SELECT 1')")
+	echo "listeners: $pids"
+	[ "$(echo "$pids" | wc -w)" = 2 ] || return 1
+	kill -STOP $pids
+	n=0
+	while [ "$(cat "$T"/s[12].log | grep -c "not hearing the database's changes")" -lt $((lost + 2)) ]; do
+		n=$((n + 1))
+		[ $n -lt 150 ] || { kill -CONT $pids; echo "a silent listener was not noticed"; return 1; }
+		sleep 0.1
+	done
+	echo "noticed after $n tenths of a second"
+	kill -CONT $pids
+	n=0
+	while [ "$(cat "$T"/s[12].log | grep -c "hearing the database's changes again")" -lt $((heard + 2)) ]; do
+		n=$((n + 1))
+		[ $n -lt 50 ] || { echo "not heard again"; return 1; }
+		sleep 0.1
+	done
 	tests/server/instance.sh stop "$T" 1
 	tests/server/instance.sh stop "$T" 2
 }

@@ -20,6 +20,14 @@
 #include "server/pgwatch.h"
 
 #define RETRY_MS 1000
+/*
+ * A connection quiet this long is asked a question, and one that does not
+ * answer within PROBE_MS is taken for lost (a peer gone without a word on
+ * a network): a poll cache is never believed on a silent connection for
+ * longer than IDLE_MS + PROBE_MS.
+ */
+#define IDLE_MS 5000
+#define PROBE_MS 2000
 
 struct pgwatch {
 	char *conninfo;
@@ -28,15 +36,17 @@ struct pgwatch {
 	int stop_pipe[2];	/* written once by pgwatch_stop */
 };
 
-/* Wait up to ms for fd (-1: none) or the stop pipe.  Returns true if stopping. */
-static bool wait_fd(struct pgwatch *w, int fd, int ms)
+/* Wait up to ms for fd (-1: none) or the stop pipe: -1 stopping, 1 fd readable, 0 neither. */
+static int wait_fd(struct pgwatch *w, int fd, int ms)
 {
 	struct pollfd p[2] = { { .fd = w->stop_pipe[0], .events = POLLIN },
 			       { .fd = fd, .events = POLLIN } };
 
-	if (poll(p, fd >= 0 ? 2 : 1, ms) < 0 && errno != EINTR)
-		return false;
-	return p[0].revents != 0;
+	if (poll(p, fd >= 0 ? 2 : 1, ms) < 0)
+		return 0;
+	if (p[0].revents)
+		return -1;
+	return fd >= 0 && p[1].revents ? 1 : 0;
 }
 
 static void quiet(void *arg, const char *msg)
@@ -45,16 +55,41 @@ static void quiet(void *arg, const char *msg)
 	(void)msg;
 }
 
-/* Connected and listening: forget each announced device until the connection fails. */
+/*
+ * Connected and listening: forget each announced device until the
+ * connection fails or goes silent.  Returns true when stopping.
+ */
 static bool hear(struct pgwatch *w, PGconn *c)
 {
+	bool asked = false;	/* a probe is out */
 	PGnotify *n;
 
 	for (;;) {
-		if (wait_fd(w, PQsocket(c), -1))
+		int ready = wait_fd(w, PQsocket(c), asked ? PROBE_MS : IDLE_MS);
+
+		if (ready < 0)
 			return true;
+		if (ready == 0) {
+			if (asked || !PQsendQuery(c, "SELECT 1"))
+				return false;	/* no answer: taken for lost */
+			asked = true;
+			continue;
+		}
 		if (!PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK)
 			return false;
+		while (asked && !PQisBusy(c)) {
+			PGresult *res = PQgetResult(c);
+
+			if (!res) {
+				asked = false;	/* answered */
+				break;
+			}
+			if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+				PQclear(res);
+				return false;
+			}
+			PQclear(res);
+		}
 		while ((n = PQnotifies(c)) != NULL) {
 			pollcache_forget(w->pc, n->extra);
 			PQfreemem(n);
@@ -100,7 +135,7 @@ static void *watch(void *arg)
 		}
 		lost_said = true;
 		PQfinish(c);
-		if (wait_fd(w, -1, RETRY_MS))
+		if (wait_fd(w, -1, RETRY_MS) < 0)
 			break;
 	}
 	pollcache_listening(w->pc, false);

@@ -6,7 +6,9 @@
  * NOTIFYs it in the transaction that stores a read or changes a
  * policy) and forgets them in the poll cache.  A thread of its own, on
  * a connection of its own; while that connection is down the cache
- * answers nothing, and it is re-established every second.
+ * answers nothing, and it is re-established every second.  A connection
+ * quiet for 5 s is asked "SELECT 1"; no answer within 2 s and it is
+ * taken for lost (a peer gone without a word on a network).
  */
 #ifndef ESOL_SERVER_PGWATCH_H
 #define ESOL_SERVER_PGWATCH_H
