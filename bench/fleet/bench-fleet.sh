@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # SPDX-FileCopyrightText: 2026 The esol authors
-# bench/fleet/bench-fleet.sh N [N...] (make bench-fleet DEVICES="N ..."):
+# bench/fleet/bench-fleet.sh [N...] (make bench-fleet DEVICES="N ..."):
 # a compressed day of N simulated printers (bench/fleet/esol-fleet)
 # through nginx against esol-server on PostgreSQL with 1 and 2 instances
 # and on SQLite with 1, each with faults (an instance killed mid-day and
@@ -13,6 +13,13 @@
 # figures printed are min/median/max, the JSON keeps the run of median
 # req/s, with the min/median/max of req/s and p99 and the lost and
 # duplicated reads of all runs added.
+# CONFIGS (default "postgresql:1 postgresql:2 sqlite:1") picks the
+# configurations, KEEPALIVE=0 skips the keep-alive comparison,
+# DAY_SECONDS the compressed day's length (default devices / 250, at
+# least 20: a 10^6 day of 4,000 s would be longer than this machine needs
+# to serve it; shorter, the run is bound by what it serves), and
+# ESOL_SERVER / ESOL_FLEET name the binaries (default build/bin/...: a
+# long run can use a copy while the tree is rebuilt).
 # Writes build/bench/fleet.json ({"runs": [...], "keepalive": {...}}; a
 # run replaces an earlier one of the same backend, instances and size)
 # and build/bench/fleet.png (gnuplot: requests/s and p99 by fleet size).
@@ -20,11 +27,14 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-SERVER=build/bin/esol-server
-FLEET=build/bin/esol-fleet
+SERVER=${ESOL_SERVER:-build/bin/esol-server}
+FLEET=${ESOL_FLEET:-build/bin/esol-fleet}
+export ESOL_SERVER=$SERVER	# tests/server/instance.sh starts this one
+CONFIGS=${CONFIGS:-postgresql:1 postgresql:2 sqlite:1}
 out=build/bench
 mkdir -p "$out"
-[ $# -ge 1 ] || { echo "usage: $0 DEVICES..." >&2; exit 2; }
+[ $# -ge 1 ] || [ "${KEEPALIVE:-1}" = 1 ] ||
+	{ echo "usage: $0 DEVICES... (none: the keep-alive comparison alone)" >&2; exit 2; }
 
 T=$(mktemp -d /tmp/esol-bench-fleet-XXXXXX)
 chmod 0755 "$T"
@@ -50,7 +60,7 @@ stop_all() { for i in 1 2; do tests/server/instance.sh stop "$T" $i; done; }
 # day BACKEND INSTANCES N REPEAT: the median run's JSON into $T/day.json
 day() {
 	local backend=$1 n=$2 devices=$3 repeat=$4 k db faults secs
-	secs=$((devices / 250))
+	secs=${DAY_SECONDS:-$((devices / 250))}
 	[ $secs -ge 20 ] || secs=20
 	for k in $(seq 1 "$repeat"); do
 		if [ "$backend" = postgresql ]; then
@@ -89,34 +99,37 @@ day() {
 	mv "$T/merged.json" "$out/fleet.json"
 }
 
-# Polls through the front vs nginx's static reply, kept-alive, alternating, 3 times.
+# Polls through the front vs nginx's static reply, kept-alive, alternating, KA_ROUNDS times.
+keepalive() {
 echo "== keep-alive: esol-server polls (PostgreSQL, 2 instances) vs nginx static reply"
 db=$(tests/server/pg.sh newdb "$T/pg" keepalive)
 for i in 1 2; do tests/server/instance.sh start "$T" $i "$db" --threads 4; done
-for k in 1 2 3; do
-	"$FLEET" keepalive --dir "$T" --url "$url" --path /static/poll --conns 16 --requests 1000 \
+for k in $(seq 1 "${KA_ROUNDS:-5}"); do
+	"$FLEET" keepalive --dir "$T" --url "$url" --path /static/poll --conns 16 --requests "${KA_REQUESTS:-3000}" \
 		--prefix KS --label static --json "$T/ka_static_$k.json"
-	"$FLEET" keepalive --dir "$T" --url "$url" --path /v1/poll --conns 16 --requests 1000 \
+	"$FLEET" keepalive --dir "$T" --url "$url" --path /v1/poll --conns 16 --requests "${KA_REQUESTS:-3000}" \
 		--prefix KP --label poll --json "$T/ka_poll_$k.json"
 done
 stop_all
 jq -n --slurpfile s <(cat "$T"/ka_static_*.json) --slurpfile p <(cat "$T"/ka_poll_*.json) '
 	def mmm(a): (a | sort) as $v | {min: $v[0], median: $v[(($v|length)-1)/2|floor], max: $v[-1]};
-	{conns: $s[0].conns, requests_per_conn: 1000, repeats: ($s|length),
+	{conns: $s[0].conns, requests_per_conn: ($s[0].requests / $s[0].conns), repeats: ($s|length),
 	 static_req_per_s: mmm([$s[].req_per_s]), poll_req_per_s: mmm([$p[].req_per_s]),
 	 ratio: mmm([range(0; $s|length) as $i | $p[$i].req_per_s / $s[$i].req_per_s])}' \
 	>"$T/ka.json"
 jq -r '"  static req/s min/median/max \(.static_req_per_s.min|floor)/\(.static_req_per_s.median|floor)/\(.static_req_per_s.max|floor); poll req/s \(.poll_req_per_s.min|floor)/\(.poll_req_per_s.median|floor)/\(.poll_req_per_s.max|floor); poll/static \(.ratio.min*100|floor/100)/\(.ratio.median*100|floor/100)/\(.ratio.max*100|floor/100) (target >= 0.5)"' "$T/ka.json"
 jq --slurpfile k "$T/ka.json" '.keepalive = $k[0]' "$out/fleet.json" >"$T/merged.json"
 mv "$T/merged.json" "$out/fleet.json"
+}
+[ "${KEEPALIVE:-1}" = 0 ] || keepalive
 
 
 for devices in "$@"; do
 	repeat=${REPEAT:-$([ "$devices" -le 10000 ] && echo 3 || echo 1)}
 	echo "== $devices devices"
-	day postgresql 1 "$devices" "$repeat"
-	day postgresql 2 "$devices" "$repeat"
-	day sqlite 1 "$devices" "$repeat"
+	for cfg in $CONFIGS; do
+		day "${cfg%%:*}" "${cfg##*:}" "$devices" "$repeat"
+	done
 done
 
 
@@ -133,12 +146,14 @@ set terminal png size 900,520
 set output "$out/fleet.png"
 set title "esol-server, a compressed fleet day through nginx (faults included)"
 set logscale x
+set xrange [500:2000000]
+set format x "10^{%L}"
 set xlabel "devices"
 set ylabel "requests/s (completed)"
 set y2label "p99 latency, ms"
 set y2tics
 set ytics nomirror
-set key top left
+set key bottom right
 set grid
 plot "$T/postgresql-1.dat" using 1:2 with linespoints title "PostgreSQL x1 req/s", \
      "$T/postgresql-2.dat" using 1:2 with linespoints title "PostgreSQL x2 req/s", \

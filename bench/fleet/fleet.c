@@ -45,6 +45,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <openssl/ssl.h>
 
 #include "msgs.h"
 #include "pki.h"
@@ -86,7 +87,7 @@ struct fleet {
 	struct opts o;
 	struct fleet_pki *pki;
 	CURLM *multi;
-	char ca_path[4096];
+	X509_STORE *ca;			/* the fleet CA, loaded once for every connection */
 	uint8_t *flags;			/* per device */
 	uint32_t *order;		/* device indexes by poll second */
 	uint32_t *second;		/* per device: its poll second */
@@ -110,8 +111,9 @@ struct xfer {
 	CURL *easy;
 	enum step step;
 	char id[PROTO_DEVICE_ID_MAX + 1];
-	char *cert, *key;
-	size_t cert_len, key_len;
+	X509 *cert;
+	EVP_PKEY *key;
+	char pin[128];
 	struct curl_slist *hdrs;
 	char *body;
 	size_t blen;
@@ -226,16 +228,33 @@ static void xfer_free(struct xfer *x)
 	if (x->easy)
 		curl_easy_cleanup(x->easy);
 	curl_slist_free_all(x->hdrs);
-	free(x->cert);
-	free(x->key);
+	X509_free(x->cert);
+	EVP_PKEY_free(x->key);
 	free(x->body);
 	free(x);
+}
+
+/*
+ * libcurl made the connection's SSL_CTX: the fleet CA to verify the
+ * server with (libcurl verifies the chain and the host name as always;
+ * the CA comes parsed instead of from a file on every connection), and
+ * the device's certificate and key.
+ */
+static CURLcode use_device_cert(CURL *easy, void *ssl_ctx, void *arg)
+{
+	struct xfer *x = arg;
+
+	(void)easy;
+	SSL_CTX_set1_cert_store(ssl_ctx, x->f->ca);
+	if (SSL_CTX_use_certificate(ssl_ctx, x->cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(ssl_ctx, x->key) != 1)
+		return CURLE_SSL_CERTPROBLEM;
+	return CURLE_OK;
 }
 
 static struct xfer *xfer_new(struct fleet *f, uint32_t dev, enum step step)
 {
 	struct xfer *x = calloc(1, sizeof(*x));
-	struct curl_blob cert, key;
 
 	if (!x)
 		return NULL;
@@ -243,24 +262,30 @@ static struct xfer *xfer_new(struct fleet *f, uint32_t dev, enum step step)
 	x->dev = dev;
 	x->step = step;
 	dev_id(f, dev, x->id);
-	if (pki_issue(f->pki, x->id, &x->cert, &x->cert_len, &x->key, &x->key_len))
+	if (pki_issue_x509(f->pki, x->id, &x->cert, &x->key))
 		goto bad;
+	/*
+	 * The server's key pinned, and the device named in the pin list (an
+	 * entry no key hashes to): libcurl matches kept-alive connections on
+	 * the TLS options it knows, and a certificate set by the SSL_CTX
+	 * callback is not one of them, so without it a device could be lent
+	 * another device's connection (and identity).
+	 */
+	snprintf(x->pin, sizeof(x->pin), "%s;sha256//device:%s", pki_server_pin(f->pki), x->id);
 	x->easy = curl_easy_init();
 	x->hdrs = curl_slist_append(NULL, "Content-Type: " PROTO_CONTENT_TYPE);
 	x->hdrs = curl_slist_append(x->hdrs, "Expect:");
 	if (!x->easy || !x->hdrs)
 		goto bad;
-	cert = (struct curl_blob){ x->cert, x->cert_len, CURL_BLOB_NOCOPY };
-	key = (struct curl_blob){ x->key, x->key_len, CURL_BLOB_NOCOPY };
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs);
 	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(x->easy, CURLOPT_CAINFO, f->ca_path);
-	curl_easy_setopt(x->easy, CURLOPT_SSLCERT_BLOB, &cert);
-	curl_easy_setopt(x->easy, CURLOPT_SSLCERTTYPE, "PEM");
-	curl_easy_setopt(x->easy, CURLOPT_SSLKEY_BLOB, &key);
-	curl_easy_setopt(x->easy, CURLOPT_SSLKEYTYPE, "PEM");
+	curl_easy_setopt(x->easy, CURLOPT_CAINFO, NULL);
+	curl_easy_setopt(x->easy, CURLOPT_CAPATH, NULL);
+	curl_easy_setopt(x->easy, CURLOPT_PINNEDPUBLICKEY, x->pin);
+	curl_easy_setopt(x->easy, CURLOPT_SSL_CTX_FUNCTION, use_device_cert);
+	curl_easy_setopt(x->easy, CURLOPT_SSL_CTX_DATA, x);
 	curl_easy_setopt(x->easy, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_TIMEOUT, 30L);
@@ -695,13 +720,18 @@ static int write_json(const char *path, json_t *o)
 
 static int setup(struct fleet *f, unsigned long n)
 {
-	char err[512];
+	char err[512], path[4096];
 
 	if (pki_load(f->o.dir, &f->pki, err, sizeof(err))) {
 		fprintf(stderr, "esol-fleet: %s\n", err);
 		return -1;
 	}
-	snprintf(f->ca_path, sizeof(f->ca_path), "%s/ca.crt", f->o.dir);
+	snprintf(path, sizeof(path), "%s/ca.crt", f->o.dir);
+	f->ca = X509_STORE_new();
+	if (!f->ca || X509_STORE_load_file(f->ca, path) != 1) {
+		fprintf(stderr, "esol-fleet: cannot load %s\n", path);
+		return -1;
+	}
 	f->flags = calloc(n ? n : 1, 1);
 	f->waiting = calloc(f->o.conns, sizeof(*f->waiting));
 	f->multi = curl_multi_init();
@@ -717,6 +747,7 @@ static void teardown(struct fleet *f)
 	for (unsigned int i = 0; i < f->nwaiting; i++)
 		xfer_free(f->waiting[i]);
 	curl_multi_cleanup(f->multi);
+	X509_STORE_free(f->ca);
 	pki_free(f->pki);
 	free(f->flags);
 	free(f->order);

@@ -114,6 +114,104 @@ front_identity() {
 front_identity >"$logs/front_identity.log" 2>&1
 result front_identity $?
 
+# ---- poll_cache: two instances keep poll decisions (the request log says
+# "(kept)"); a read stored through one, a policy changed by the CLI, and a
+# database restart are heard by both: no poll is answered from a stale one.
+poll_cache() {
+	db=$(tests/server/pg.sh newdb "$T/pg" pcache) || return 1
+	for i in 1 2; do
+		INSTANCE_LOG_LEVEL=info tests/server/instance.sh start "$T" $i "$db" || return 1
+	done
+	body='{"device":{"device_id":"DEVC0001","model":"M","engine_fw":"E","controller_fw":"C","agent_version":"0.1"},"config":{"enabled":true,"poll_time":"03:00","timezone":"UTC","spread_minutes":0,"proxy_mode":"none"},"state":{"supplies_enabled":true,"supplies_interval_s":86400,"spool_pending":0}}'
+	ask() {	# INSTANCE PATH BODY: as the front would send it
+		curl -s --unix-socket "$T/s$1.sock" -H 'Content-Type: application/json' \
+			-H 'X-Esol-Client-Verify: SUCCESS' -H 'X-Esol-Client-CN: DEVC0001' \
+			--data-binary "$3" "http://esol$2"
+	}
+	until_poll() {	# INSTANCE JQ_TEST: poll until the reply passes, for up to 3 s
+		n=0
+		while :; do
+			r=$(ask "$1" /v1/poll "$body")
+			echo "s$1: $r"
+			echo "$r" | jq -e "$2" >/dev/null && return 0
+			n=$((n + 1))
+			[ $n -lt 30 ] || { echo "s$1 never answered $2"; return 1; }
+			sleep 0.1
+		done
+	}
+	rq=$(ask 1 /v1/poll "$body" | jq -r '.actions[] | select(.type == "read_meters") | .request_id')
+	echo "request $rq"
+	[ -n "$rq" ] || return 1
+	for i in 1 2 1 2; do
+		ask $i /v1/poll "$body" | grep -q "\"$rq\"" || return 1
+	done
+	for i in 1 2; do
+		grep -q "read_meters $rq.*(kept)" "$T/s$i.log" ||
+			{ echo "s$i kept no decision"; return 1; }
+	done
+	# the read through instance 1: both stop asking for it
+	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	read='{"device_id":"DEVC0001","read_id":"pc-1","request_id":"'$rq'","generation":"1","taken_at":"'$now'","meters":{"impressions_total":"5"}}'
+	ask 1 /v1/meter-reads "$read" | tee /dev/stderr | grep -q stored || return 1
+	for i in 1 2; do
+		until_poll $i '[.actions[].type] | index("read_meters") | not' || return 1
+	done
+	# kept again ("no read due"); then the CLI turns supplies off
+	ask 2 /v1/poll "$body" >/dev/null
+	ask 2 /v1/poll "$body" >/dev/null
+	grep -q "no read due.*(kept)" "$T/s2.log" || { echo "s2 kept no decision"; return 1; }
+	"$SERVER" set-device --db "$db" --device DEVC0001 --supplies off || return 1
+	for i in 1 2; do
+		until_poll $i '.actions[] | select(.type == "supplies") | .enabled == false' ||
+			return 1
+	done
+	# the database restarts: the instances hear again, and hear the next change
+	tests/server/pg.sh restart "$T/pg" || return 1
+	for i in 1 2; do
+		n=0
+		until grep -q "hearing the database's changes again" "$T/s$i.log"; do
+			n=$((n + 1))
+			[ $n -lt 50 ] || { echo "s$i does not hear again"; return 1; }
+			sleep 0.1
+		done
+		until_poll $i '.actions[] | select(.type == "supplies") | .enabled == false' ||
+			return 1
+	done
+	"$SERVER" set-device --db "$db" --device DEVC0001 --supplies on --supplies-interval 3600 ||
+		return 1
+	for i in 1 2; do
+		until_poll $i '.actions[] | select(.type == "supplies") | .interval_s == 3600' ||
+			return 1
+	done
+	# a listening connection gone silent (its backend stopped, as a peer gone
+	# without a word): taken for lost within seconds, heard again after
+	lost=$(cat "$T"/s[12].log | grep -c "not hearing the database's changes")
+	heard=$(cat "$T"/s[12].log | grep -c "hearing the database's changes again")
+	pids=$(psql -h "$T/pg" -U esol -d pcache -tAc \
+		"SELECT pid FROM pg_stat_activity WHERE query IN ('LISTEN esol_device', 'SELECT 1')")
+	echo "listeners: $pids"
+	[ "$(echo "$pids" | wc -w)" = 2 ] || return 1
+	kill -STOP $pids
+	n=0
+	while [ "$(cat "$T"/s[12].log | grep -c "not hearing the database's changes")" -lt $((lost + 2)) ]; do
+		n=$((n + 1))
+		[ $n -lt 150 ] || { kill -CONT $pids; echo "a silent listener was not noticed"; return 1; }
+		sleep 0.1
+	done
+	echo "noticed after $n tenths of a second"
+	kill -CONT $pids
+	n=0
+	while [ "$(cat "$T"/s[12].log | grep -c "hearing the database's changes again")" -lt $((heard + 2)) ]; do
+		n=$((n + 1))
+		[ $n -lt 50 ] || { echo "not heard again"; return 1; }
+		sleep 0.1
+	done
+	tests/server/instance.sh stop "$T" 1
+	tests/server/instance.sh stop "$T" 2
+}
+poll_cache >"$logs/poll_cache.log" 2>&1
+result poll_cache $?
+
 # ---- fleets
 # struck JSON [MIN_DUPLICATE_ANSWERS]: the faults made requests fail (and answers repeat)
 struck() {

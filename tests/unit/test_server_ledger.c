@@ -26,6 +26,7 @@
 #include "server/ledger.h"
 #include "server/policy.h"
 #include "server/pollbook.h"
+#include "server/pollcache.h"
 #include "server/pool.h"
 
 static char tmpdir[256];
@@ -901,6 +902,106 @@ START_TEST(ledger_migrates_v1)
 }
 END_TEST
 
+/* A kept decision: the request of cycle 2026-11 for billing day 5. */
+static struct ledger_poll_decision kept_decision(bool read_due)
+{
+	struct ledger_poll_decision d;
+
+	memset(&d, 0, sizeof(d));
+	d.policy.cycle_day = 5;
+	d.policy.supplies_enabled = true;
+	d.policy.supplies_interval_s = 3600;
+	strcpy(d.cycle, "2026-11");
+	d.read_due = read_due;
+	if (read_due)
+		strcpy(d.request_id, "rq-2026-11-1");
+	return d;
+}
+
+START_TEST(pollcache_keeps_and_forgets)
+{
+	struct ledger_poll_decision d = kept_decision(true), got;
+	struct pollcache *pc;
+	struct pollcache_token t;
+	int64_t in = T("2026-11-20T00:00:00Z");
+
+	ck_assert_int_eq(pollcache_new(0, &pc), -EINVAL);
+	ck_assert_int_eq(pollcache_new(64, &pc), 0);
+	/* not listening: nothing is kept, nothing answered */
+	t = pollcache_token(pc, "DEV1");
+	pollcache_put(pc, "DEV1", &d, t);
+	ck_assert(!pollcache_get(pc, "DEV1", in, &got));
+	pollcache_listening(pc, true);
+	ck_assert(!pollcache_get(pc, "DEV1", in, &got));
+	/* a token taken while deaf stays useless once listening */
+	pollcache_put(pc, "DEV1", &d, t);
+	ck_assert(!pollcache_get(pc, "DEV1", in, &got));
+	t = pollcache_token(pc, "DEV1");
+	pollcache_put(pc, "DEV1", &d, t);
+	ck_assert(pollcache_get(pc, "DEV1", in, &got));
+	ck_assert_str_eq(got.request_id, "rq-2026-11-1");
+	ck_assert(got.read_due);
+	ck_assert_int_eq(got.policy.supplies_interval_s, 3600);
+	ck_assert(!pollcache_get(pc, "DEV2", in, &got));
+	/* only within its cycle (billing day 5: 2026-11-05 .. 2026-12-05) */
+	ck_assert(pollcache_get(pc, "DEV1", T("2026-11-05T00:00:00Z"), &got));
+	ck_assert(!pollcache_get(pc, "DEV1", T("2026-11-04T23:59:59Z"), &got));
+	ck_assert(!pollcache_get(pc, "DEV1", T("2026-12-05T00:00:00Z"), &got));
+	ck_assert(pollcache_get(pc, "DEV1", T("2026-12-04T23:59:59Z"), &got));
+	/* announced: forgotten */
+	pollcache_forget(pc, "DEV1");
+	ck_assert(!pollcache_get(pc, "DEV1", in, &got));
+	/* a decision asked for before an announcement is not kept after it */
+	t = pollcache_token(pc, "DEV1");
+	pollcache_forget(pc, "DEV1");
+	d = kept_decision(true);
+	pollcache_put(pc, "DEV1", &d, t);
+	ck_assert(!pollcache_get(pc, "DEV1", in, &got));
+	/* one asked for after it is */
+	t = pollcache_token(pc, "DEV1");
+	d = kept_decision(false);
+	pollcache_put(pc, "DEV1", &d, t);
+	ck_assert(pollcache_get(pc, "DEV1", in, &got));
+	ck_assert(!got.read_due);
+	/* hearing stops: all forgotten, and tokens of before are useless */
+	t = pollcache_token(pc, "DEV1");
+	pollcache_listening(pc, false);
+	ck_assert(!pollcache_get(pc, "DEV1", in, &got));
+	pollcache_listening(pc, true);
+	ck_assert(!pollcache_get(pc, "DEV1", in, &got));
+	pollcache_put(pc, "DEV1", &d, t);
+	ck_assert(!pollcache_get(pc, "DEV1", in, &got));
+	pollcache_free(pc);
+}
+END_TEST
+
+START_TEST(pollcache_one_per_slot)
+{
+	struct ledger_poll_decision d = kept_decision(false), got;
+	struct pollcache *pc;
+	char id[16];
+	int kept = 0;
+
+	ck_assert_int_eq(pollcache_new(1, &pc), 0);
+	pollcache_listening(pc, true);
+	for (int i = 0; i < 10; i++) {
+		snprintf(id, sizeof(id), "DEV%d", i);
+		pollcache_put(pc, id, &d, pollcache_token(pc, id));
+	}
+	/* one slot: the last one put is kept, the rest ask the database */
+	for (int i = 0; i < 10; i++) {
+		snprintf(id, sizeof(id), "DEV%d", i);
+		kept += pollcache_get(pc, id, T("2026-11-20T00:00:00Z"), &got);
+	}
+	ck_assert_int_eq(kept, 1);
+	ck_assert(pollcache_get(pc, "DEV9", T("2026-11-20T00:00:00Z"), &got));
+	/* a forget of another device in the slot forgets no one else's decision wrongly kept */
+	pollcache_forget(pc, "DEV3");
+	ck_assert(pollcache_get(pc, "DEV9", T("2026-11-20T00:00:00Z"), &got));
+	pollcache_free(pc);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("server_ledger");
@@ -967,6 +1068,11 @@ static Suite *suite(void)
 		tcase_add_test(tc, policy_booked_polls);
 		suite_add_tcase(s, tc);
 	}
+
+	tc = tcase_create("pollcache");
+	tcase_add_test(tc, pollcache_keeps_and_forgets);
+	tcase_add_test(tc, pollcache_one_per_slot);
+	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fault_capture");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -141,41 +141,86 @@ static void bad_body(struct hreply *r, enum proto_err e, const struct proto_erro
 	hreply_error(r, proto_err_http_status(e), proto_err_name(e), "%s", perr->message);
 }
 
+/* The reply to a decoded poll; false (nothing done) if it needs the database and !may_block. */
+static bool poll_answer(struct handlers *h, const struct proto_poll_req *req, bool may_block,
+			struct hreply *r)
+{
+	struct proto_poll_reply rep;
+	struct proto_error perr;
+	struct ledger_poll_decision d;
+	struct pollcache_token tok = { 0, 0 };
+	struct ledger *l;
+	enum proto_err e;
+	int64_t now = handlers_now(h);
+	bool kept = false;
+	int err = 0;
+
+	if (h->cache && pollcache_get(h->cache, req->device.device_id, now, &d)) {
+		/* decided as the database would: only the bookkeeping is left */
+		kept = true;
+		err = pollbook_add(h->book, req, now, d.read_due ? d.cycle : NULL);
+		if (err) {
+			hreply_error(r, 500, "internal", "poll failed; nothing was stored");
+			snprintf(r->note, sizeof(r->note), "poll: booking: %s", strerror(-err));
+			return true;
+		}
+	} else {
+		if (!may_block)
+			return false;
+		if (h->cache)
+			tok = pollcache_token(h->cache, req->device.device_id);
+		l = pool_take(h->pool);
+		err = policy_decide(l, &h->def, req, now, h->book, &d);
+		if (err)
+			ledger_failed(l, r, err, "poll");
+		pool_give(h->pool, l);
+		if (err)
+			return true;
+		if (h->cache)
+			pollcache_put(h->cache, req->device.device_id, &d, tok);
+	}
+	policy_reply(&d, now, &rep);
+	e = proto_encode_poll_reply(&rep, &r->body, &r->len, &perr);
+	if (e) {
+		hreply_error(r, 500, "internal", "cannot encode the reply");
+		snprintf(r->note, sizeof(r->note), "encode poll reply: %.150s", perr.message);
+		return true;
+	}
+	r->status = 200;
+	snprintf(r->note, sizeof(r->note), "poll: %s%s%s supplies=%s/%u%s",
+		 rep.read_meters ? "read_meters " : "", rep.request_id,
+		 rep.read_meters ? "" : "no read due", rep.supplies_enabled ? "on" : "off",
+		 rep.supplies_interval_s, kept ? " (kept)" : "");
+	return true;
+}
+
 static void do_poll(struct handlers *h, const void *body, size_t len, const char *auth_cn,
 		    struct hreply *r)
 {
 	struct proto_poll_req req;
-	struct proto_poll_reply rep;
 	struct proto_error perr;
-	struct ledger *l;
 	enum proto_err e;
-	int err;
 
 	e = proto_decode_poll_req(body, len, &req, &perr);
 	if (e) {
 		bad_body(r, e, &perr);
 		return;
 	}
-	if (!auth_ok(r, auth_cn, req.device.device_id))
-		return;
-	l = pool_take(h->pool);
-	err = policy_poll(l, &h->def, &req, handlers_now(h), h->book, &rep);
-	if (err)
-		ledger_failed(l, r, err, "poll");
-	pool_give(h->pool, l);
-	if (err)
-		return;
-	e = proto_encode_poll_reply(&rep, &r->body, &r->len, &perr);
-	if (e) {
-		hreply_error(r, 500, "internal", "cannot encode the reply");
-		snprintf(r->note, sizeof(r->note), "encode poll reply: %.150s", perr.message);
-		return;
-	}
-	r->status = 200;
-	snprintf(r->note, sizeof(r->note), "poll: %s%s%s supplies=%s/%u",
-		 rep.read_meters ? "read_meters " : "", rep.request_id,
-		 rep.read_meters ? "" : "no read due", rep.supplies_enabled ? "on" : "off",
-		 rep.supplies_interval_s);
+	if (auth_ok(r, auth_cn, req.device.device_id))
+		poll_answer(h, &req, true, r);
+}
+
+bool handlers_try_kept(struct handlers *h, enum endpoint ep, const void *body, size_t len,
+		       const char *auth_cn, struct hreply *out)
+{
+	struct proto_poll_req req;
+
+	memset(out, 0, sizeof(*out));
+	if (!h->cache || ep != EP_POLL || proto_decode_poll_req(body, len, &req, NULL) != PROTO_OK ||
+	    (auth_cn && strcmp(auth_cn, req.device.device_id) != 0))
+		return false;
+	snprintf(out->device_id, sizeof(out->device_id), "%s", req.device.device_id);
+	return poll_answer(h, &req, false, out);
 }
 
 static void ack(struct hreply *r, enum ledger_store_result res, const char *id,
@@ -225,6 +270,9 @@ static void do_read(struct handlers *h, const void *body, size_t len, const char
 	if (err)
 		ledger_failed(l, r, err, "storing the read");
 	pool_give(h->pool, l);
+	/* at once here; the other servers hear it from the database */
+	if (h->cache && !err && res == LEDGER_STORED)
+		pollcache_forget(h->cache, rd.device_id);
 	if (!err)
 		ack(r, res, rd.read_id, true, "read");
 }

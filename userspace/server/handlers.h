@@ -15,6 +15,7 @@
 #include "proto/proto.h"
 #include "server/ledger.h"
 #include "server/pollbook.h"
+#include "server/pollcache.h"
 #include "server/pool.h"
 
 enum endpoint { EP_UNKNOWN, EP_POLL, EP_METER_READS, EP_SUPPLIES };
@@ -22,6 +23,7 @@ enum endpoint { EP_UNKNOWN, EP_POLL, EP_METER_READS, EP_SUPPLIES };
 struct handlers {
 	struct ledger_pool *pool;	/* a connection per request */
 	struct pollbook *book;		/* NULL: every poll written before its reply */
+	struct pollcache *cache;	/* NULL: every poll asks the database (needs book) */
 	struct ledger_defaults def;
 	int64_t fixed_now;		/* 0: the real clock */
 	const char *now_file;		/* NULL, or a file whose time overrides both */
@@ -50,6 +52,14 @@ int64_t handlers_now(const struct handlers *h);
 /* auth_cn: the verified client-certificate CN, or NULL when not configured. */
 void handlers_handle(struct handlers *h, enum endpoint ep, const void *body, size_t len,
 		     const char *auth_cn, struct hreply *out);
+
+/*
+ * The same without waiting for anything: a poll whose decision the poll
+ * cache keeps is answered (true, out filled); anything else returns
+ * false and is left for handlers_handle.
+ */
+bool handlers_try_kept(struct handlers *h, enum endpoint ep, const void *body, size_t len,
+		       const char *auth_cn, struct hreply *out);
 
 /* Fill an error reply (protocol error body). */
 void hreply_error(struct hreply *r, int status, const char *code, const char *fmt, ...)

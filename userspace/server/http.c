@@ -25,6 +25,7 @@
 #include "server/http.h"
 #include "server/tlsauth.h"
 #include "server/tlsfront.h"
+#include "server/workq.h"
 
 /* A body this much over the limit is not read any further: the connection is dropped. */
 #define DISCARD_MAX	(1024 * 1024)
@@ -41,12 +42,23 @@
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct tlsfront *front;
+	struct workq *work;		/* behind a front: whatever may wait */
 	struct http_config cfg;
 	int fd;
 	uint16_t port;
-	pthread_mutex_t stop_lock;
+	pthread_mutex_t stop_lock;	/* protects stopping, suspended */
 	pthread_cond_t stop_cond;
 	bool stopping;
+	unsigned int suspended;		/* connections handed to s->work */
+};
+
+/* A reply decided, to be queued by the connection's own thread. */
+struct outcome {
+	int status;			/* 0: close without a reply */
+	char *body;			/* malloc'd */
+	size_t len;
+	uint32_t retry_after;
+	bool allow_post;
 };
 
 struct req {
@@ -60,6 +72,14 @@ struct req {
 	const char *err_code;
 	const char *err_msg;
 	struct tlsfront_peer tls;
+	/* behind a front, a request that may wait is decided by a worker */
+	struct workq_item job;
+	struct http_server *s;
+	struct MHD_Connection *c;
+	const char *method, *url;
+	struct fault_spec fault;
+	bool queued, decided;
+	struct outcome out;
 };
 
 static const char garbage[] = "<html><body>502 Bad Gateway\x01\xff</body>";
@@ -264,6 +284,38 @@ static enum MHD_Result send_error(struct MHD_Connection *c, const char *method, 
 	return send_reply(c, status, h.body, h.len, 0, status == 405);
 }
 
+/* An outcome from a handler's reply (takes its body). */
+static void outcome_of(struct outcome *o, struct hreply *h, bool allow_post)
+{
+	o->status = h->status;
+	o->body = h->body;
+	o->len = h->len;
+	o->retry_after = h->retry_after;
+	o->allow_post = allow_post;
+	h->body = NULL;
+}
+
+/* An error outcome, logged. */
+static void outcome_error(struct MHD_Connection *c, const char *method, const char *url,
+			  struct req *r, int status, const char *code, const char *msg,
+			  struct outcome *o)
+{
+	struct hreply h = { 0 };
+
+	hreply_error(&h, status, code, "%s", msg);
+	log_request(c, method, url, r, status, h.len, NULL, h.note);
+	outcome_of(o, &h, status == 405);
+}
+
+static enum MHD_Result deliver(struct MHD_Connection *c, struct outcome *o)
+{
+	if (o->status == 0 || !o->body) {
+		free(o->body);
+		return MHD_NO;
+	}
+	return send_reply(c, o->status, o->body, o->len, o->retry_after, o->allow_post);
+}
+
 /*
  * Checks made before the body is read.  A failed check is answered once
  * the body has been read and thrown away (answering while the client is
@@ -309,56 +361,68 @@ static bool check_head(struct MHD_Connection *c, const char *method, const char 
 	return false;
 }
 
-static enum MHD_Result finish(struct http_server *s, struct MHD_Connection *c,
-			      const char *method, const char *url, struct req *r)
+/* The fault this request gets (taken once: counts are consumed). */
+static void take_fault(struct http_server *s, const char *url, struct fault_spec *f)
+{
+	char msg[256];
+	int fr = fault_take(s->cfg.fault, url, f, msg, sizeof(msg));
+
+	if (fr > 0)
+		log_notice("%s", msg);
+	else if (fr < 0)
+		log_warn("%s", msg);
+}
+
+/* Decide the reply to a whole request, logged; may wait (database, injected delays). */
+static void decide(struct http_server *s, struct MHD_Connection *c, const char *method,
+		   const char *url, struct req *r, struct outcome *o)
 {
 	struct hreply h = { 0 };
-	struct fault_spec f;
-	char msg[256], auth_cn[TLSAUTH_CN_MAX + 1];
+	const struct fault_spec *f = &r->fault;
+	char auth_cn[TLSAUTH_CN_MAX + 1];
 	const char *cn = NULL;
-	int fr;
 
+	memset(o, 0, sizeof(*o));
 	if (s->cfg.capture && !r->too_large) {
 		int e = capture_store(s->cfg.capture, url, r->buf ? r->buf : "", r->len);
 
 		if (e)
 			log_err("capture: cannot store a request body: %s", strerror(-e));
 	}
-	if (r->too_large)
-		return send_error(c, method, url, r, 413, "too_large", "body over 65536 bytes");
-
-	fr = fault_take(s->cfg.fault, url, &f, msg, sizeof(msg));
-	if (fr > 0)
-		log_notice("%s", msg);
-	else if (fr < 0)
-		log_warn("%s", msg);
-	switch (f.mode) {
+	if (r->too_large) {
+		outcome_error(c, method, url, r, 413, "too_large", "body over 65536 bytes", o);
+		return;
+	}
+	switch (f->mode) {
 	case FAULT_DROP:
 		log_request(c, method, url, r, 0, 0, NULL, "fault: connection dropped");
-		return MHD_NO;
+		return;
 	case FAULT_STALL:
 		log_request(c, method, url, r, 0, 0, NULL, "fault: stalling");
 		wait_or_stop(s, (uint64_t)STALL_MAX_S * 1000);
-		return MHD_NO;
+		return;
 	case FAULT_500:
-		return send_error(c, method, url, r, 500, "internal", "injected fault");
+		outcome_error(c, method, url, r, 500, "internal", "injected fault", o);
+		return;
 	case FAULT_503:
 	case FAULT_429:
-		hreply_error(&h, f.mode == FAULT_503 ? 503 : 429, "busy", "try again later");
+		hreply_error(&h, f->mode == FAULT_503 ? 503 : 429, "busy", "try again later");
+		h.retry_after = f->arg;
 		log_request(c, method, url, r, h.status, h.len, NULL, "fault: busy");
-		return send_reply(c, h.status, h.body, h.len, f.arg, false);
-	case FAULT_GARBAGE: {
-		char *g = malloc(sizeof(garbage) - 1);
-
-		if (!g)
-			return MHD_NO;
-		memcpy(g, garbage, sizeof(garbage) - 1);
-		log_request(c, method, url, r, 200, sizeof(garbage) - 1, NULL, "fault: garbage");
-		return send_reply(c, 200, g, sizeof(garbage) - 1, 0, false);
-	}
+		outcome_of(o, &h, false);
+		return;
+	case FAULT_GARBAGE:
+		o->body = malloc(sizeof(garbage) - 1);
+		if (!o->body)
+			return;
+		memcpy(o->body, garbage, sizeof(garbage) - 1);
+		o->len = sizeof(garbage) - 1;
+		o->status = 200;
+		log_request(c, method, url, r, 200, o->len, NULL, "fault: garbage");
+		return;
 	case FAULT_SLOW:
-		if (wait_or_stop(s, f.arg))
-			return MHD_NO;
+		if (wait_or_stop(s, f->arg))
+			return;
 		break;
 	default:
 		break;
@@ -368,24 +432,81 @@ static enum MHD_Result finish(struct http_server *s, struct MHD_Connection *c,
 		if (r->tls.auth != TLSAUTH_OK) {
 			hreply_error(&h, 401, "unauthorized", "a valid client certificate is required");
 			log_request(c, method, url, r, 401, h.len, NULL, r->tls.why);
-			return send_reply(c, 401, h.body, h.len, 0, false);
+			outcome_of(o, &h, false);
+			return;
 		}
 		snprintf(auth_cn, sizeof(auth_cn), "%s", r->tls.cn);
 		cn = auth_cn;
 	}
 
 	handlers_handle(s->cfg.handlers, r->ep, r->buf ? r->buf : "", r->len, cn, &h);
-	if (f.mode == FAULT_LOST_REPLY) {
+	if (f->mode == FAULT_LOST_REPLY) {
 		log_request(c, method, url, r, h.status, 0, h.device_id,
 			    "fault: reply dropped after processing");
 		log_info("  (processed: %s)", h.note);
 		hreply_free(&h);
-		return MHD_NO;
+		return;
 	}
 	log_request(c, method, url, r, h.status, h.len, h.device_id, h.note);
-	if (!h.body)
-		return MHD_NO;
-	return send_reply(c, h.status, h.body, h.len, h.retry_after, false);
+	outcome_of(o, &h, false);
+}
+
+/* A worker: decide, then hand the connection back to its thread to deliver. */
+static void work(void *arg, struct workq_item *job)
+{
+	struct http_server *s = arg;
+	struct req *r = (struct req *)(void *)((char *)job - offsetof(struct req, job));
+
+	decide(s, r->c, r->method, r->url, r, &r->out);
+	r->decided = true;
+	MHD_resume_connection(r->c);
+	pthread_mutex_lock(&s->stop_lock);
+	s->suspended--;
+	pthread_cond_broadcast(&s->stop_cond);
+	pthread_mutex_unlock(&s->stop_lock);
+}
+
+/*
+ * The body is whole: answer.  Behind a front the connection's thread
+ * serves many connections, so it answers only what needs no waiting (a
+ * poll the poll cache decides) and hands the rest to a worker, the
+ * connection suspended until the worker has decided.
+ */
+static enum MHD_Result finish(struct http_server *s, struct MHD_Connection *c,
+			      const char *method, const char *url, struct req *r)
+{
+	struct outcome o;
+	struct hreply h;
+	bool hand_over;
+
+	take_fault(s, url, &r->fault);
+	if (s->work) {
+		if (r->fault.mode == FAULT_NONE && !s->cfg.capture && !r->too_large &&
+		    (!s->cfg.require_client_cert || r->tls.auth == TLSAUTH_OK) &&
+		    handlers_try_kept(s->cfg.handlers, r->ep, r->buf ? r->buf : "", r->len,
+				      s->cfg.require_client_cert ? r->tls.cn : NULL, &h)) {
+			log_request(c, method, url, r, h.status, h.len, h.device_id, h.note);
+			outcome_of(&o, &h, false);
+			return deliver(c, &o);
+		}
+		pthread_mutex_lock(&s->stop_lock);
+		hand_over = !s->stopping;	/* stopping: no connection is left suspended */
+		if (hand_over)
+			s->suspended++;
+		pthread_mutex_unlock(&s->stop_lock);
+		if (hand_over) {
+			r->s = s;
+			r->c = c;
+			r->method = method;
+			r->url = url;
+			r->queued = true;
+			MHD_suspend_connection(c);
+			workq_push(s->work, &r->job);
+			return MHD_YES;
+		}
+	}
+	decide(s, c, method, url, r, &o);
+	return deliver(c, &o);
 }
 
 /*
@@ -452,6 +573,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return ret;
 		}
 		return MHD_YES;
+	}
+	if (r->queued) {
+		/* resumed: the worker has decided */
+		r->queued = false;
+		return deliver(c, &r->out);
 	}
 	if (r->answered) {
 		*upload_data_size = 0;
@@ -524,16 +650,18 @@ static void note_port(struct http_server *s)
 		s->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
-/* Behind a front: libmicrohttpd accepts on the socket itself, a pool of epoll threads. */
+/*
+ * Behind a front: libmicrohttpd accepts on the socket itself and serves
+ * every connection from one epoll thread; what may wait goes to the
+ * workers (finish()).  One thread, not a pool: a kept-alive poll then
+ * costs one wake-up of one thread, and several arrive per wake-up.
+ */
 static struct MHD_Daemon *start_pool(struct http_server *s)
 {
-	unsigned int threads = s->cfg.threads ? s->cfg.threads : 4;
-
 	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-				MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_USE_TURBO,
+				MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO,
 				0, NULL, NULL, on_request, s,
 				MHD_OPTION_LISTEN_SOCKET, s->fd,
-				MHD_OPTION_THREAD_POOL_SIZE, threads,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_FRONT_MAX_CONN,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_FRONT_IDLE_S,
@@ -590,6 +718,13 @@ int http_start(const struct http_config *cfg, struct http_server **out, char *er
 		pthread_cond_init(&s->stop_cond, &ca);
 		pthread_condattr_destroy(&ca);
 	}
+	if (cfg->behind_front) {
+		r = workq_start(cfg->threads ? cfg->threads : 4, work, s, &s->work);
+		if (r) {
+			snprintf(err, errlen, "worker threads: %s", strerror(-r));
+			goto bad;
+		}
+	}
 	s->daemon = cfg->behind_front ? start_pool(s) : start_relayed(s);
 	if (!s->daemon) {
 		snprintf(err, errlen, "cannot start the HTTP server");
@@ -613,6 +748,7 @@ int http_start(const struct http_config *cfg, struct http_server **out, char *er
 	*out = s;
 	return 0;
 bad:
+	workq_stop(s->work);
 	if (cfg->listen_fd < 0)
 		close(s->fd);
 	pthread_cond_destroy(&s->stop_cond);
@@ -633,6 +769,9 @@ void http_stop(struct http_server *s)
 	pthread_mutex_lock(&s->stop_lock);
 	s->stopping = true;
 	pthread_cond_broadcast(&s->stop_cond);
+	/* libmicrohttpd must not be stopped with a connection suspended */
+	while (s->suspended)
+		pthread_cond_wait(&s->stop_cond, &s->stop_lock);
 	pthread_mutex_unlock(&s->stop_lock);
 	if (s->front) {
 		tlsfront_shutdown(s->front);	/* no new connections; relays end */
@@ -643,6 +782,7 @@ void http_stop(struct http_server *s)
 		MHD_socket fd = MHD_quiesce_daemon(s->daemon);
 
 		MHD_stop_daemon(s->daemon);
+		workq_stop(s->work);
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd);
 		if (!strncmp(s->cfg.listen ? s->cfg.listen : "", "unix:", 5))

@@ -8,8 +8,11 @@
  *    libmicrohttpd, one thread per connection; for the demo, the tests
  *    and a small fleet;
  *  - behind a front (nginx): plain HTTP on a unix socket or a loopback
- *    address, served by libmicrohttpd's own thread pool over epoll (no
- *    thread per connection, no relay).  The front terminates TLS and
+ *    address, every connection served by one libmicrohttpd epoll thread
+ *    (no thread per connection, no relay), which answers a poll the poll
+ *    cache decides at once and hands whatever may wait (the database,
+ *    an injected delay) to `threads` workers (server/workq), the
+ *    connection suspended meanwhile.  The front terminates TLS and
  *    verifies the client certificate, and tells the server the result
  *    in the X-Esol-Client-Verify and X-Esol-Client-CN request headers,
  *    which it sets on every request, replacing any a client sent.  Only

@@ -33,6 +33,13 @@
 
 struct ledger;
 
+/*
+ * PostgreSQL: the channel on which a transaction that stores a read or
+ * changes a device's policy announces the device id (NOTIFY, at commit),
+ * for the servers' poll caches (server/pollcache).
+ */
+#define LEDGER_DEVICE_CHANNEL "esol_device"
+
 struct ledger_defaults {
 	int cycle_day;			/* 1..28 */
 	bool supplies_enabled;

@@ -4,6 +4,7 @@
  * server/ledger_sql: the ledger's statements (see ledger_sql.h and, for
  * the tables, ledger_schema.c).
  */
+#include "server/ledger.h"
 #include "server/ledger_sql.h"
 
 #define DEVICE_COLS "device_id, model, engine_fw, controller_fw, agent_version, has_poll," \
@@ -36,6 +37,19 @@
 	" polls = devices.polls + 1"							\
 	" RETURNING cycle_day, supplies_enabled, supplies_interval_s"
 
+#define READ_INSERT								\
+	"INSERT INTO reads(device_id, read_id, request_id, request_known, cycle,"		\
+	" generation, taken_at, received_at, " METER_COLS ", canon)"			\
+	" VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"	\
+	" ON CONFLICT(device_id, read_id) DO NOTHING"
+
+#define SET_POLICY								\
+	"UPDATE devices SET"								\
+	" cycle_day = CASE WHEN $1 = 0 THEN cycle_day ELSE $1 END,"			\
+	" supplies_enabled = CASE WHEN $2 < 0 THEN supplies_enabled ELSE $2 END,"	\
+	" supplies_interval_s = CASE WHEN $3 = 0 THEN supplies_interval_s ELSE $3 END"	\
+	" WHERE device_id = $4"
+
 const struct db_sql ledger_sql[S_COUNT] = {
 	[S_BEGIN] = { "BEGIN IMMEDIATE", "BEGIN" },
 	[S_COMMIT] = { "COMMIT", NULL },
@@ -46,12 +60,10 @@ const struct db_sql ledger_sql[S_COUNT] = {
 	/* a poll: create or update the device, and return its policy, in one statement */
 	[S_POLL_DEVICE] = { POLL_UPSERT, NULL },
 	[S_GET_DEVICE] = { "SELECT " DEVICE_COLS " FROM devices WHERE device_id = $1", NULL },
-	[S_SET_POLICY] = {
-		"UPDATE devices SET"
-		" cycle_day = CASE WHEN $1 = 0 THEN cycle_day ELSE $1 END,"
-		" supplies_enabled = CASE WHEN $2 < 0 THEN supplies_enabled ELSE $2 END,"
-		" supplies_interval_s = CASE WHEN $3 = 0 THEN supplies_interval_s ELSE $3 END"
-		" WHERE device_id = $4 RETURNING device_id", NULL },
+	/* PostgreSQL: announced to the poll caches, as a read */
+	[S_SET_POLICY] = { SET_POLICY " RETURNING device_id",
+		"WITH u AS (" SET_POLICY " RETURNING device_id)"
+		" SELECT device_id, pg_notify('" LEDGER_DEVICE_CHANNEL "', device_id) FROM u" },
 	[S_DEVICE_CYCLE_DAY] = { "SELECT cycle_day FROM devices WHERE device_id = $1", NULL },
 	[S_CYCLE_READS] = {
 		"SELECT COUNT(*) FROM reads WHERE device_id = $1 AND cycle = $2", NULL },
@@ -68,11 +80,13 @@ const struct db_sql ledger_sql[S_COUNT] = {
 	[S_REQUEST_FULFIL] = {
 		"UPDATE requests SET fulfilled_by = $1, fulfilled_at = $2 WHERE device_id = $3"
 		" AND request_id = $4 AND fulfilled_by IS NULL", NULL },
-	[S_READ_INSERT] = {
-		"INSERT INTO reads(device_id, read_id, request_id, request_known, cycle,"
-		" generation, taken_at, received_at, " METER_COLS ", canon)"
-		" VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
-		" ON CONFLICT(device_id, read_id) DO NOTHING RETURNING id", NULL },
+	/*
+	 * PostgreSQL also announces the device (at commit) to every server's
+	 * poll cache (server/pgwatch, server/pollcache): its cycle has its read now.
+	 */
+	[S_READ_INSERT] = { READ_INSERT " RETURNING id",
+		"WITH ins AS (" READ_INSERT " RETURNING id)"
+		" SELECT id, pg_notify('" LEDGER_DEVICE_CHANNEL "', CAST($1 AS TEXT)) FROM ins" },
 	[S_READ_CANON] = {
 		"SELECT canon FROM reads WHERE device_id = $1 AND read_id = $2", NULL },
 	[S_REPORT_INSERT] = {

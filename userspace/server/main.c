@@ -76,6 +76,10 @@ static void usage(FILE *f)
 		"                           without writing; its bookkeeping (last poll, reported\n"
 		"                           configuration) is written every MS ms (default 200; 0:\n"
 		"                           write every poll before its reply)\n"
+		"  --poll-cache N           behind a front on PostgreSQL, with --poll-flush-ms:\n"
+		"                           keep the poll decisions of up to N devices in memory,\n"
+		"                           forgotten when the database announces a change\n"
+		"                           (default 65536; 0: every poll asks the database)\n"
 		"  --cert FILE --key FILE   server certificate chain and key (PEM)\n"
 		"  --client-ca FILE         require device client certificates from this CA;\n"
 		"                           the certificate CN must equal the device_id\n"
@@ -139,7 +143,7 @@ static bool parse_onoff(const char *s, int *out)
 enum { O_LISTEN = 256, O_CERT, O_KEY, O_CLIENT_CA, O_DB, O_CYCLE_DAY, O_SUPPLIES,
        O_INTERVAL, O_FAULT, O_FAULT_FILE, O_CAPTURE, O_NOW, O_PORT_FILE, O_PID_FILE,
        O_FOREGROUND, O_LOG_LEVEL, O_DEVICE, O_JSON, O_HELP, O_VERSION, O_ALLOWLIST, O_NOW_FILE,
-       O_BEHIND_FRONT, O_FRONT_CERT, O_THREADS, O_CYCLE, O_OUT, O_POLL_FLUSH };
+       O_BEHIND_FRONT, O_FRONT_CERT, O_THREADS, O_CYCLE, O_OUT, O_POLL_FLUSH, O_POLL_CACHE };
 
 static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
@@ -166,6 +170,7 @@ static const struct option longopts[] = {
 	{ "front-client-cert", required_argument, NULL, O_FRONT_CERT },
 	{ "threads", required_argument, NULL, O_THREADS },
 	{ "poll-flush-ms", required_argument, NULL, O_POLL_FLUSH },
+	{ "poll-cache", required_argument, NULL, O_POLL_CACHE },
 	{ "cycle", required_argument, NULL, O_CYCLE },
 	{ "out", required_argument, NULL, O_OUT },
 	{ "help", no_argument, NULL, O_HELP },
@@ -187,6 +192,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	a->so.listen_fd = -1;
 	a->so.front_client_cert = true;
 	a->so.poll_flush_ms = -1;
+	a->so.poll_cache = -1;
 	a->so.fault.count = -1;
 	a->supplies = -1;
 	a->log_level = LOG_INFO;
@@ -260,7 +266,6 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case O_FRONT_CERT:
 			if (!strcmp(optarg, "required")) {
 				a->so.front_client_cert = true;
-	a->so.poll_flush_ms = -1;
 			} else if (!strcmp(optarg, "none")) {
 				a->so.front_client_cert = false;
 			} else {
@@ -282,6 +287,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 				return 2;
 			}
 			a->so.poll_flush_ms = (int)v;
+			break;
+		case O_POLL_CACHE:
+			if (!parse_int(optarg, 0, 16777216, &v)) {
+				fprintf(stderr, "esol-server: --poll-cache must be 0..16777216\n");
+				return 2;
+			}
+			a->so.poll_cache = v;
 			break;
 		case O_CYCLE:
 			if (!export_cycle_valid(optarg)) {

@@ -22,38 +22,52 @@ int policy_new_request_id(const char *cycle, char id[PROTO_ID_MAX + 1])
 	return 0;
 }
 
-int policy_poll(struct ledger *l, const struct ledger_defaults *def,
-		const struct proto_poll_req *req, int64_t now, struct pollbook *book,
-		struct proto_poll_reply *reply)
+int policy_decide(struct ledger *l, const struct ledger_defaults *def,
+		  const struct proto_poll_req *req, int64_t now, struct pollbook *book,
+		  struct ledger_poll_decision *d)
 {
-	struct ledger_poll_decision d;
 	struct cycle_candidates cc;
 	char candidate[PROTO_ID_MAX + 1];
 	int r;
 
-	memset(reply, 0, sizeof(*reply));
-	reply->server_time = now;
-	r = book ? ledger_poll_peek(l, req->device.device_id, now, &d) : -ENOENT;
+	r = book ? ledger_poll_peek(l, req->device.device_id, now, d) : -ENOENT;
 	if (r == 0) {
 		/* nothing that bills changes: the rest is booked, written behind */
-		r = pollbook_add(book, req, now, d.read_due ? d.cycle : NULL);
+		r = pollbook_add(book, req, now, d->read_due ? d->cycle : NULL);
 	} else if (r == -ENOENT) {
 		r = cycle_candidates(now, &cc);
 		if (!r)
 			r = policy_new_request_id(cc.current, candidate);
 		/* one transaction: the decision and what it rests on are consistent */
 		if (!r)
-			r = ledger_poll_decide(l, req, now, def, candidate, &d);
+			r = ledger_poll_decide(l, req, now, def, candidate, d);
 	}
-	if (r)
-		return r;
-	if (d.read_due) {
+	return r;
+}
+
+int policy_poll(struct ledger *l, const struct ledger_defaults *def,
+		const struct proto_poll_req *req, int64_t now, struct pollbook *book,
+		struct proto_poll_reply *reply)
+{
+	struct ledger_poll_decision d;
+	int r = policy_decide(l, def, req, now, book, &d);
+
+	if (!r)
+		policy_reply(&d, now, reply);
+	return r;
+}
+
+void policy_reply(const struct ledger_poll_decision *d, int64_t now,
+		  struct proto_poll_reply *reply)
+{
+	memset(reply, 0, sizeof(*reply));
+	reply->server_time = now;
+	if (d->read_due) {
 		reply->read_meters = true;
-		snprintf(reply->request_id, sizeof(reply->request_id), "%s", d.request_id);
-		memcpy(reply->billing_cycle, d.cycle, sizeof(reply->billing_cycle));
+		snprintf(reply->request_id, sizeof(reply->request_id), "%s", d->request_id);
+		memcpy(reply->billing_cycle, d->cycle, sizeof(reply->billing_cycle));
 	}
 	reply->has_supplies = true;
-	reply->supplies_enabled = d.policy.supplies_enabled;
-	reply->supplies_interval_s = d.policy.supplies_enabled ? d.policy.supplies_interval_s : 0;
-	return 0;
+	reply->supplies_enabled = d->policy.supplies_enabled;
+	reply->supplies_interval_s = d->policy.supplies_enabled ? d->policy.supplies_interval_s : 0;
 }

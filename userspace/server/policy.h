@@ -25,6 +25,13 @@
 int policy_poll(struct ledger *l, const struct ledger_defaults *def,
 		const struct proto_poll_req *req, int64_t now, struct pollbook *book,
 		struct proto_poll_reply *reply);
+/* The same in two steps: the decision (recorded as policy_poll says) ... */
+int policy_decide(struct ledger *l, const struct ledger_defaults *def,
+		  const struct proto_poll_req *req, int64_t now, struct pollbook *book,
+		  struct ledger_poll_decision *d);
+/* ... and the reply it makes (also for a decision kept by server/pollcache). */
+void policy_reply(const struct ledger_poll_decision *d, int64_t now,
+		  struct proto_poll_reply *reply);
 
 /* A fresh request id for a cycle: "rq-YYYY-MM-<16 hex>". */
 int policy_new_request_id(const char *cycle, char id[PROTO_ID_MAX + 1]);

@@ -11,7 +11,10 @@
 #include "server/capture.h"
 #include "server/handlers.h"
 #include "server/http.h"
+#include "server/db.h"
+#include "server/pgwatch.h"
 #include "server/pollbook.h"
+#include "server/pollcache.h"
 #include "server/pool.h"
 #include "server/server.h"
 #include "server/tlsfront.h"
@@ -21,6 +24,8 @@
 struct server {
 	struct ledger_pool *pool;
 	struct pollbook *book;
+	struct pollcache *cache;
+	struct pgwatch *watch;
 	struct handlers handlers;
 	bool have_handlers;
 	struct fault_state fault;
@@ -111,6 +116,8 @@ void server_stop(struct server *s)
 	if (!s)
 		return;
 	http_stop(s->http);
+	pgwatch_stop(s->watch);
+	pollcache_free(s->cache);
 	pollbook_stop(s->book);		/* the last bookings are written */
 	if (s->have_handlers)
 		handlers_destroy(&s->handlers);
@@ -157,6 +164,19 @@ int server_start(const struct server_opts *o, struct server **out, char *err, si
 		if (r)
 			goto bad;
 		s->handlers.book = s->book;
+		/* PostgreSQL announces changes; SQLite's CLI could not tell the server */
+		if (o->poll_cache != 0 && db_kind_of(o->db) == DB_POSTGRES) {
+			r = pollcache_new(o->poll_cache < 0 ? 65536u : (size_t)o->poll_cache,
+					  &s->cache);
+			if (r) {
+				snprintf(err, errlen, "poll cache: %s", strerror(-r));
+				goto bad;
+			}
+			r = pgwatch_start(o->db, s->cache, &s->watch, err, errlen);
+			if (r)
+				goto bad;
+			s->handlers.cache = s->cache;
+		}
 	}
 	r = fault_state_init(&s->fault, &o->fault, o->fault_file);
 	if (r) {

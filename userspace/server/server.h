@@ -24,6 +24,9 @@ struct server_opts {
 	unsigned int threads;		/* behind a front: HTTP workers and ledger connections */
 	int poll_flush_ms;		/* behind a front: poll bookkeeping written behind every
 					 * this many ms; 0 off; < 0 the default (200) */
+	long poll_cache;		/* behind a front, PostgreSQL, poll_flush_ms != 0: poll
+					 * decisions kept for this many devices; 0 off; < 0
+					 * the default (65536) */
 	const char *cert;		/* embedded: PEM files */
 	const char *key;
 	const char *client_ca;		/* embedded: NULL, no client authentication */
