@@ -24,6 +24,7 @@
 #include <gnutls/x509.h>
 #include <microhttpd.h>
 
+#include "ckrun.h"
 #include "net_testsrv.h"
 
 #define BIG (100 * 1024)
@@ -483,4 +484,19 @@ int tproxy_connects(const struct tproxy *p)
 			n++;
 	fclose(f);
 	return n;
+}
+
+int tsrv_run(Suite *s)
+{
+	char cmd[300];
+	int r;
+
+	tsrv_pki();
+	r = ck_run(s);
+	if (tsrv_pki_is_ours()) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tsrv_pki());
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove the test PKI\n");
+	}
+	return r;
 }

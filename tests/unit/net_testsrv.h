@@ -27,6 +27,7 @@
 #ifndef ESOL_TESTS_NET_TESTSRV_H
 #define ESOL_TESTS_NET_TESTSRV_H
 
+#include <check.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -70,6 +71,11 @@ void tsrv_stop(struct tsrv *s);
  */
 const char *tsrv_pki(void);
 bool tsrv_pki_is_ours(void);
+/*
+ * main() of a suite that uses the test PKI: made before the suite runs,
+ * removed after it when it was made here; the exit status.
+ */
+int tsrv_run(Suite *s);
 /* "<pki>/<name>" in a static buffer (one of a few rotating). */
 const char *tsrv_pki_file(const char *name);
 

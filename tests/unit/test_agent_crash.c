@@ -177,19 +177,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	tsrv_pki();
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (tsrv_pki_is_ours()) {
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tsrv_pki());
-		if (system(cmd) != 0)
-			fprintf(stderr, "cannot remove the test PKI\n");
-	}
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tsrv_run(suite());
 }

@@ -20,6 +20,7 @@
 
 #include <libpq-fe.h>
 
+#include "ckrun.h"
 #include "server/capture.h"
 #include "server/cycle.h"
 #include "server/fault.h"
@@ -1085,11 +1086,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(suite());
 }

@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "ckrun.h"
 #include "core/txlog.h"
 
 static char dir[64];
@@ -403,11 +404,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(suite());
 }
