@@ -77,18 +77,8 @@ untrack() {
 	E2E_PIDS=$u_left
 }
 
-# A TCP port on 127.0.0.1 nobody listens on (checked in /proc/net/tcp).
-free_port() {
-	while :; do
-		p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
-		hex=$(printf '%04X' "$p")
-		if ! awk -v h=":$hex" '$2 ~ h"$" { found = 1 } END { exit !found }' \
-			/proc/net/tcp /proc/net/tcp6 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-}
+# A TCP port nobody uses, below the ephemeral range (scripts/free-port.sh).
+free_port() { "$TOP/scripts/free-port.sh"; }
 
 # wait_for SECONDS CMD...: run CMD every 0.1 s until it succeeds.
 wait_for() {

@@ -60,14 +60,12 @@ result() {	# NAME RC
 	fi
 }
 
-free_port() {
-	while :; do
-		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000))
-		[ -z "$(ss -ltnH "sport = :$p")" ] && { echo $p; return; }
-	done
-}
+free_port() { scripts/free-port.sh; }
 
 cycle=$(date -u +%Y-%m)
+# A fleet that cannot finish (a server that does not come back) fails
+# the test rather than hanging the suite.
+FLEET_LIMIT=${FLEET_LIMIT:-600}
 "$FLEET" pki --dir "$T" || exit 1
 PG=$(tests/server/pg.sh start "$T/pg") || { echo "FAIL PostgreSQL did not start"; exit 1; }
 PORT=$(free_port)
@@ -222,7 +220,8 @@ struck() {
 fleet() {	# NAME DB INSTANCES FLEET_OPTS...
 	name=$1 db=$2 n=$3
 	shift 3
-	"$FLEET" day --dir "$T" --url "$URL" --devices "$DEVICES" --day-seconds 20 --conns 64 \
+	timeout -k 5 "$FLEET_LIMIT" "$FLEET" day --dir "$T" --url "$URL" --devices "$DEVICES" \
+		--day-seconds 20 --conns 64 \
 		--instances "$n" --export-cmd "$SERVER export --db '$db' --cycle $cycle" \
 		--json "$T/$name.json" "$@"
 }
@@ -267,13 +266,25 @@ fleet_embedded() {
 		while [ ! -s "$T/emb.pid" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 	}
 	emb
+	# The restart tries again while the port is not free yet (up to 20 s).
 	cat >"$T/emb-crash.sh" <<CRASH
 kill -9 \$(cat $T/emb.pid); rm -f $T/emb.pid; sleep 1
-"$SERVER" serve --listen 127.0.0.1:$p --cert $T/server.crt --key $T/server.key \
-	--client-ca $T/ca.crt --db $db --pid-file $T/emb.pid --foreground \
-	--log-level notice >>$T/embedded.log 2>&1 &
+for i in \$(seq 20); do
+	"$SERVER" serve --listen 127.0.0.1:$p --cert $T/server.crt --key $T/server.key \
+		--client-ca $T/ca.crt --db $db --pid-file $T/emb.pid --foreground \
+		--log-level notice >>$T/embedded.log 2>&1 &
+	n=0
+	while [ ! -s $T/emb.pid ] && kill -0 \$! 2>/dev/null && [ \$n -lt 50 ]; do
+		sleep 0.1; n=\$((n + 1))
+	done
+	[ -s $T/emb.pid ] && exit 0
+	sleep 1
+done
+echo "emb-crash: esol-server did not start again" >&2
+exit 1
 CRASH
-	"$FLEET" day --dir "$T" --url "https://127.0.0.1:$p" --devices 300 --day-seconds 10 \
+	timeout -k 5 "$FLEET_LIMIT" "$FLEET" day --dir "$T" --url "https://127.0.0.1:$p" \
+		--devices 300 --day-seconds 10 \
 		--conns 32 --backend sqlite-embedded --prefix EMB \
 		--export-cmd "$SERVER export --db '$db' --cycle $cycle" --json "$T/emb.json" \
 		--fault "0.5:sh $T/emb-crash.sh" && struck "$T/emb.json"

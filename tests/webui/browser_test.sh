@@ -34,14 +34,7 @@ report() {
 	[ -z "$result" ] || { mkdir -p "$(dirname "$result")"; echo "$passed $failed" > "$result"; }
 }
 die() { echo "webui-browser: $*" >&2; failed=$((failed + 1)); report; exit 1; }
-free_port() {
-	while :; do
-		p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
-		hex=$(printf '%04X' "$p")
-		awk -v h=":$hex" '$2 ~ h"$" { f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 \
-			2>/dev/null || { echo "$p"; return; }
-	done
-}
+free_port() { "$top/scripts/free-port.sh"; }
 [ -x /usr/bin/chromium ] || die "no /usr/bin/chromium (scripts/install-deps.sh)"
 command -v npm >/dev/null || die "no npm (scripts/install-deps.sh)"
 
