@@ -111,20 +111,6 @@ static void start_agent(void)
 	ck_assert_int_eq(agent_new(&o, &ag), 0);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = calloc(1, 1 << 20);
-	size_t n;
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_nonnull(buf);
-	n = fread(buf, 1, (1 << 20) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* One request as the peer; returns the status, the reply text in out. */
 static enum ctl_status call(const struct control_peer *peer, struct ctl_request *req,
 			    char *out, size_t outlen)
@@ -192,7 +178,7 @@ static void assert_no_secret_anywhere(const char *secret)
 	ck_assert_msg(!strstr(s, secret), "the password is in the status: %s", s);
 	free(s);
 	fflush(stderr);
-	s = slurp(log_path);
+	s = ck_slurp(log_path);
 	ck_assert_msg(!strstr(s, secret), "the password is in a log line");
 	free(s);
 }
@@ -231,7 +217,7 @@ START_TEST(t_operator_sets_and_clears)
 	ck_assert_int_eq(stat(own_path, &st), 0);
 	ck_assert_msg((st.st_mode & 07777) == 0600, "mode %o", st.st_mode & 07777);
 	ck_assert_uint_eq(st.st_uid, geteuid());
-	s = slurp(own_path);
+	s = ck_slurp(own_path);
 	ck_assert_str_eq(s, "alice:" SECRET "\n");
 	free(s);
 	assert_no_temp_files();
@@ -249,7 +235,7 @@ START_TEST(t_operator_sets_and_clears)
 		ck_assert_str_eq(nc.proxy.password, SECRET);
 	}
 	fflush(stderr);
-	s = slurp(log_path);
+	s = ck_slurp(log_path);
 	ck_assert_msg(strstr(s, "control: uid 4242 pid 4321 set the proxy credentials: user alice"),
 		      "the change is not logged with the uid");
 	free(s);
@@ -272,7 +258,7 @@ START_TEST(t_operator_sets_and_clears)
 	/* Clearing what is not there is no error. */
 	ck_assert_int_eq(clear_creds(&operator, out, sizeof(out)), CTL_OK);
 	fflush(stderr);
-	s = slurp(log_path);
+	s = ck_slurp(log_path);
 	ck_assert(strstr(s, "control: uid 4242 pid 4321 cleared the proxy credentials"));
 	free(s);
 }
@@ -298,11 +284,11 @@ START_TEST(t_bad_input_refused)
 	write_conf(NULL);
 	start_agent();
 	ck_assert_int_eq(set_creds(&operator, "bob", SECRET, out, sizeof(out)), CTL_OK);
-	before = slurp(own_path);
+	before = ck_slurp(own_path);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		enum ctl_status st = set_creds(&operator, bad[i].user, bad[i].password, out,
 					       sizeof(out));
-		char *now = slurp(own_path);
+		char *now = ck_slurp(own_path);
 
 		ck_assert_msg(st == CTL_E_INVALID_VALUE, "%zu: accepted", i);
 		ck_assert_msg(strncmp(out, bad[i].want, strlen(bad[i].want)) == 0,
@@ -336,12 +322,12 @@ START_TEST(t_roles)
 
 	write_conf(NULL);
 	start_agent();
-	conf0 = slurp(conf_path);
+	conf0 = ck_slurp(conf_path);
 	strcpy(req.key, "proxy.credentials_file");
 	snprintf(req.value, sizeof(req.value), "%s/x.creds", dir);
 	ck_assert_int_eq(call(&operator, &req, out, sizeof(out)), CTL_E_PERMISSION);
 	ck_assert_msg(strstr(out, "only root may do this"), "%s", out);
-	conf1 = slurp(conf_path);
+	conf1 = ck_slurp(conf_path);
 	ck_assert_str_eq(conf0, conf1);
 	free(conf1);
 	free(conf0);
@@ -477,7 +463,7 @@ START_TEST(t_reader)
 	write_conf(NULL);
 	start_agent();
 	ck_assert_int_eq(set_creds(&operator, "erin", SECRET, out, sizeof(out)), CTL_OK);
-	conf0 = slurp(conf_path);
+	conf0 = ck_slurp(conf_path);
 	for (i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
 		struct ctl_request req = { .cmd = reads[i], .count = 5 };
 
@@ -494,13 +480,13 @@ START_TEST(t_reader)
 		ck_assert_int_eq(call(&reader, &req, out, sizeof(out)), CTL_E_PERMISSION);
 		ck_assert_msg(strstr(out, "this is the read-only socket"), "%s", out);
 	}
-	conf1 = slurp(conf_path);
+	conf1 = ck_slurp(conf_path);
 	ck_assert_str_eq(conf0, conf1);
 	free(conf1);
 	free(conf0);
 	ck_assert_int_eq(access(own_path, F_OK), 0);	/* clear was refused */
 	fflush(stderr);
-	log = slurp(log_path);
+	log = ck_slurp(log_path);
 	ck_assert_msg(strstr(log, "uid 5151 pid 5151: set refused: read-only socket"),
 		      "the refusal is not logged with the uid");
 	free(log);

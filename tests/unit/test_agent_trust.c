@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ckrun.h"
 #include "agent/agent_cfg.h"
 #include "agent/agent_priv.h"
 #include "agent/exchange.h"
@@ -191,20 +192,6 @@ static void assert_clean(const json_t *j, const char *where)
 	}
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = calloc(1, 1 << 20);
-	size_t n;
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_nonnull(buf);
-	n = fread(buf, 1, (1 << 20) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* The captured log: no raw control byte but newlines; contains want (escaped). */
 static void assert_log(const char *want)
 {
@@ -212,7 +199,7 @@ static void assert_log(const char *want)
 	size_t i;
 
 	fflush(stderr);
-	s = slurp(log_path);
+	s = ck_slurp(log_path);
 	for (i = 0; s[i]; i++)
 		ck_assert_msg((unsigned char)s[i] >= 0x20 || s[i] == '\n',
 			      "raw byte 0x%02x in a log line", (unsigned char)s[i]);
@@ -228,7 +215,7 @@ static char *last_txlog_result(void)
 	json_t *rec;
 
 	snprintf(path, sizeof(path), "%s/txlog", dir);
-	s = slurp(path);
+	s = ck_slurp(path);
 	ck_assert_ptr_nonnull(strchr(s, '\n'));
 	s[strlen(s) - 1] = '\0';
 	last = strrchr(s, '\n');
@@ -315,7 +302,7 @@ START_TEST(t_pac_error)
 	/* The PAC's error, escaped, on the one line that says what happened. */
 	assert_log("line1\\nline2 \\x1b]0;pwned\\x07 end");
 	fflush(stderr);
-	s = slurp(log_path);
+	s = ck_slurp(log_path);
 	line = strstr(s, "line1\\nline2");
 	ck_assert_ptr_nonnull(line);
 	while (line > s && line[-1] != '\n')

@@ -56,17 +56,6 @@ static void write_conf(const char *text)
 	write_file_n(path, text, strlen(text), 0644);
 }
 
-static char *slurp(const char *p)
-{
-	FILE *f = fopen(p, "r");
-	char *b = calloc(1, 65536);
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_ge(fread(b, 1, 65535, f), 0);
-	fclose(f);
-	return b;
-}
-
 static const char *FULL =
 	"# esold test configuration\n"
 	"; another comment\n"
@@ -382,7 +371,7 @@ START_TEST(test_save_load_roundtrip)
 	ck_assert_uint_eq(st.st_mode & 07777, 0640);		/* mode kept */
 	ck_assert_msg(config_load(path, &b, err, sizeof(err)) == 0, "%s", err);
 	ck_assert(config_equal(&a, &b));
-	text = slurp(path);
+	text = ck_slurp(path);
 	ck_assert_ptr_nonnull(strstr(text, "[schedule]\npoll_time = 02:30\n"));
 	ck_assert_ptr_nonnull(strstr(text, "max_bytes = 8M\n"));
 	ck_assert_ptr_nonnull(strstr(text, "max_bytes = 512K\n"));
@@ -517,7 +506,7 @@ START_TEST(test_set_refuses_broken_file)
 	snprintf(want, sizeof(want), "not changed: %s:2: enabled: 'maybe' is not a boolean "
 		 "(true or false)", path);
 	ck_assert_str_eq(err, want);
-	text = slurp(path);
+	text = ck_slurp(path);
 	ck_assert_str_eq(text, "[agent]\nenabled = maybe\n");
 	free(text);
 

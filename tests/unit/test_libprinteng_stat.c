@@ -18,6 +18,7 @@
 #include <check.h>
 #include <jansson.h>
 
+#include "ckrun.h"
 #include "lib/libprinteng.h"
 #include "tools/statfmt.h"
 #include "fixtures/sysfs/pe_tree.h"
@@ -323,23 +324,6 @@ struct run {
 	char *out, *err;
 };
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
 /* Run printeng-stat (next to this test: ../../bin/) with argv. */
 static void run_stat(struct run *r, ...)
 {
@@ -376,8 +360,8 @@ static void run_stat(struct run *r, ...)
 	}
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	r->out = slurp(out);
-	r->err = slurp(err);
+	r->out = ck_slurp(out);
+	r->err = ck_slurp(err);
 	ck_assert_msg(r->status != 127, "cannot run %s", prog);
 }
 

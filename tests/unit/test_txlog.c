@@ -48,19 +48,6 @@ static off_t fsize(const char *p)
 	return stat(p, &st) == 0 ? st.st_size : -1;
 }
 
-static char *slurp(const char *p)
-{
-	FILE *f = fopen(p, "r");
-	char *b = calloc(1, 1 << 20);
-	size_t n;
-
-	ck_assert_ptr_nonnull(f);
-	n = fread(b, 1, (1 << 20) - 1, f);
-	b[n] = '\0';
-	fclose(f);
-	return b;
-}
-
 static int count_lines(const char *t)
 {
 	int n = 0;
@@ -109,7 +96,7 @@ START_TEST(test_record_fields)
 	txlog_close(l);
 
 	/* one line per record, each ending in a newline */
-	text = slurp(path);
+	text = ck_slurp(path);
 	ck_assert_int_eq(count_lines(text), 2);
 	ck_assert_int_eq(text[strlen(text) - 1], '\n');
 	free(text);
@@ -308,7 +295,7 @@ START_TEST(test_hostile_content)
 	txlog_close(l);
 
 	/* exactly three lines: nothing in the data made a line of its own */
-	text = slurp(path);
+	text = ck_slurp(path);
 	ck_assert_int_eq(count_lines(text), 3);
 	free(text);
 
