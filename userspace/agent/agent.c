@@ -25,6 +25,7 @@
 #include "agent/exchange.h"
 #include "agent/meter.h"
 #include "common/log.h"
+#include "core/fsutil.h"
 
 void agent_set_error(struct agent *a, const char *fmt, ...)
 {
@@ -570,6 +571,13 @@ int agent_new(const struct agent_opts *o, struct agent **out)
 		log_err("%s", msg);
 		goto fail;
 	}
+	/*
+	 * Once, at start: a power cut inside credstore_save() can leave its
+	 * temporary file (a copy of the password) beside the real one.  One
+	 * that cannot be removed is 0600 in esold's own directory and in no
+	 * one's way, so a failure here is not worth stopping for.
+	 */
+	(void)fsu_remove_stale_temps(agent_cfg_creds_path(a->cfg));
 	if (!o->verbose)
 		log_set_level(agent_cfg_log_level(a->cfg));
 

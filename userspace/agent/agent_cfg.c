@@ -136,13 +136,6 @@ static void load_own_creds(struct agent_cfg *ac)
 	int r;
 
 	snprintf(ac->own_path, sizeof(ac->own_path), "%s/%s", ac->c.state_dir, CREDSTORE_NAME);
-	/*
-	 * A power cut inside credstore_save() can leave its temporary file
-	 * (a copy of the password) beside the real one: remove it.  One
-	 * that cannot be removed is 0600 in esold's own directory and in no
-	 * one's way, so a failure here is not worth stopping for.
-	 */
-	(void)fsu_remove_stale_temps(ac->own_path);
 	ac->own_err[0] = '\0';
 	r = creds_load(ac->own_path, &ac->own, ac->own_err, sizeof(ac->own_err));
 	if (r == -ENOENT)
