@@ -298,45 +298,54 @@ static int check_dir(const char *key, const char *dir, bool may_create,
 	return 0;
 }
 
+/* A file path (not "") that changes: its directory must do for esold. */
+static int check_new_file_dir(const char *key, const char *next, const char *run,
+			      char *msg, size_t msg_size)
+{
+	char dir[ESOL_PATH_MAX + 1];
+	int r;
+
+	if (!next[0] || strcmp(next, run) == 0)
+		return 0;
+	r = fsu_dirname(next, dir, sizeof(dir));
+	return r < 0 ? r : check_dir(key, dir, false, msg, msg_size);
+}
+
+/* A group (not "") that changes: it must exist. */
+static int check_new_group(const char *key, const char *next, const char *run,
+			   char *msg, size_t msg_size)
+{
+	if (!next[0] || strcmp(next, run) == 0 || getgrnam(next))
+		return 0;
+	snprintf(msg, msg_size, "%s: no group '%s' on this system", key, next);
+	return -EINVAL;
+}
+
 /* The start-up keys that change: would the next start work with them? */
 static int check_startup(const struct esol_config *next, const struct esol_config *run,
 			 char *msg, size_t msg_size)
 {
-	char dir[ESOL_PATH_MAX + 1];
 	int r = 0;
 
 	if (strcmp(next->state_dir, run->state_dir) != 0)
 		r = check_dir("agent.state_dir", next->state_dir, false, msg, msg_size);
 	if (r == 0 && strcmp(next->spool_dir, run->spool_dir) != 0)
 		r = check_dir("spool.dir", next->spool_dir, true, msg, msg_size);
-	if (r == 0 && strcmp(next->txlog_path, run->txlog_path) != 0 && next->txlog_path[0]) {
-		r = fsu_dirname(next->txlog_path, dir, sizeof(dir));
-		if (r == 0)
-			r = check_dir("txlog.path", dir, false, msg, msg_size);
-	}
-	if (r == 0 && strcmp(next->control_socket, run->control_socket) != 0) {
-		r = fsu_dirname(next->control_socket, dir, sizeof(dir));
-		if (r == 0)
-			r = check_dir("control.socket", dir, false, msg, msg_size);
-	}
-	if (r == 0 && strcmp(next->control_group, run->control_group) != 0 &&
-	    next->control_group[0] && !getgrnam(next->control_group)) {
-		snprintf(msg, msg_size, "control.group: no group '%s' on this system",
-			 next->control_group);
-		r = -EINVAL;
-	}
-	if (r == 0 && strcmp(next->control_read_socket, run->control_read_socket) != 0 &&
-	    next->control_read_socket[0]) {
-		r = fsu_dirname(next->control_read_socket, dir, sizeof(dir));
-		if (r == 0)
-			r = check_dir("control.read_socket", dir, false, msg, msg_size);
-	}
-	if (r == 0 && strcmp(next->control_read_group, run->control_read_group) != 0 &&
-	    next->control_read_group[0] && !getgrnam(next->control_read_group)) {
-		snprintf(msg, msg_size, "control.read_group: no group '%s' on this system",
-			 next->control_read_group);
-		r = -EINVAL;
-	}
+	if (r == 0)
+		r = check_new_file_dir("txlog.path", next->txlog_path, run->txlog_path,
+				       msg, msg_size);
+	if (r == 0)
+		r = check_new_file_dir("control.socket", next->control_socket,
+				       run->control_socket, msg, msg_size);
+	if (r == 0)
+		r = check_new_group("control.group", next->control_group, run->control_group,
+				    msg, msg_size);
+	if (r == 0)
+		r = check_new_file_dir("control.read_socket", next->control_read_socket,
+				       run->control_read_socket, msg, msg_size);
+	if (r == 0)
+		r = check_new_group("control.read_group", next->control_read_group,
+				    run->control_read_group, msg, msg_size);
 	return r < 0 ? -EINVAL : 0;
 }
 
