@@ -388,7 +388,13 @@ static void advance(struct xfer *x)
 		device_done(x, D_SUPPLIES_ACK);
 		return;
 	case ST_KEEPALIVE:
-		if (--x->left > 0) {
+		/* answered: the device's identity is on file, its next polls are brief */
+		if (--x->left > 0 && x->left + 1 == f->o.requests &&
+		    BODY(x, msg_poll(x->dev, x->id, true, &x->body, &x->blen))) {
+			reject(x, 0, "cannot make the brief poll");
+			return;
+		}
+		if (x->left > 0) {
 			if (send_step(x) == 0)
 				return;
 		}
@@ -432,7 +438,7 @@ static int start_device(struct fleet *f, uint32_t dev, enum step step)
 	f->inflight++;
 	if (step == ST_KEEPALIVE)
 		x->left = f->o.requests;
-	if (BODY(x, msg_poll(x->dev, x->id, &x->body, &x->blen)) || send_step(x)) {
+	if (BODY(x, msg_poll(x->dev, x->id, false, &x->body, &x->blen)) || send_step(x)) {
 		reject(x, 0, "cannot start");
 		return -EIO;
 	}

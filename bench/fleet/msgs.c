@@ -10,14 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "msgs.h"
 #include "proto/proto.h"
 #include "sched.h"
 
-int msg_poll(uint32_t idx, const char *id, char **body, size_t *len)
+int msg_poll(uint32_t idx, const char *id, bool brief, char **body, size_t *len)
 {
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char canon[PROTO_CANON_MAX];
 	struct proto_poll_req p;
 	struct sched_dev s;
+	size_t n;
 
 	sched_device(idx, &s);
 	memset(&p, 0, sizeof(p));
@@ -35,6 +41,12 @@ int msg_poll(uint32_t idx, const char *id, char **body, size_t *len)
 	p.config.proxy_mode = idx % 5 ? PROTO_PROXY_NONE : PROTO_PROXY_AUTO;
 	p.state.supplies_enabled = true;
 	p.state.supplies_interval_s = 86400;
+	if (brief) {	/* as esold does once its identity is on file */
+		n = proto_identity_canon(&p.device, &p.config, canon, sizeof(canon));
+		if (!n || !EVP_Digest(canon, n, md, &mdlen, EVP_sha256(), NULL))
+			return -EINVAL;
+		proto_hex(md, PROTO_TAG_LEN / 2, p.identity_tag);
+	}
 	return proto_encode_poll_req(&p, body, len, NULL) ? -EINVAL : 0;
 }
 

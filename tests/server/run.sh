@@ -210,6 +210,57 @@ poll_cache() {
 poll_cache >"$logs/poll_cache.log" 2>&1
 result poll_cache $?
 
+# ---- brief_polls: two instances with kept decisions answer a brief poll
+# (device_id and the identity tag) whose tag is the one on file, from
+# their cache too; refuse another tag (409 identity_unknown); a new
+# identity sent in full through one is written at once, so the other,
+# whose cache still holds the old tag, answers the new one from the
+# database and refuses the old.
+brief_polls() {
+	db=$(tests/server/pg.sh newdb "$T/pg" brief) || return 1
+	for i in 1 2; do
+		INSTANCE_LOG_LEVEL=info tests/server/instance.sh start "$T" $i "$db" || return 1
+	done
+	full() {	# ENGINE_FW
+		echo '{"device":{"device_id":"DEVD0001","model":"M","engine_fw":"'$1'","controller_fw":"C","agent_version":"0.1"},"config":{"poll_time":"03:00","timezone":"UTC","spread_minutes":0,"proxy_mode":"none"},"state":{}}'
+	}
+	tag() {	# ENGINE_FW: the tag of full's identity (docs/protocol.md)
+		printf 'DEVD0001\nM\n%s\nC\n0.1\n03:00\nUTC\n0\nnone\n' "$1" | sha256sum | cut -c1-16
+	}
+	brief() { echo '{"device":{"device_id":"DEVD0001"},"identity_tag":"'$1'","state":{"spool_pending":1}}'; }
+	ask() {	# INSTANCE BODY EXPECTED_STATUS
+		code=$(curl -s -o "$T/brief.reply" -w '%{http_code}' --unix-socket "$T/s$1.sock" \
+			-H 'Content-Type: application/json' -H 'X-Esol-Client-Verify: SUCCESS' \
+			-H 'X-Esol-Client-CN: DEVD0001' --data-binary "$2" http://esol/v1/poll)
+		echo "s$1 $code: $(cat "$T/brief.reply")"
+		[ "$code" = "$3" ]
+	}
+	ask 1 "$(brief "$(tag E1)")" 409 || return 1
+	jq -e '.error == "identity_unknown"' "$T/brief.reply" >/dev/null || return 1
+	ask 1 "$(full E1)" 200 || return 1
+	rq=$(jq -r '.actions[] | select(.type == "read_meters") | .request_id' "$T/brief.reply")
+	[ -n "$rq" ] || return 1
+	for i in 1 2 1 2; do
+		ask $i "$(brief "$(tag E1)")" 200 && grep -q "\"$rq\"" "$T/brief.reply" || return 1
+	done
+	grep -q "read_meters $rq.*(kept)" "$T/s1.log" || { echo "s1 kept no decision"; return 1; }
+	ask 2 "$(brief 0123456789abcdef)" 409 || return 1
+	# a new firmware through instance 2; instance 1 still keeps the old tag
+	ask 2 "$(full E2)" 200 || return 1
+	ask 1 "$(brief "$(tag E2)")" 200 || return 1
+	ask 1 "$(brief "$(tag E2)")" 200 || return 1
+	ask 2 "$(brief "$(tag E1)")" 409 || return 1
+	ask 1 "$(brief "$(tag E1)")" 409 || return 1
+	sleep 0.5	# the bookkeeping is written behind
+	"$SERVER" list-devices --db "$db" --json | tee /dev/stderr |
+		jq -e '.[0].engine_fw == "E2" and .[0].model == "M" and .[0].polls == 8 and
+			.[0].state.spool_pending == 1' >/dev/null || return 1
+	tests/server/instance.sh stop "$T" 1
+	tests/server/instance.sh stop "$T" 2
+}
+brief_polls >"$logs/brief_polls.log" 2>&1
+result brief_polls $?
+
 # ---- fleets
 # struck JSON [MIN_DUPLICATE_ANSWERS]: the faults made requests fail (and answers repeat)
 struck() {

@@ -60,6 +60,36 @@ START_TEST(test_report_id_random)
 }
 END_TEST
 
+/* The identity tag: SHA-256 of the canonical text (docs/protocol.md), known answer. */
+START_TEST(test_identity_tag)
+{
+	struct proto_poll_req q;
+	char tag[PROTO_TAG_LEN + 1], again[PROTO_TAG_LEN + 1];
+
+	memset(&q, 0, sizeof(q));
+	strcpy(q.device.device_id, "SIM0001");
+	strcpy(q.device.model, "esol Sim 3000 \xc3\xa9");
+	strcpy(q.device.engine_fw, "E1.2.3");
+	strcpy(q.device.controller_fw, "C4.5.6");
+	strcpy(q.device.agent_version, "0.1.0");
+	q.config.poll_hour = 2;
+	q.config.poll_minute = 30;
+	strcpy(q.config.timezone, "Europe/Berlin");
+	q.config.spread_minutes = 30;
+	q.config.proxy_mode = PROTO_PROXY_AUTO;
+	ck_assert_int_eq(ids_identity_tag(&q, tag), 0);
+	/* python3: hashlib.sha256(canon).hexdigest()[:16] */
+	ck_assert_str_eq(tag, "ebf77a0a89c0719c");
+	/* the state is not part of it; the configuration is */
+	q.state.spool_pending = 9;
+	ck_assert_int_eq(ids_identity_tag(&q, again), 0);
+	ck_assert_str_eq(again, tag);
+	q.config.poll_minute = 31;
+	ck_assert_int_eq(ids_identity_tag(&q, again), 0);
+	ck_assert_str_ne(again, tag);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("agent_ids");
@@ -70,6 +100,7 @@ int main(void)
 	tcase_add_test(tc, test_read_id_stable_and_distinct);
 	tcase_add_test(tc, test_read_id_rejects_bad_input);
 	tcase_add_test(tc, test_report_id_random);
+	tcase_add_test(tc, test_identity_tag);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

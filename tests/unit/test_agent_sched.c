@@ -217,6 +217,7 @@ START_TEST(t_every_attempt_is_recorded)
 	char spath[128];
 	struct stat sb;
 	ino_t ino;
+	size_t full_len;
 	bool due = true;
 	char msg[256];
 	json_t *j;
@@ -259,15 +260,34 @@ START_TEST(t_every_attempt_is_recorded)
 	ck_assert(!ag->in_backoff);
 	ck_assert_int_gt(ag->st.last_poll_ok, 0);
 	ck_assert_int_ge(ag->st.last_poll, t0);
-	/* the retry of the same slot writes nothing: the disk still counts
-	 * the slot as polled, so a restart would not poll again */
+	/*
+	 * The first answered poll records its identity tag, once (the next
+	 * polls are brief); the disk still counts the slot as polled, so a
+	 * restart would not poll again.
+	 */
+	ck_assert_int_eq(agent_state_load(dir, &disk, msg, sizeof(msg)), 0);
+	ck_assert_uint_eq(strlen(disk.identity_tag), PROTO_TAG_LEN);
+	ck_assert_str_eq(disk.identity_tag, ag->st.identity_tag);
+	ck_assert_int_ge(disk.last_poll, first);
+	ck_assert_int_eq(agent_cfg_schedule(ag->cfg, ag->dev_serial, time(NULL),
+					    disk.last_poll, &due, &next), 0);
+	ck_assert(!due);
+	first = disk.last_poll;
+	full_len = srv.last_body_len;
+	ck_assert_int_eq(stat(spath, &sb), 0);
+	ino = sb.st_ino;
+
+	/* Another poll of the same slot (brief) writes nothing. */
+	j = agent_ctl_handle(ag, &req, &peer, &st, msg, sizeof(msg));
+	json_decref(j);
+	ck_assert_int_eq(st, CTL_OK);
+	RUN_UNTIL(ag->polls == 2);
+	ck_assert_int_eq(srv.hits_poll, 3);
+	ck_assert_uint_lt(srv.last_body_len, full_len);
 	ck_assert_int_eq(agent_state_load(dir, &disk, msg, sizeof(msg)), 0);
 	ck_assert_int_eq(disk.last_poll, first);
 	ck_assert_int_eq(stat(spath, &sb), 0);
 	ck_assert_uint_eq(sb.st_ino, ino);
-	ck_assert_int_eq(agent_cfg_schedule(ag->cfg, ag->dev_serial, time(NULL),
-					    disk.last_poll, &due, &next), 0);
-	ck_assert(!due);
 }
 END_TEST
 

@@ -75,6 +75,17 @@ START_TEST(test_roundtrip)
 	ck_assert_int_eq(agent_state_save(dir, &a), 0);
 	ck_assert_int_eq(agent_state_load(dir, &b, msg, sizeof(msg)), 0);
 	ck_assert(agent_state_equal(&a, &b));
+	/* the identity tag the server has on file: kept, and compared */
+	strcpy(a.identity_tag, "0123456789abcdef");
+	ck_assert(!agent_state_equal(&a, &b));
+	ck_assert_int_eq(agent_state_save(dir, &a), 0);
+	ck_assert_int_eq(agent_state_load(dir, &b, msg, sizeof(msg)), 0);
+	ck_assert(agent_state_equal(&a, &b));
+	ck_assert_str_eq(b.identity_tag, "0123456789abcdef");
+	a.identity_tag[0] = '\0';
+	ck_assert_int_eq(agent_state_save(dir, &a), 0);
+	ck_assert_int_eq(agent_state_load(dir, &b, msg, sizeof(msg)), 0);
+	ck_assert_str_eq(b.identity_tag, "");
 }
 END_TEST
 
@@ -99,6 +110,11 @@ START_TEST(test_bad_files)
 		"{\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0,\"last_poll\":0,\"last_poll_ok\":1}",
 		"{\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0,\"last_poll\":0,\"last_poll_ok\":253402300800}",
 		"{\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0,\"last_poll\":946684799,\"last_poll_ok\":0}",
+		/* an identity tag is 16 lower-case hex digits */
+		"{\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0,\"last_poll\":0,\"last_poll_ok\":0,\"identity_tag\":\"0123456789ABCDEF\"}",
+		"{\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0,\"last_poll\":0,\"last_poll_ok\":0,\"identity_tag\":\"0123456789abcde\"}",
+		"{\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0,\"last_poll\":0,\"last_poll_ok\":0,\"identity_tag\":\"\"}",
+		"{\"version\":1,\"supplies_enabled\":false,\"supplies_interval_s\":0,\"supplies_last_sent\":0,\"last_poll\":0,\"last_poll_ok\":0,\"identity_tag\":7}",
 	};
 	struct agent_state st, def;
 	char msg[256];

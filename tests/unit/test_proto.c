@@ -133,6 +133,48 @@ START_TEST(rt_poll_req)
 }
 END_TEST
 
+/* A brief poll: device_id and the tag; the canonical text of a tag. */
+START_TEST(rt_poll_req_brief)
+{
+	struct proto_poll_req a, b, want;
+	char canon[PROTO_CANON_MAX], hex[9];
+	char *out;
+	size_t n;
+
+	fill_poll_req(&a);
+	strcpy(a.identity_tag, "00ff00ff00ff00ff");
+	ck_assert_int_eq(proto_encode_poll_req(&a, &out, &n, NULL), PROTO_OK);
+	ck_assert_str_eq(out, "{\"device\":{\"device_id\":\"SIM0001\"},\"identity_tag\":"
+			 "\"00ff00ff00ff00ff\",\"state\":{\"supplies_enabled\":true,"
+			 "\"supplies_interval_s\":86400,\"spool_pending\":3,"
+			 "\"last_poll\":\"2026-11-01T01:47:12Z\"}}");
+	ck_assert_int_eq(proto_decode_poll_req(out, n, &b, NULL), PROTO_OK);
+	/* what is decoded: device_id, the tag and the state; the rest zero */
+	memset(&want, 0, sizeof(want));
+	strcpy(want.device.device_id, a.device.device_id);
+	strcpy(want.identity_tag, a.identity_tag);
+	want.state = a.state;
+	ck_assert_mem_eq(&b, &want, sizeof(b));
+	free(out);
+	/* a brief poll needs no configuration to encode (it carries none) */
+	memset(&a.config, 0, sizeof(a.config));
+	ck_assert_int_eq(proto_encode_poll_req(&a, &out, &n, NULL), PROTO_OK);
+	free(out);
+	/* a tag the decoder would refuse is never sent */
+	strcpy(a.identity_tag, "00FF00FF00FF00FF");
+	ck_assert_int_eq(proto_encode_poll_req(&a, &out, &n, NULL), PROTO_E_INVALID);
+
+	fill_poll_req(&a);
+	n = proto_identity_canon(&a.device, &a.config, canon, sizeof(canon));
+	ck_assert_str_eq(canon, "SIM0001\nesol Sim 3000 \xc3\xa9\nE1.2.3\nC4.5.6\n0.1.0\n"
+			 "02:30\nEurope/Berlin\n30\nauto\n");
+	ck_assert_uint_eq(n, strlen(canon));
+	ck_assert_uint_eq(proto_identity_canon(&a.device, &a.config, canon, 10), 0);
+	proto_hex("\x00\x9f\xa0\xff", 4, hex);
+	ck_assert_str_eq(hex, "009fa0ff");
+}
+END_TEST
+
 START_TEST(rt_poll_reply)
 {
 	struct proto_poll_reply a, b;
@@ -477,6 +519,25 @@ static const struct bad_case {
 	{ M_SUPPLIES, "{\"device_id\":\"D1\",\"report_id\":\"s1\",\"trigger\":\"manual\",\"generation\":\"1\","
 	  "\"taken_at\":\"2026-11-01T00:00:00Z\",\"supplies\":[]}", PROTO_E_VALUE, "trigger" },
 
+	/* brief polls: device_id and the tag, no config */
+	{ M_POLL, "{\"device\":{\"device_id\":\"D1\"},\"identity_tag\":\"0123456789abcdef\","
+	  "\"state\":{}}", PROTO_OK, "" },
+	{ M_POLL, "{\"identity_tag\":\"0123456789abcdef\",\"device\":{\"device_id\":\"D1\"},"
+	  POLL_CFG ",\"state\":{}}", PROTO_E_UNKNOWN_FIELD, "config" },
+	{ M_POLL, "{\"identity_tag\":\"0123456789abcdef\"," POLL_DEV ",\"state\":{}}",
+	  PROTO_E_UNKNOWN_FIELD, "device" },
+	{ M_POLL, "{\"identity_tag\":\"0123456789ABCDEF\",\"device\":{\"device_id\":\"D1\"},"
+	  "\"state\":{}}", PROTO_E_VALUE, "identity_tag" },
+	{ M_POLL, "{\"identity_tag\":\"0123456789abcde\",\"device\":{\"device_id\":\"D1\"},"
+	  "\"state\":{}}", PROTO_E_RANGE, "identity_tag" },
+	{ M_POLL, "{\"identity_tag\":16,\"device\":{\"device_id\":\"D1\"},\"state\":{}}",
+	  PROTO_E_TYPE, "identity_tag" },
+	{ M_POLL, "{\"identity_tag\":\"0123456789abcdef\",\"device\":{},\"state\":{}}",
+	  PROTO_E_MISSING, "device.device_id" },
+	{ M_POLL, "{\"identity_tag\":\"0123456789abcdef\",\"device\":{\"device_id\":\"D1\"}}",
+	  PROTO_E_MISSING, "state" },
+	{ M_POLL, "{\"identity_tag\":\"0123456789abcdef\",\"device\":{\"device_id\":\"D1\"},"
+	  "\"state\":{},\"x\":1}", PROTO_E_UNKNOWN_FIELD, "x" },
 	/* acks */
 	{ M_RACK, "{\"status\":\"stored\",\"read_id\":\"r1\"}", PROTO_OK, "" },
 	{ M_RACK, "{\"status\":\"ok\",\"read_id\":\"r1\"}", PROTO_E_VALUE, "status" },
@@ -860,6 +921,7 @@ static Suite *proto_suite(void)
 	TCase *tc = tcase_create("roundtrip");
 
 	tcase_add_test(tc, rt_poll_req);
+	tcase_add_test(tc, rt_poll_req_brief);
 	tcase_add_test(tc, rt_poll_reply);
 	tcase_add_test(tc, rt_meter_read);
 	tcase_add_test(tc, rt_supplies);

@@ -29,6 +29,7 @@
 #include "common/log.h"
 #include "proto/proto.h"
 #include "server/cli.h"
+#include "server/idtag.h"
 #include "server/server.h"
 
 static char pki[256];		/* made once in main() */
@@ -390,6 +391,25 @@ static int ledger_reads(void)
 	return n;
 }
 
+static int count_devices_cb(const struct ledger_device *d, void *arg)
+{
+	(void)d;
+	++*(int *)arg;
+	return 0;
+}
+
+static int ledger_devices(void)
+{
+	struct ledger *l;
+	char err[256];
+	int n = 0;
+
+	ck_assert_msg(ledger_open(dbpath, &l, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(ledger_each_device(l, count_devices_cb, &n), 0);
+	ledger_close(l);
+	return n;
+}
+
 static struct resp R;	/* one reply at a time; big, so not on the stack */
 
 /* ---- routing and limits ---- */
@@ -543,6 +563,36 @@ START_TEST(http_exchange)
 	ck_assert_int_eq(proto_decode_supplies_ack(R.body, R.len, &ack, &perr), PROTO_OK);
 	ck_assert_int_eq(ack.status, PROTO_ACK_DUPLICATE);
 	free(b);
+}
+END_TEST
+
+/* Brief polls over HTTP: 409 identity_unknown until the full poll, then answered. */
+START_TEST(http_brief_poll)
+{
+	static const char brief[] = "{\"device\":{\"device_id\":\"SIM0001\"},"
+		"\"identity_tag\":\"%s\",\"state\":{}}";
+	struct proto_poll_req p;
+	struct proto_poll_reply rep, rep2;
+	char tag[PROTO_TAG_LEN + 1], b[256];
+	char *full = poll_body("SIM0001");
+
+	ck_assert_int_eq(proto_decode_poll_req(full, strlen(full), &p, NULL), PROTO_OK);
+	ck_assert_int_eq(idtag_of(&p.device, &p.config, tag), 0);
+	snprintf(b, sizeof(b), brief, tag);
+	start(&(struct opts){ 0 });
+	post(PROTO_PATH_POLL, b, &R);
+	expect_error(&R, 409, "identity_unknown");
+	ck_assert_int_eq(ledger_devices(), 0);
+	do_poll("SIM0001", &rep);
+	post(PROTO_PATH_POLL, b, &R);
+	ck_assert_msg(R.status == 200, "%ld %s", R.status, R.body);
+	ck_assert_int_eq(proto_decode_poll_reply(R.body, R.len, &rep2, NULL), PROTO_OK);
+	ck_assert(rep2.read_meters);
+	ck_assert_str_eq(rep2.request_id, rep.request_id);
+	snprintf(b, sizeof(b), brief, "0123456789abcdef");
+	post(PROTO_PATH_POLL, b, &R);
+	expect_error(&R, 409, "identity_unknown");
+	free(full);
 }
 END_TEST
 
@@ -990,6 +1040,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, http_bad_bodies);
 	tcase_add_test(tc, http_too_large);
 	tcase_add_test(tc, http_exchange);
+	tcase_add_test(tc, http_brief_poll);
 	tcase_add_test(tc, http_parallel_duplicates);
 	tcase_add_test(tc, fault_500_503_429);
 	tcase_add_test(tc, fault_garbage);

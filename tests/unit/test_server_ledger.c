@@ -24,6 +24,7 @@
 #include "server/capture.h"
 #include "server/cycle.h"
 #include "server/fault.h"
+#include "server/idtag.h"
 #include "server/ledger.h"
 #include "server/policy.h"
 #include "server/pollbook.h"
@@ -749,7 +750,8 @@ END_TEST
 
 /*
  * Polls that change nothing billable are booked and written later, merged
- * per device; a booking never overwrites a newer poll written at once.
+ * per device; a new identity is written at once; a booking never
+ * overwrites a newer poll written at once.
  */
 START_TEST(policy_booked_polls)
 {
@@ -765,19 +767,26 @@ START_TEST(policy_booked_polls)
 	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
 	ck_assert_uint_eq(d.polls, 1);
 	/* two more: the same request, answered without writing */
-	strcpy(p.device.engine_fw, "E2");
+	p.state.spool_pending = 5;
 	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-02T03:00:00Z"), book, &b), 0);
 	ck_assert(b.read_meters);
 	ck_assert_str_eq(b.request_id, a.request_id);
 	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-02T04:00:00Z"), book, &b), 0);
 	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
 	ck_assert_uint_eq(d.polls, 1);
-	ck_assert_str_eq(d.id.engine_fw, "E1");
+	ck_assert_uint_eq(d.state.spool_pending, 2);
 	ck_assert_int_eq(pollbook_flush(book), 0);
 	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
 	ck_assert_uint_eq(d.polls, 3);
-	ck_assert_str_eq(d.id.engine_fw, "E2");
+	ck_assert_uint_eq(d.state.spool_pending, 5);
 	ck_assert_int_eq(d.last_poll, T("2026-11-02T04:00:00Z"));
+	/* a new firmware is a new identity: written before the reply, not booked */
+	strcpy(p.device.engine_fw, "E2");
+	ck_assert_int_eq(policy_poll(l, &defs, &p, T("2026-11-02T04:30:00Z"), book, &b), 0);
+	ck_assert_str_eq(b.request_id, a.request_id);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
+	ck_assert_str_eq(d.id.engine_fw, "E2");
+	ck_assert_uint_eq(d.polls, 4);
 	/* booked, then a newer poll written at once: the booking does not undo it */
 	ck_assert_int_eq(pollbook_add(book, &p, T("2026-11-02T05:00:00Z"), NULL), 0);
 	strcpy(p.device.engine_fw, "E3");
@@ -786,6 +795,86 @@ START_TEST(policy_booked_polls)
 	ck_assert_int_eq(ledger_get_device(l, "SIM0001", &d), 0);
 	ck_assert_str_eq(d.id.engine_fw, "E3");
 	ck_assert_int_eq(d.last_poll, T("2026-11-02T06:00:00Z"));
+	ck_assert_uint_eq(d.polls, 6);
+	ledger_close(l);
+}
+END_TEST
+
+/* p made brief: device_id and the tag of p's identity and configuration */
+static void brief_of(struct proto_poll_req *q, const struct proto_poll_req *p)
+{
+	char tag[PROTO_TAG_LEN + 1];
+
+	ck_assert_int_eq(idtag_of(&p->device, &p->config, tag), 0);
+	memset(q, 0, sizeof(*q));
+	strcpy(q->device.device_id, p->device.device_id);
+	strcpy(q->identity_tag, tag);
+	q->state = p->state;
+}
+
+/*
+ * Brief polls (docs/protocol.md): answered when their tag is that of the
+ * identity on file, refused (-ESTALE, nothing written) otherwise; the
+ * identity on file stays, the state and the poll count follow.  Written
+ * at once (no pollbook), booked, and across a new cycle's request.
+ */
+START_TEST(policy_brief_polls)
+{
+	struct ledger *l = open_ledger();
+	struct proto_poll_req p, q, old;
+	struct proto_poll_reply a, b;
+	struct ledger_device d;
+	char tag[PROTO_TAG_LEN + 1];
+
+	poll_req(&p, "SIM0002");
+	/* known answer (python3 hashlib) of the server's own hash: as the device's */
+	ck_assert_int_eq(idtag_of(&p.device, &p.config, tag), 0);
+	ck_assert_str_eq(tag, "9eba9bf7ac323c23");
+	/* a device the server does not know: refused, nothing created */
+	brief_of(&q, &p);
+	ck_assert_int_eq(do_poll(l, &q, T("2026-11-02T02:00:00Z"), &a), -ESTALE);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0002", &d), -ENOENT);
+	/* the full poll, then brief ones: the same request */
+	ck_assert_int_eq(do_poll(l, &p, T("2026-11-02T02:00:00Z"), &a), 0);
+	ck_assert(a.read_meters);
+	q.state.spool_pending = 7;
+	ck_assert_int_eq(do_poll(l, &q, T("2026-11-02T03:00:00Z"), &b), 0);
+	ck_assert(b.read_meters);
+	ck_assert_str_eq(b.request_id, a.request_id);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0002", &d), 0);
+	ck_assert_str_eq(d.id.model, "Sim 3000");
+	ck_assert_str_eq(d.id.engine_fw, "E1");
+	ck_assert_str_eq(d.config.timezone, "Europe/Berlin");
+	ck_assert_uint_eq(d.config.poll_hour, 2);
+	ck_assert_uint_eq(d.state.spool_pending, 7);
+	ck_assert_uint_eq(d.polls, 2);
+	ck_assert_int_eq(d.last_poll, T("2026-11-02T03:00:00Z"));
+	/* a tag not on file: refused, nothing written */
+	strcpy(q.identity_tag, "0000000000000000");
+	ck_assert_int_eq(do_poll(l, &q, T("2026-11-02T04:00:00Z"), &b), -ESTALE);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0002", &d), 0);
+	ck_assert_uint_eq(d.polls, 2);
+	/* a new cycle: its request is made for a brief poll too */
+	brief_of(&q, &p);
+	ck_assert_int_eq(do_poll(l, &q, T("2026-12-02T02:00:00Z"), &b), 0);
+	ck_assert(b.read_meters);
+	ck_assert_str_eq(b.billing_cycle, "2026-12");
+	ck_assert_str_ne(b.request_id, a.request_id);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0002", &d), 0);
+	ck_assert_str_eq(d.id.engine_fw, "E1");
+	ck_assert_uint_eq(d.polls, 3);
+	/* a new identity in full: the old tag is refused, the new one answered */
+	old = p;
+	strcpy(p.device.engine_fw, "E2");
+	p.config.spread_minutes = 15;
+	ck_assert_int_eq(do_poll(l, &p, T("2026-12-02T03:00:00Z"), &b), 0);
+	brief_of(&q, &old);
+	ck_assert_int_eq(do_poll(l, &q, T("2026-12-02T04:00:00Z"), &b), -ESTALE);
+	brief_of(&q, &p);
+	ck_assert_int_eq(do_poll(l, &q, T("2026-12-02T05:00:00Z"), &b), 0);
+	ck_assert_int_eq(ledger_get_device(l, "SIM0002", &d), 0);
+	ck_assert_str_eq(d.id.engine_fw, "E2");
+	ck_assert_uint_eq(d.config.spread_minutes, 15);
 	ck_assert_uint_eq(d.polls, 5);
 	ledger_close(l);
 }
@@ -1030,6 +1119,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, policy_read_cycle);
 	tcase_add_test(tc, policy_month_end_and_policy_changes);
 	tcase_add_test(tc, policy_new_device_defaults);
+	tcase_add_test(tc, policy_brief_polls);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("policy_book");
@@ -1038,6 +1128,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, policy_month_end_and_policy_changes);
 	tcase_add_test(tc, policy_new_device_defaults);
 	tcase_add_test(tc, policy_booked_polls);
+	tcase_add_test(tc, policy_brief_polls);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("both");
@@ -1058,6 +1149,7 @@ static Suite *suite(void)
 		tcase_add_test(tc, policy_read_cycle);
 		tcase_add_test(tc, policy_month_end_and_policy_changes);
 		tcase_add_test(tc, policy_new_device_defaults);
+		tcase_add_test(tc, policy_brief_polls);
 		tcase_add_test(tc, ledger_two_connections);
 		tcase_add_test(tc, ledger_export_cycle);
 		suite_add_tcase(s, tc);
@@ -1067,6 +1159,7 @@ static Suite *suite(void)
 		tcase_add_test(tc, policy_read_cycle);
 		tcase_add_test(tc, policy_month_end_and_policy_changes);
 		tcase_add_test(tc, policy_booked_polls);
+		tcase_add_test(tc, policy_brief_polls);
 		suite_add_tcase(s, tc);
 	}
 

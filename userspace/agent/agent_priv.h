@@ -35,6 +35,8 @@ struct job {
 	char id[PROTO_ID_MAX + 1];	/* read_id / report_id */
 	char *body;			/* exact bytes sent (malloc'd) */
 	size_t len;
+	char tag[PROTO_TAG_LEN + 1];	/* POLL: its identity's tag */
+	bool brief;			/* POLL: sent with the tag, not the identity */
 };
 
 struct agent {

@@ -244,7 +244,8 @@ static void save_poll_state(struct agent *a)
 
 	if (a->sup.enabled == d->supplies_enabled &&
 	    a->sup.interval_s == d->supplies_interval_s &&
-	    a->sup.last_sent == d->supplies_last_sent && d->last_poll > 0) {
+	    a->sup.last_sent == d->supplies_last_sent && d->last_poll > 0 &&
+	    strcmp(a->st.identity_tag, d->identity_tag) == 0) {
 		/* Known from the last poll (the schedule's zone switch costs system calls). */
 		if (n->slot_until && n->slot_poll == d->last_poll && now >= n->slot_from &&
 		    now < n->slot_until)
@@ -393,6 +394,8 @@ static void poll_done(struct agent *a, const struct net_result *r)
 	}
 	txlog_note(a, r, "ok");
 	backoff_reset(&a->net->bo);
+	/* the server has this identity on file: the next polls can be brief */
+	memcpy(a->st.identity_tag, a->job.tag, sizeof(a->st.identity_tag));
 	a->polls++;
 	a->poll_due = false;
 	a->st.last_poll_ok = time(NULL);
@@ -511,6 +514,20 @@ static void transfer_done(void *arg, const struct net_result *r)
 			snprintf(what + n, sizeof(what) - n, " (%s: %s)", er.error, er.message);
 		}
 		esc_inplace(what, sizeof(what));	/* the server's words: data */
+		if (a->job.kind == JOB_POLL && a->job.brief && r->status == NET_E_HTTP_CLIENT) {
+			/*
+			 * The server has another identity on file (409
+			 * identity_unknown), or takes no brief poll: the
+			 * full poll goes at once, once.
+			 */
+			log_info("brief poll refused (%s): sending the full poll", what);
+			txlog_note(a, r, what);
+			a->st.identity_tag[0] = '\0';
+			a->poll_due = true;
+			job_clear(&a->job);
+			exchange_kick(a);
+			return;
+		}
 		agent_set_error(a, "%s: %s", job_path(a->job.kind), what);
 		txlog_note(a, r, what);
 		if (a->job.kind == JOB_POLL) {
@@ -636,6 +653,16 @@ static void start_poll(struct agent *a)
 	}
 	memset(&a->job, 0, sizeof(a->job));
 	a->job.kind = JOB_POLL;
+	/*
+	 * The tag names the identity and configuration; when the server
+	 * answered a poll of the same tag, they are left out (a brief poll).
+	 * No tag (cannot hash): a full poll, which needs none.
+	 */
+	if (ids_identity_tag(&req, a->job.tag) == 0 && a->st.identity_tag[0] &&
+	    strcmp(a->job.tag, a->st.identity_tag) == 0) {
+		memcpy(req.identity_tag, a->job.tag, sizeof(req.identity_tag));
+		a->job.brief = true;
+	}
 	if (proto_encode_poll_req(&req, &a->job.body, &a->job.len, &perr) != PROTO_OK) {
 		log_err("cannot encode the poll: %s", perr.message);
 		agent_set_error(a, "poll: %s", perr.message);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SPDX-FileCopyrightText: 2026 The esol authors
-/* ids: read_id and report_id; see ids.h. */
+/* ids: read_id, report_id and the identity tag; see ids.h. */
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
@@ -8,18 +8,6 @@
 #include <openssl/evp.h>
 
 #include "agent/ids.h"
-
-static void hex128(const unsigned char *b, char *out)
-{
-	static const char hx[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < 16; i++) {
-		out[2 * i] = hx[b[i] >> 4];
-		out[2 * i + 1] = hx[b[i] & 15];
-	}
-	out[32] = '\0';
-}
 
 int ids_read_id(const char *device_id, const char *request_id,
 		const char *billing_cycle, char out[PROTO_ID_MAX + 1])
@@ -46,7 +34,7 @@ int ids_read_id(const char *device_id, const char *request_id,
 	if (!ok || mdlen < 16)
 		return -EIO;
 	strcpy(out, IDS_READ_PREFIX);
-	hex128(md, out + strlen(IDS_READ_PREFIX));
+	proto_hex(md, 16, out + strlen(IDS_READ_PREFIX));
 	return 0;
 }
 
@@ -66,6 +54,21 @@ int ids_report_id(char out[PROTO_ID_MAX + 1])
 		got += (size_t)n;
 	}
 	strcpy(out, IDS_REPORT_PREFIX);
-	hex128(b, out + strlen(IDS_REPORT_PREFIX));
+	proto_hex(b, sizeof(b), out + strlen(IDS_REPORT_PREFIX));
+	return 0;
+}
+
+int ids_identity_tag(const struct proto_poll_req *req, char tag[PROTO_TAG_LEN + 1])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char canon[PROTO_CANON_MAX];
+	size_t n = proto_identity_canon(&req->device, &req->config, canon, sizeof(canon));
+
+	if (!n)
+		return -EINVAL;
+	if (!EVP_Digest(canon, n, md, &mdlen, EVP_sha256(), NULL) || mdlen < PROTO_TAG_LEN / 2)
+		return -EIO;
+	proto_hex(md, PROTO_TAG_LEN / 2, tag);
 	return 0;
 }

@@ -12,6 +12,10 @@
  *
  * A supplies report's report_id is 128 random bits (getrandom), made
  * once when the report is spooled.
+ *
+ * The identity tag of a poll (docs/protocol.md, "Brief polls") names its
+ * identity and configuration, so that a poll whose tag the server has on
+ * file can leave them out.
  */
 #ifndef ESOL_AGENT_IDS_H
 #define ESOL_AGENT_IDS_H
@@ -26,5 +30,7 @@ int ids_read_id(const char *device_id, const char *request_id,
 		const char *billing_cycle, char out[PROTO_ID_MAX + 1]);
 /* Returns 0 or -errno from getrandom. */
 int ids_report_id(char out[PROTO_ID_MAX + 1]);
+/* The tag of req's device and config; 0, or -EINVAL / -EIO. */
+int ids_identity_tag(const struct proto_poll_req *req, char tag[PROTO_TAG_LEN + 1]);
 
 #endif /* ESOL_AGENT_IDS_H */

@@ -40,7 +40,7 @@ E2E_TESTS += tests/e2e/e2e_meter_read.sh tests/e2e/e2e_crash_resend.sh tests/e2e
 	     tests/e2e/e2e_supplies.sh tests/e2e/e2e_participation.sh \
 	     tests/e2e/e2e_proxy.sh tests/e2e/e2e_control.sh \
 	     tests/e2e/e2e_clock_step.sh tests/e2e/e2e_factory.sh \
-	     tests/e2e/e2e_roles.sh
+	     tests/e2e/e2e_roles.sh tests/e2e/e2e_brief_poll.sh
 
 $(B)/tests/unit/test_agent_state: $(B)/tests/unit/test_agent_state.o $(AGENT_LIB)
 	@mkdir -p $(dir $@)

@@ -20,6 +20,9 @@
 #define INTERVAL_MAX	PROTO_SUPPLIES_INTERVAL_MAX
 #define STATE_FILE_MAX	4096
 
+_Static_assert(sizeof(((struct agent_state *)0)->identity_tag) == PROTO_TAG_LEN + 1,
+	       "agent_state.identity_tag holds a tag");
+
 void agent_state_defaults(struct agent_state *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -31,7 +34,8 @@ bool agent_state_equal(const struct agent_state *a, const struct agent_state *b)
 	       a->supplies_interval_s == b->supplies_interval_s &&
 	       a->supplies_last_sent == b->supplies_last_sent &&
 	       a->last_poll == b->last_poll &&
-	       a->last_poll_ok == b->last_poll_ok;
+	       a->last_poll_ok == b->last_poll_ok &&
+	       strcmp(a->identity_tag, b->identity_tag) == 0;
 }
 
 static int get_time(json_t *root, const char *key, int64_t *out,
@@ -54,7 +58,7 @@ static int parse(const char *buf, size_t len, struct agent_state *st,
 {
 	static const char *const known[] = {
 		"version", "supplies_enabled", "supplies_interval_s",
-		"supplies_last_sent", "last_poll", "last_poll_ok",
+		"supplies_last_sent", "last_poll", "last_poll_ok", "identity_tag",
 	};
 	json_error_t jerr;
 	json_t *root, *v;
@@ -104,6 +108,15 @@ static int parse(const char *buf, size_t len, struct agent_state *st,
 	    get_time(root, "last_poll", &st->last_poll, msg, msg_size) ||
 	    get_time(root, "last_poll_ok", &st->last_poll_ok, msg, msg_size))
 		goto out;
+	v = json_object_get(root, "identity_tag");
+	if (v && (!json_is_string(v) || json_string_length(v) != PROTO_TAG_LEN ||
+		  strspn(json_string_value(v), "0123456789abcdef") != PROTO_TAG_LEN)) {
+		snprintf(msg, msg_size, "identity_tag: not %d lower-case hex digits",
+			 PROTO_TAG_LEN);
+		goto out;
+	}
+	if (v)
+		memcpy(st->identity_tag, json_string_value(v), PROTO_TAG_LEN + 1);
 	r = 0;
 out:
 	json_decref(root);
@@ -195,6 +208,11 @@ int agent_state_save(const char *dir, const struct agent_state *st)
 		      "supplies_last_sent", (json_int_t)st->supplies_last_sent,
 		      "last_poll", (json_int_t)st->last_poll,
 		      "last_poll_ok", (json_int_t)st->last_poll_ok);
+	if (o && st->identity_tag[0] &&
+	    json_object_set_new(o, "identity_tag", json_string(st->identity_tag))) {
+		json_decref(o);
+		o = NULL;
+	}
 	if (!o)
 		return -ENOMEM;
 	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);

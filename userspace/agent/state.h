@@ -7,7 +7,9 @@
  * What the server told the Supplies Assistant (enabled, interval), when
  * the last supplies report was taken, when the last poll was attempted
  * (so a device that was off at poll time polls once when it is back) and
- * when one last succeeded (reported to the server).
+ * when one last succeeded (reported to the server), and the identity tag
+ * of the last poll the server answered (docs/protocol.md, "Brief polls"),
+ * so a restarted agent still polls briefly while nothing changed.
  * The file is rewritten atomically (temp file, fsync, rename, directory
  * fsync) and only when a value changed: polling itself writes nothing
  * but the last-poll time, once a day.
@@ -28,6 +30,7 @@ struct agent_state {
 	int64_t supplies_last_sent;	/* Unix s a report was taken; 0 never */
 	int64_t last_poll;		/* Unix s of the last poll attempt; 0 never */
 	int64_t last_poll_ok;		/* Unix s of the last successful poll; 0 never */
+	char identity_tag[17];		/* the server has it on file; "": none known */
 };
 
 void agent_state_defaults(struct agent_state *st);

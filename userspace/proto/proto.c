@@ -48,7 +48,9 @@
 /* ------------------------------------------------------------------ */
 /* POST /v1/poll request                                              */
 
-static const char *const poll_keys[] = { "device", "config", "state", NULL };
+static const char *const poll_keys[] = { "device", "config", "state", "identity_tag", NULL };
+static const char *const brief_keys[] = { "device", "state", "identity_tag", NULL };
+static const char *const brief_device_keys[] = { "device_id", NULL };
 static const char *const device_keys[] = { "device_id", "model", "engine_fw",
 					   "controller_fw", "agent_version", NULL };
 static const char *const config_keys[] = { "enabled", "poll_time", "timezone",
@@ -127,6 +129,30 @@ static enum proto_err dec_state(json_t *s, struct proto_agent_state *m, struct p
 	return PROTO_OK;
 }
 
+/* A brief poll: the tag, and of the identity only device_id. */
+static enum proto_err dec_brief(json_t *root, struct proto_poll_req *m, struct proto_error *err)
+{
+	json_t *d;
+
+	TRY(jio_str(root, "", "identity_tag", JIO_ID, PROTO_TAG_LEN, PROTO_TAG_LEN,
+		    m->identity_tag, NULL, err));
+	for (const char *t = m->identity_tag; *t; t++)
+		if (!((*t >= '0' && *t <= '9') || (*t >= 'a' && *t <= 'f')))
+			return jio_fail(err, PROTO_E_VALUE, "identity_tag",
+					"not %d lower-case hex digits", PROTO_TAG_LEN);
+	if (json_object_get(root, "config"))
+		return jio_fail(err, PROTO_E_UNKNOWN_FIELD, "config",
+				"not sent with identity_tag (a brief poll)");
+	TRY(jio_only(root, "", brief_keys, err));
+	TRY(jio_object(root, "", "device", &d, err));
+	if (json_object_size(d) > 1 && json_object_get(d, "device_id"))
+		return jio_fail(err, PROTO_E_UNKNOWN_FIELD, "device",
+				"only device_id is sent with identity_tag (a brief poll)");
+	TRY(jio_only(d, "device", brief_device_keys, err));
+	return jio_str(d, "device", "device_id", JIO_DEVICE_ID, 1, PROTO_DEVICE_ID_MAX,
+		       m->device.device_id, NULL, err);
+}
+
 enum proto_err proto_decode_poll_req(const void *buf, size_t len,
 				     struct proto_poll_req *m, struct proto_error *err)
 {
@@ -135,53 +161,71 @@ enum proto_err proto_decode_poll_req(const void *buf, size_t len,
 
 	memset(m, 0, sizeof(*m));
 	TRY(jio_load(buf, len, &root, err));
-	if (!(e = jio_only(root, "", poll_keys, err)) &&
-	    !(e = jio_object(root, "", "device", &d, err)) &&
-	    !(e = dec_identity(d, &m->device, err)) &&
-	    !(e = jio_object(root, "", "config", &c, err)) &&
-	    !(e = dec_config(c, &m->config, err)) &&
-	    !(e = jio_object(root, "", "state", &s, err)))
+	if (json_object_get(root, "identity_tag")) {
+		e = dec_brief(root, m, err);
+	} else if (!(e = jio_only(root, "", poll_keys, err)) &&
+		   !(e = jio_object(root, "", "device", &d, err)) &&
+		   !(e = dec_identity(d, &m->device, err)) &&
+		   !(e = jio_object(root, "", "config", &c, err))) {
+		e = dec_config(c, &m->config, err);
+	}
+	if (!e && !(e = jio_object(root, "", "state", &s, err)))
 		e = dec_state(s, &m->state, err);
 	json_decref(root);
 	return e;
+}
+
+/* The full poll's device and config objects, after device_id. */
+static void enc_identity_config(struct jio_builder *b, json_t *root, json_t *d,
+				const struct proto_poll_req *m)
+{
+	json_t *c = jb_new_object(b);
+	char hm[8];
+
+	jb_set(b, d, "model", jb_str(b, "device.model", m->device.model, SZ(m->device.model)));
+	jb_set(b, d, "engine_fw", jb_str(b, "device.engine_fw", m->device.engine_fw,
+					  SZ(m->device.engine_fw)));
+	jb_set(b, d, "controller_fw", jb_str(b, "device.controller_fw", m->device.controller_fw,
+					      SZ(m->device.controller_fw)));
+	jb_set(b, d, "agent_version", jb_str(b, "device.agent_version", m->device.agent_version,
+					      SZ(m->device.agent_version)));
+	jb_set(b, root, "device", d);
+
+	/* config.enabled is not sent: a device that polls participates. */
+	snprintf(hm, sizeof(hm), "%02u:%02u", m->config.poll_hour % 100u,
+		 m->config.poll_minute % 100u);
+	jb_set(b, c, "poll_time", jb_str(b, "config.poll_time", hm, sizeof(hm)));
+	jb_set(b, c, "timezone", jb_str(b, "config.timezone", m->config.timezone,
+					 SZ(m->config.timezone)));
+	jb_set(b, c, "spread_minutes", jb_int(b, m->config.spread_minutes));
+	jb_set(b, c, "proxy_mode", jb_name(b, "config.proxy_mode",
+					   proto_proxy_mode_name(m->config.proxy_mode)));
+	jb_set(b, root, "config", c);
 }
 
 enum proto_err proto_encode_poll_req(const struct proto_poll_req *m,
 				     char **out, size_t *out_len, struct proto_error *err)
 {
 	struct jio_builder b = { .err = err };
-	json_t *root, *d, *c, *s;
-	char hm[8];
+	json_t *root, *d, *s;
 
-	if (!m->config.enabled)
+	if (!m->identity_tag[0] && !m->config.enabled)
 		return jio_fail(err, PROTO_E_VALUE, "config.enabled",
 				"false: a device that is off does not poll");
 	root = jb_new_object(&b);
 	d = jb_new_object(&b);
-	c = jb_new_object(&b);
 	s = jb_new_object(&b);
 
 	jb_set(&b, d, "device_id", jb_str(&b, "device.device_id", m->device.device_id,
 					   SZ(m->device.device_id)));
-	jb_set(&b, d, "model", jb_str(&b, "device.model", m->device.model, SZ(m->device.model)));
-	jb_set(&b, d, "engine_fw", jb_str(&b, "device.engine_fw", m->device.engine_fw,
-					   SZ(m->device.engine_fw)));
-	jb_set(&b, d, "controller_fw", jb_str(&b, "device.controller_fw", m->device.controller_fw,
-					       SZ(m->device.controller_fw)));
-	jb_set(&b, d, "agent_version", jb_str(&b, "device.agent_version", m->device.agent_version,
-					       SZ(m->device.agent_version)));
-	jb_set(&b, root, "device", d);
-
-	/* config.enabled is not sent: a device that polls participates. */
-	snprintf(hm, sizeof(hm), "%02u:%02u", m->config.poll_hour % 100u,
-		 m->config.poll_minute % 100u);
-	jb_set(&b, c, "poll_time", jb_str(&b, "config.poll_time", hm, sizeof(hm)));
-	jb_set(&b, c, "timezone", jb_str(&b, "config.timezone", m->config.timezone,
-					  SZ(m->config.timezone)));
-	jb_set(&b, c, "spread_minutes", jb_int(&b, m->config.spread_minutes));
-	jb_set(&b, c, "proxy_mode", jb_name(&b, "config.proxy_mode",
-					    proto_proxy_mode_name(m->config.proxy_mode)));
-	jb_set(&b, root, "config", c);
+	if (m->identity_tag[0]) {
+		/* brief: the rest of the identity and the configuration are the tag's */
+		jb_set(&b, root, "device", d);
+		jb_set(&b, root, "identity_tag", jb_str(&b, "identity_tag", m->identity_tag,
+							 SZ(m->identity_tag)));
+	} else {
+		enc_identity_config(&b, root, d, m);
+	}
 
 	/* The state's defaults (off, 0, nothing pending) are left out. */
 	if (m->state.supplies_enabled)
@@ -197,6 +241,30 @@ enum proto_err proto_encode_poll_req(const struct proto_poll_req *m,
 	TRY(jb_finish(&b, root, out, out_len));
 	VERIFY(proto_decode_poll_req, struct proto_poll_req, out, out_len, err);
 	return PROTO_OK;
+}
+
+size_t proto_identity_canon(const struct proto_identity *id, const struct proto_config *c,
+			    char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s\n%s\n%s\n%s\n%s\n%02u:%02u\n%s\n%u\n%s\n",
+			 id->device_id, id->model, id->engine_fw, id->controller_fw,
+			 id->agent_version, c->poll_hour % 100u, c->poll_minute % 100u,
+			 c->timezone, c->spread_minutes,
+			 proto_proxy_mode_name(c->proxy_mode) ? proto_proxy_mode_name(c->proxy_mode) : "");
+
+	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
+}
+
+void proto_hex(const void *bytes, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *b = bytes;
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
+	}
+	out[2 * n] = '\0';
 }
 
 /* ------------------------------------------------------------------ */

@@ -189,10 +189,21 @@ struct proto_agent_state {
 	int64_t last_poll;		/* last successful poll, Unix s */
 };
 
+/*
+ * A brief poll (identity_tag != ""): the device says its identity and
+ * configuration are those of the tag, and sends only device.device_id of
+ * them (device and config otherwise unset); the server answers 409
+ * identity_unknown when what it has on file has another tag.
+ */
+#define PROTO_TAG_LEN			16	/* hex digits of an identity tag */
+#define PROTO_ERR_IDENTITY_UNKNOWN	"identity_unknown"
+#define PROTO_HTTP_IDENTITY_UNKNOWN	409
+
 struct proto_poll_req {
 	struct proto_identity device;
 	struct proto_config config;
 	struct proto_agent_state state;
+	char identity_tag[PROTO_TAG_LEN + 1];	/* "": a full poll */
 };
 
 struct proto_poll_reply {
@@ -301,6 +312,21 @@ enum proto_err proto_decode_error(const void *buf, size_t len,
 				  struct proto_error_reply *m, struct proto_error *err);
 
 /* ---- helpers shared by agent and server ---- */
+
+/*
+ * The text an identity tag is the hash of (docs/protocol.md, "Brief
+ * polls"): device_id, model, engine_fw, controller_fw, agent_version,
+ * poll_time "HH:MM", timezone, spread_minutes and proxy_mode, each
+ * followed by '\n' (no field may hold one).  Writes at most size bytes
+ * with a NUL; returns the text's length, or 0 when size is too small.
+ * The tag is the first 8 bytes of the text's SHA-256 in lower-case hex:
+ * the caller hashes with its own TLS library and calls proto_hex.
+ */
+#define PROTO_CANON_MAX		384
+size_t proto_identity_canon(const struct proto_identity *id, const struct proto_config *c,
+			    char *buf, size_t size);
+/* n bytes as 2n lower-case hex digits and a NUL (out: 2n + 1 bytes). */
+void proto_hex(const void *bytes, size_t n, char *out);
 
 /* "YYYY-MM-DDTHH:MM:SSZ" <-> Unix seconds (UTC, no time zone involved). */
 #define PROTO_TIME_LEN	20

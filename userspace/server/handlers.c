@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "server/handlers.h"
+#include "server/idtag.h"
 #include "server/policy.h"
 
 int handlers_init(struct handlers *h, struct ledger_pool *pool, const struct ledger_defaults *def,
@@ -141,6 +142,29 @@ static void bad_body(struct hreply *r, enum proto_err e, const struct proto_erro
 	hreply_error(r, proto_err_http_status(e), proto_err_name(e), "%s", perr->message);
 }
 
+/* 409: a brief poll whose tag is not that of the identity on file. */
+static void identity_unknown(struct hreply *r, const struct proto_poll_req *req)
+{
+	hreply_error(r, PROTO_HTTP_IDENTITY_UNKNOWN, PROTO_ERR_IDENTITY_UNKNOWN,
+		     "no identity of tag %s on file: poll with device and config", req->identity_tag);
+	snprintf(r->note, sizeof(r->note), "poll: brief, tag %s not on file", req->identity_tag);
+}
+
+/*
+ * Whether a kept decision answers req: it must bring the identity the
+ * decision has on file, by its tag (a brief poll) or in full.  Else the
+ * database decides (another instance may have written a new identity; a
+ * full poll's new identity is written at once).
+ */
+static bool kept_identity(const struct proto_poll_req *req, const struct ledger_poll_decision *d)
+{
+	char tag[PROTO_TAG_LEN + 1];
+
+	if (req->identity_tag[0])
+		return strcmp(req->identity_tag, d->tag) == 0;
+	return idtag_of(&req->device, &req->config, tag) == 0 && strcmp(tag, d->tag) == 0;
+}
+
 /* The reply to a decoded poll; false (nothing done) if it needs the database and !may_block. */
 static bool poll_answer(struct handlers *h, const struct proto_poll_req *req, bool may_block,
 			struct hreply *r)
@@ -155,7 +179,8 @@ static bool poll_answer(struct handlers *h, const struct proto_poll_req *req, bo
 	bool kept = false;
 	int err = 0;
 
-	if (h->cache && pollcache_get(h->cache, req->device.device_id, now, &d)) {
+	if (h->cache && pollcache_get(h->cache, req->device.device_id, now, &d) &&
+	    kept_identity(req, &d)) {
 		/* decided as the database would: only the bookkeeping is left */
 		kept = true;
 		err = pollbook_add(h->book, req, now, d.read_due ? d.cycle : NULL);
@@ -171,7 +196,9 @@ static bool poll_answer(struct handlers *h, const struct proto_poll_req *req, bo
 			tok = pollcache_token(h->cache, req->device.device_id);
 		l = pool_take(h->pool);
 		err = policy_decide(l, &h->def, req, now, h->book, &d);
-		if (err)
+		if (err == -ESTALE)
+			identity_unknown(r, req);
+		else if (err)
 			ledger_failed(l, r, err, "poll");
 		pool_give(h->pool, l);
 		if (err)

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "server/db.h"
+#include "server/idtag.h"
 #include "server/ledger.h"
 #include "server/ledger_schema.h"
 #include "server/ledger_sql.h"
@@ -281,6 +282,8 @@ int ledger_poll_decide(struct ledger *l, const struct proto_poll_req *req, int64
 			snprintf(l->err, sizeof(l->err), "poll: no row returned");
 			return -EIO;
 		}
+		if (r > 0 && idtag_of(&req->device, &req->config, out->tag) < 0)
+			out->tag[0] = '\0';
 		return r < 0 ? r : 0;
 	}
 	r = ledger_begin(l);
@@ -300,10 +303,38 @@ int ledger_poll_decide(struct ledger *l, const struct proto_poll_req *req, int64
 	if (r < 0)
 		goto bad;
 	out->read_due = r > 0;
-	return ledger_commit(l);
+	r = ledger_commit(l);
+	if (!r && idtag_of(&req->device, &req->config, out->tag) < 0)
+		out->tag[0] = '\0';
+	return r;
 bad:
 	ledger_rollback(l);
 	return r;
+}
+
+/* Columns 0..10 of DEVICE_COLS: the identity and configuration last reported. */
+static void identity_cols(const char *const *col, struct proto_identity *id,
+			  struct proto_config *c, bool *has_poll)
+{
+	const char *hm;
+	int pmode;
+
+	copy(id->device_id, sizeof(id->device_id), col[0]);
+	copy(id->model, sizeof(id->model), col[1]);
+	copy(id->engine_fw, sizeof(id->engine_fw), col[2]);
+	copy(id->controller_fw, sizeof(id->controller_fw), col[3]);
+	copy(id->agent_version, sizeof(id->agent_version), col[4]);
+	*has_poll = num(col[5]) != 0;
+	c->enabled = num(col[6]) != 0;
+	hm = col[7];
+	if (hm && strlen(hm) == 5) {
+		c->poll_hour = (uint8_t)((hm[0] - '0') * 10 + (hm[1] - '0'));
+		c->poll_minute = (uint8_t)((hm[3] - '0') * 10 + (hm[4] - '0'));
+	}
+	copy(c->timezone, sizeof(c->timezone), col[8]);
+	c->spread_minutes = (uint32_t)num(col[9]);
+	pmode = proto_proxy_mode_from_name(col[10] ? col[10] : "");
+	c->proxy_mode = pmode < 0 ? PROTO_PROXY_NONE : (enum proto_proxy_mode)pmode;
 }
 
 static int peek_cb(void *arg, int ncol, const char *const *col)
@@ -317,6 +348,18 @@ static int peek_cb(void *arg, int ncol, const char *const *col)
 	copy(d->request_id, sizeof(d->request_id), col[4]);
 	/* "t"/"f" from PostgreSQL, 1/0 from SQLite */
 	d->read_due = !(col[5] && (col[5][0] == 't' || col[5][0] == '1'));
+	/* then the identity on file, as a tag: a brief poll names it */
+	if (ncol >= 6 + 11) {
+		struct proto_identity id;
+		struct proto_config c;
+		bool has_poll;
+
+		memset(&id, 0, sizeof(id));
+		memset(&c, 0, sizeof(c));
+		identity_cols(col + 6, &id, &c, &has_poll);
+		if (has_poll && idtag_of(&id, &c, d->tag) < 0)
+			d->tag[0] = '\0';
+	}
 	return 0;
 }
 
@@ -341,29 +384,41 @@ int ledger_poll_peek(struct ledger *l, const char *device_id, int64_t now,
 	return 0;
 }
 
+/* One device's booked polls; a brief one leaves the identity on file alone. */
+static int book_device(struct ledger *l, const struct ledger_poll_book *b)
+{
+	const struct proto_poll_req *q = &b->req;
+	int64_t last_poll = q->state.has_last_poll ? q->state.last_poll : 0;
+	char hm[16];
+
+	if (q->identity_tag[0])	/* its tag was checked against the file before booking */
+		return RUN(l, S_BOOK_DEVICE_BRIEF, "book polls", NULL, NULL,
+			   DB_S(q->device.device_id), DB_I(b->polls), DB_I(b->last),
+			   DB_I(q->state.supplies_enabled ? 1 : 0),
+			   DB_I(q->state.supplies_interval_s), DB_I(q->state.spool_pending),
+			   DB_I(last_poll));
+	snprintf(hm, sizeof(hm), "%02u:%02u", (unsigned int)q->config.poll_hour % 100u,
+		 (unsigned int)q->config.poll_minute % 100u);
+	return RUN(l, S_BOOK_DEVICE, "book polls", NULL, NULL, DB_S(q->device.device_id),
+		   DB_I(b->polls), DB_S(q->device.model), DB_S(q->device.engine_fw),
+		   DB_I(b->last), DB_S(q->device.controller_fw),
+		   DB_S(q->device.agent_version), DB_I(q->config.enabled ? 1 : 0), DB_S(hm),
+		   DB_S(q->config.timezone), DB_I(q->config.spread_minutes),
+		   DB_S(proto_proxy_mode_name(q->config.proxy_mode)),
+		   DB_I(q->state.supplies_enabled ? 1 : 0), DB_I(q->state.supplies_interval_s),
+		   DB_I(q->state.spool_pending), DB_I(last_poll));
+}
+
 int ledger_book_polls(struct ledger *l, const struct ledger_poll_book *b, size_t n)
 {
 	int r = ledger_begin(l);
 
 	for (size_t i = 0; !r && i < n; i++) {
-		const struct proto_poll_req *q = &b[i].req;
-		char hm[16];
-
-		snprintf(hm, sizeof(hm), "%02u:%02u", (unsigned int)q->config.poll_hour % 100u,
-			 (unsigned int)q->config.poll_minute % 100u);
-		r = RUN(l, S_BOOK_DEVICE, "book polls", NULL, NULL, DB_S(q->device.device_id),
-			DB_I(b[i].polls), DB_S(q->device.model), DB_S(q->device.engine_fw),
-			DB_I(b[i].last), DB_S(q->device.controller_fw),
-			DB_S(q->device.agent_version), DB_I(q->config.enabled ? 1 : 0), DB_S(hm),
-			DB_S(q->config.timezone), DB_I(q->config.spread_minutes),
-			DB_S(proto_proxy_mode_name(q->config.proxy_mode)),
-			DB_I(q->state.supplies_enabled ? 1 : 0), DB_I(q->state.supplies_interval_s),
-			DB_I(q->state.spool_pending),
-			DB_I(q->state.has_last_poll ? q->state.last_poll : (int64_t)0));
+		r = book_device(l, &b[i]);
 		if (r >= 0 && b[i].resent)
 			r = RUN(l, S_BOOK_REQUEST, "book requests", NULL, NULL,
-				DB_S(q->device.device_id), DB_I(b[i].resent), DB_I(b[i].last),
-				DB_S(b[i].cycle));
+				DB_S(b[i].req.device.device_id), DB_I(b[i].resent),
+				DB_I(b[i].last), DB_S(b[i].cycle));
 		r = r < 0 ? r : 0;
 	}
 	if (r) {
@@ -382,28 +437,11 @@ int ledger_record_poll(struct ledger *l, const struct proto_poll_req *req, int64
 static int device_cb(void *arg, int ncol, const char *const *col)
 {
 	struct ledger_device *d = arg;
-	const char *hm;
-	int pmode;
 
 	if (ncol < 21)
 		return -EIO;
 	memset(d, 0, sizeof(*d));
-	copy(d->id.device_id, sizeof(d->id.device_id), col[0]);
-	copy(d->id.model, sizeof(d->id.model), col[1]);
-	copy(d->id.engine_fw, sizeof(d->id.engine_fw), col[2]);
-	copy(d->id.controller_fw, sizeof(d->id.controller_fw), col[3]);
-	copy(d->id.agent_version, sizeof(d->id.agent_version), col[4]);
-	d->has_poll = num(col[5]) != 0;
-	d->config.enabled = num(col[6]) != 0;
-	hm = col[7];
-	if (hm && strlen(hm) == 5) {
-		d->config.poll_hour = (uint8_t)((hm[0] - '0') * 10 + (hm[1] - '0'));
-		d->config.poll_minute = (uint8_t)((hm[3] - '0') * 10 + (hm[4] - '0'));
-	}
-	copy(d->config.timezone, sizeof(d->config.timezone), col[8]);
-	d->config.spread_minutes = (uint32_t)num(col[9]);
-	pmode = proto_proxy_mode_from_name(col[10] ? col[10] : "");
-	d->config.proxy_mode = pmode < 0 ? PROTO_PROXY_NONE : (enum proto_proxy_mode)pmode;
+	identity_cols(col, &d->id, &d->config, &d->has_poll);
 	d->state.supplies_enabled = num(col[11]) != 0;
 	d->state.supplies_interval_s = (uint32_t)num(col[12]);
 	d->state.spool_pending = (uint32_t)num(col[13]);

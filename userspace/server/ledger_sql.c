@@ -148,7 +148,10 @@ const struct db_sql ledger_sql[S_COUNT] = {
 		"SELECT d.cycle_day, d.supplies_enabled, d.supplies_interval_s, c.cycle,"
 		" (SELECT q.request_id FROM requests q WHERE q.device_id = d.device_id"
 		"  AND q.cycle = c.cycle),"
-		" EXISTS (SELECT 1 FROM reads r WHERE r.device_id = d.device_id AND r.cycle = c.cycle)"
+		" EXISTS (SELECT 1 FROM reads r WHERE r.device_id = d.device_id AND r.cycle = c.cycle),"
+		" d.device_id, d.model, d.engine_fw, d.controller_fw, d.agent_version, d.has_poll,"
+		" d.cfg_enabled, d.cfg_poll_time, d.cfg_timezone, d.cfg_spread_minutes,"
+		" d.cfg_proxy_mode"
 		" FROM devices d, (SELECT CASE WHEN CAST($2 AS INTEGER) >= cycle_day"
 		"  THEN CAST($3 AS TEXT) ELSE CAST($4 AS TEXT) END AS cycle FROM devices"
 		"  WHERE device_id = $1) c WHERE d.device_id = $1", NULL },
@@ -175,6 +178,17 @@ const struct db_sql ledger_sql[S_COUNT] = {
 		" st_spool_pending = CASE WHEN last_poll <= $5 THEN $15 ELSE st_spool_pending END,"
 		" st_last_poll = CASE WHEN last_poll <= $5 THEN $16 ELSE st_last_poll END,"
 		" last_poll = CASE WHEN last_poll <= $5 THEN $5 ELSE last_poll END"
+		" WHERE device_id = $1", NULL },
+	/* the same for brief polls: the identity on file is theirs, left alone */
+	[S_BOOK_DEVICE_BRIEF] = {
+		"UPDATE devices SET polls = polls + $2,"
+		" st_supplies_enabled = CASE WHEN last_poll <= $3 THEN $4"
+		"  ELSE st_supplies_enabled END,"
+		" st_supplies_interval_s = CASE WHEN last_poll <= $3 THEN $5"
+		"  ELSE st_supplies_interval_s END,"
+		" st_spool_pending = CASE WHEN last_poll <= $3 THEN $6 ELSE st_spool_pending END,"
+		" st_last_poll = CASE WHEN last_poll <= $3 THEN $7 ELSE st_last_poll END,"
+		" last_poll = CASE WHEN last_poll <= $3 THEN $3 ELSE last_poll END"
 		" WHERE device_id = $1", NULL },
 	[S_BOOK_REQUEST] = {
 		"UPDATE requests SET times_sent = times_sent + $2,"

@@ -20,7 +20,10 @@
  * Returns 0 and fills *reply, or a negative errno from the ledger.  With
  * a pollbook, a poll that needs no request made is decided without
  * writing and its bookkeeping is written behind; book NULL: every poll
- * is written before the reply.
+ * is written before the reply.  An identity or configuration that is
+ * not the one on file is written before the reply too.  A brief poll
+ * (req->identity_tag) whose tag is not that of the identity on file, or
+ * of a device with none: -ESTALE, nothing written (409 identity_unknown).
  */
 int policy_poll(struct ledger *l, const struct ledger_defaults *def,
 		const struct proto_poll_req *req, int64_t now, struct pollbook *book,

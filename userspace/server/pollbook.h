@@ -4,8 +4,9 @@
  * server/pollbook: the bookkeeping of polls that changed nothing that
  * bills, written behind.  Most polls only find that the device's cycle
  * has its read (or its request) already: the decision needs no write, and
- * what is left to record (the device's last poll, its reported identity,
- * configuration and state, the poll count, the request sent again) is
+ * what is left to record (the device's last poll, its reported state,
+ * the poll count, the request sent again; a new identity or configuration
+ * is written at once, see policy_decide) is
  * kept here per device and written every flush_ms in one transaction by
  * a thread of its own.  A crash loses at most flush_ms of that
  * bookkeeping, never a read, a report or a request: those are written

@@ -6,7 +6,7 @@ SERVER_PKGS := libmicrohttpd gnutls sqlite3 libpq jansson
 SERVER_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(SERVER_PKGS))
 SERVER_LIBS := $(shell $(PKG_CONFIG) --libs $(SERVER_PKGS)) -lpthread
 
-SERVER_MODS := cycle db db_sqlite db_pg ledger_schema ledger_sql ledger pool pollbook pollcache pgwatch workq export policy fault capture tlsauth tlsfront handlers http server cli allowlist
+SERVER_MODS := cycle idtag db db_sqlite db_pg ledger_schema ledger_sql ledger pool pollbook pollcache pgwatch workq export policy fault capture tlsauth tlsfront handlers http server cli allowlist
 SERVER_OBJS := $(patsubst %,$(B)/userspace/server/%.o,$(SERVER_MODS))
 $(foreach m,$(SERVER_MODS) main,$(eval CFLAGS_userspace_server_$(m) := $(SERVER_CFLAGS)))
 
