@@ -26,7 +26,10 @@
 #            peers: their server closes every connection after its reply
 #   full     no session to resume.  esold: esol-server restarted (a new
 #            ticket key; esold still offers its old ticket); peers: their
-#            server closes after every reply and issues no tickets
+#            server closes after every reply and makes each connection's
+#            ticket under a key of its own, so they too offer a ticket that
+#            cannot resume and get a new one (both servers send one ticket
+#            per connection, resumed or not)
 # we count
 #   CPU      cpuacct.usage (ns of the scheduler's accounting, not ticks)
 #            over a window of one poll, without strace

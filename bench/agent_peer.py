@@ -14,8 +14,13 @@ read for every connection and every request:
   live     keep-alive, connections closed after IDLE seconds idle (30, as
            esol-server)
   resumed  "Connection: close" after every reply: the next poll opens a new
-           connection and resumes the TLS session (tickets)
-  full     as resumed, and no session tickets: a full handshake every time
+           connection and resumes the TLS session (one ticket per
+           connection, as esol-server sends)
+  full     as resumed, and every connection's ticket made under a ticket key
+           of its own, which no later connection has: the client offers the
+           ticket it holds, the server cannot resume it, a full handshake
+           every time and a new (again useless) ticket; what esold meets
+           against a restarted esol-server (a new ticket key)
   quiet    as live, and the hawkBit poll says "sleep an hour"
 Every request is logged to LOG as one line:
   <unix time> <port> <method> <path> <status> <reused 0|1> <mode>
@@ -45,20 +50,22 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     def __init__(self, addr, args):
         super().__init__(addr, Handler)
         self.args = args
-        self.ctx = {}
-        for kind, tickets in (("tickets", 2), ("none", 0)):
-            c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            c.load_cert_chain(args.cert, args.key)
-            c.load_verify_locations(args.client_ca)
-            c.verify_mode = ssl.CERT_REQUIRED
-            c.num_tickets = tickets
-            self.ctx[kind] = c
+        self.ctx = self.new_ctx()
         self.log = open(args.log, "a", buffering=1, encoding="ascii")
+
+    def new_ctx(self):
+        """A server context; each has a ticket key of its own (OpenSSL)."""
+        c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        c.load_cert_chain(self.args.cert, self.args.key)
+        c.load_verify_locations(self.args.client_ca)
+        c.verify_mode = ssl.CERT_REQUIRED
+        c.num_tickets = 1
+        return c
 
     def get_request(self):
         sock, addr = self.socket.accept()
         mode = read_mode(self.args.mode_file)
-        ctx = self.ctx["none" if mode == "full" else "tickets"]
+        ctx = self.new_ctx() if mode == "full" else self.ctx
         return ctx.wrap_socket(sock, server_side=True,
                                do_handshake_on_connect=False), addr
 
