@@ -58,6 +58,18 @@ poll_once
 is_brief 5 || fail "the poll after the full one is not brief: $(nth_poll 5)"
 [ "$(nth_poll 5 | jq -r .identity_tag)" != "$tag" ] || fail "the tag did not change"
 
+# A busy server (429) refuses a brief poll as any poll: back-off, no full poll at once.
+n=$(npolls)
+server_fault "429:900@/v1/poll*1"
+ctl poll-now
+wait_for 20 test "$(status_field retry_in_s)" != null || fail "no back-off after 429: $(ctl status)"
+sleep 1
+[ "$(npolls)" -eq $((n + 1)) ] || fail "a 429 to a brief poll was followed by $(($(npolls) - n - 1)) more"
+is_brief $((n + 1)) || fail "the poll answered 429 was not brief: $(nth_poll $((n + 1)))"
+server_fault ""
+stop_esold
+start_esold
+
 # A server with a new ledger: the brief poll is refused, the full one follows at once.
 stop_server
 rm -f "$T/ledger.db" "$T/ledger.db-wal" "$T/ledger.db-shm"

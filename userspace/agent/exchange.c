@@ -514,11 +514,13 @@ static void transfer_done(void *arg, const struct net_result *r)
 			snprintf(what + n, sizeof(what) - n, " (%s: %s)", er.error, er.message);
 		}
 		esc_inplace(what, sizeof(what));	/* the server's words: data */
-		if (a->job.kind == JOB_POLL && a->job.brief && r->status == NET_E_HTTP_CLIENT) {
+		if (a->job.kind == JOB_POLL && a->job.brief &&
+		    (r->http_status == 409 || r->http_status == 400)) {
 			/*
 			 * The server has another identity on file (409
-			 * identity_unknown), or takes no brief poll: the
-			 * full poll goes at once, once.
+			 * identity_unknown), or takes no brief poll (400): the
+			 * full poll goes at once, once.  Anything else (429,
+			 * 5xx, 401...) is a failed poll, as for a full one.
 			 */
 			log_info("brief poll refused (%s): sending the full poll", what);
 			txlog_note(a, r, what);
