@@ -34,14 +34,15 @@
 	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 /*
  * Key-exchange groups, the first one the group of the ClientHello's one
- * key share.  P-256 first: it is the first choice of GnuTLS's NORMAL
- * priorities (esol-server), which pick their own order and answer a
- * ClientHello with only an X25519 share with a HelloRetryRequest -- one
- * more round trip and a second ClientHello (with the session ticket
- * again): about 1.2 KB on every new connection.  OpenSSL servers (nginx)
- * take the client's share when they support its group.
+ * key share.  X25519 first: 32 bytes of key share where P-256 has 65, in
+ * the ClientHello and the ServerHello of every new connection, and
+ * esol-server (server/tlsfront.c) and OpenSSL servers (nginx) choose it.
+ * A server that prefers another group the device also offers answers
+ * with a HelloRetryRequest (GnuTLS's NORMAL priorities put P-256 first):
+ * one more round trip and a second ClientHello, with the session ticket
+ * again, about 1.2 KB on every new connection.
  */
-#define NET_TLS_GROUPS "P-256:X25519:P-384"
+#define NET_TLS_GROUPS "X25519:P-256:P-384"
 
 #include <curl/curl.h>
 

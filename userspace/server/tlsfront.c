@@ -31,10 +31,17 @@
 /*
  * TLS 1.3, or TLS 1.2 with ECDHE and AEAD suites only (Mozilla's
  * "intermediate" profile without DHE), in the server's order of preference.
+ * Groups: X25519 first (GnuTLS's NORMAL puts P-256 first), as esold's
+ * ClientHello and most clients' carry their one key share for it: a
+ * group the share does not match costs a HelloRetryRequest, a second
+ * ClientHello and a round trip; an X25519 share is 32 bytes where P-256's
+ * is 65, in the ClientHello and the ServerHello of every new connection.
  */
 #define PRIORITIES	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:" \
 			"-CIPHER-ALL:+CHACHA20-POLY1305:+AES-128-GCM:+AES-256-GCM:" \
-			"-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:%SERVER_PRECEDENCE"
+			"-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:" \
+			"-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:" \
+			"%SERVER_PRECEDENCE"
 
 struct slot {
 	bool used;
