@@ -849,6 +849,8 @@ START_TEST(policy_brief_polls)
 	ck_assert_uint_eq(d.state.spool_pending, 7);
 	ck_assert_uint_eq(d.polls, 2);
 	ck_assert_int_eq(d.last_poll, T("2026-11-02T03:00:00Z"));
+	/* the ledger itself never writes a brief poll's missing identity */
+	ck_assert_int_eq(ledger_record_poll(l, &q, T("2026-11-02T03:30:00Z"), &defs), -EINVAL);
 	/* a tag not on file: refused, nothing written */
 	strcpy(q.identity_tag, "0000000000000000");
 	ck_assert_int_eq(do_poll(l, &q, T("2026-11-02T04:00:00Z"), &b), -ESTALE);

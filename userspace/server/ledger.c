@@ -234,6 +234,10 @@ int ledger_poll(struct ledger *l, const struct proto_poll_req *req, int64_t now,
 	char hm[16];
 	int r;
 
+	if (req->identity_tag[0]) {	/* policy_decide fills a brief poll in first */
+		snprintf(l->err, sizeof(l->err), "record poll: a brief poll has no identity");
+		return -EINVAL;
+	}
 	poll_args(a, hm, req, now, def);
 	r = run(l, S_POLL_DEVICE, "record poll", a, POLL_ARGS, policy_cb, pol ? pol : &scratch);
 	if (r == 0) {
@@ -267,6 +271,10 @@ int ledger_poll_decide(struct ledger *l, const struct proto_poll_req *req, int64
 	int r;
 
 	memset(out, 0, sizeof(*out));
+	if (req->identity_tag[0]) {	/* policy_decide fills a brief poll in first */
+		snprintf(l->err, sizeof(l->err), "poll: a brief poll has no identity");
+		return -EINVAL;
+	}
 	if (cycle_candidates(now, &cc)) {
 		snprintf(l->err, sizeof(l->err), "no billing cycle for time %" PRId64, now);
 		return -EINVAL;
