@@ -344,7 +344,8 @@ static void advance(struct xfer *x)
 			reject(x, 200, "poll reply does not decode");
 			return;
 		}
-		x->supplies = rep.has_supplies && rep.supplies_enabled;
+		/* no supplies action: the device keeps what it runs */
+		x->supplies = rep.has_supplies ? rep.supplies_enabled : MSG_SUPPLIES_ON;
 		if (rep.read_meters) {
 			snprintf(x->request_id, sizeof(x->request_id), "%s", rep.request_id);
 			x->step = ST_READ;

@@ -39,8 +39,8 @@ int msg_poll(uint32_t idx, const char *id, bool brief, char **body, size_t *len)
 	snprintf(p.config.timezone, sizeof(p.config.timezone), "%s", sched_zone_name(s.zone));
 	p.config.spread_minutes = 60;
 	p.config.proxy_mode = idx % 5 ? PROTO_PROXY_NONE : PROTO_PROXY_AUTO;
-	p.state.supplies_enabled = true;
-	p.state.supplies_interval_s = 86400;
+	p.state.supplies_enabled = MSG_SUPPLIES_ON;
+	p.state.supplies_interval_s = MSG_SUPPLIES_INTERVAL_S;
 	if (brief) {	/* as esold does once its identity is on file */
 		n = proto_identity_canon(&p.device, &p.config, canon, sizeof(canon));
 		if (!n || !EVP_Digest(canon, n, md, &mdlen, EVP_sha256(), NULL))

@@ -16,6 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A simulated device runs the Supplies Assistant (its poll's state says so). */
+#define MSG_SUPPLIES_ON		true
+#define MSG_SUPPLIES_INTERVAL_S	86400
+
 int msg_poll(uint32_t idx, const char *id, bool brief, char **body, size_t *len);
 int msg_read(uint32_t idx, const char *id, const char *request_id, int64_t t, char **body,
 	     size_t *len);

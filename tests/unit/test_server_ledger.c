@@ -576,8 +576,8 @@ START_TEST(policy_month_end_and_policy_changes)
 	ck_assert_int_eq(do_poll(l, &p, T("2026-01-31T12:00:01Z"), &a), 0);
 	ck_assert(a.read_meters);
 	ck_assert_str_eq(a.billing_cycle, "2026-01");
-	ck_assert(a.has_supplies && !a.supplies_enabled);
-	ck_assert_uint_eq(a.supplies_interval_s, 0);
+	/* supplies off, as the device runs them: no supplies action */
+	ck_assert(!a.has_supplies);
 	meter_read(&r, "SIM0009", "rd-jan", a.request_id, 1);
 	ck_assert_int_eq(ledger_store_read(l, &r, T("2026-01-31T12:00:02Z"), &defs, &res), 0);
 	/* Feb 27 is still cycle 2026-01 */
@@ -590,7 +590,16 @@ START_TEST(policy_month_end_and_policy_changes)
 	/* supplies back on with another interval */
 	ck_assert_int_eq(ledger_set_policy(l, "SIM0009", 0, 1, 600), 0);
 	ck_assert_int_eq(do_poll(l, &p, T("2026-02-28T00:10:00Z"), &a), 0);
-	ck_assert(a.supplies_enabled);
+	ck_assert(a.has_supplies && a.supplies_enabled);
+	ck_assert_uint_eq(a.supplies_interval_s, 600);
+	/* once the device runs them so, the action is not sent again */
+	p.state.supplies_enabled = true;
+	p.state.supplies_interval_s = 600;
+	ck_assert_int_eq(do_poll(l, &p, T("2026-02-28T00:20:00Z"), &a), 0);
+	ck_assert(!a.has_supplies);
+	p.state.supplies_interval_s = 3600;
+	ck_assert_int_eq(do_poll(l, &p, T("2026-02-28T00:30:00Z"), &a), 0);
+	ck_assert(a.has_supplies && a.supplies_enabled);
 	ck_assert_uint_eq(a.supplies_interval_s, 600);
 	/* the reply always encodes */
 	char *out;

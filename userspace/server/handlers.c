@@ -206,7 +206,7 @@ static bool poll_answer(struct handlers *h, const struct proto_poll_req *req, bo
 		if (h->cache)
 			pollcache_put(h->cache, req->device.device_id, &d, tok);
 	}
-	policy_reply(&d, now, &rep);
+	policy_reply(&d, req, now, &rep);
 	e = proto_encode_poll_reply(&rep, &r->body, &r->len, &perr);
 	if (e) {
 		hreply_error(r, 500, "internal", "cannot encode the reply");
@@ -214,10 +214,11 @@ static bool poll_answer(struct handlers *h, const struct proto_poll_req *req, bo
 		return true;
 	}
 	r->status = 200;
-	snprintf(r->note, sizeof(r->note), "poll: %s%s%s supplies=%s/%u%s",
+	snprintf(r->note, sizeof(r->note), "poll: %s%s%s supplies=%s/%u%s%s",
 		 rep.read_meters ? "read_meters " : "", rep.request_id,
-		 rep.read_meters ? "" : "no read due", rep.supplies_enabled ? "on" : "off",
-		 rep.supplies_interval_s, kept ? " (kept)" : "");
+		 rep.read_meters ? "" : "no read due", d.policy.supplies_enabled ? "on" : "off",
+		 d.policy.supplies_enabled ? d.policy.supplies_interval_s : 0,
+		 rep.has_supplies ? "" : " (as the device runs)", kept ? " (kept)" : "");
 	return true;
 }
 

@@ -91,13 +91,16 @@ int policy_poll(struct ledger *l, const struct ledger_defaults *def,
 	int r = policy_decide(l, def, req, now, book, &d);
 
 	if (!r)
-		policy_reply(&d, now, reply);
+		policy_reply(&d, req, now, reply);
 	return r;
 }
 
-void policy_reply(const struct ledger_poll_decision *d, int64_t now,
-		  struct proto_poll_reply *reply)
+void policy_reply(const struct ledger_poll_decision *d, const struct proto_poll_req *req,
+		  int64_t now, struct proto_poll_reply *reply)
 {
+	bool on = d->policy.supplies_enabled;
+	uint32_t interval = on ? d->policy.supplies_interval_s : 0;
+
 	memset(reply, 0, sizeof(*reply));
 	reply->server_time = now;
 	if (d->read_due) {
@@ -105,7 +108,10 @@ void policy_reply(const struct ledger_poll_decision *d, int64_t now,
 		snprintf(reply->request_id, sizeof(reply->request_id), "%s", d->request_id);
 		memcpy(reply->billing_cycle, d->cycle, sizeof(reply->billing_cycle));
 	}
+	/* what the device says it runs is the policy: nothing to change */
+	if (req->state.supplies_enabled == on && req->state.supplies_interval_s == interval)
+		return;
 	reply->has_supplies = true;
-	reply->supplies_enabled = d->policy.supplies_enabled;
-	reply->supplies_interval_s = d->policy.supplies_enabled ? d->policy.supplies_interval_s : 0;
+	reply->supplies_enabled = on;
+	reply->supplies_interval_s = interval;
 }

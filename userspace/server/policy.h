@@ -32,9 +32,13 @@ int policy_poll(struct ledger *l, const struct ledger_defaults *def,
 int policy_decide(struct ledger *l, const struct ledger_defaults *def,
 		  const struct proto_poll_req *req, int64_t now, struct pollbook *book,
 		  struct ledger_poll_decision *d);
-/* ... and the reply it makes (also for a decision kept by server/pollcache). */
-void policy_reply(const struct ledger_poll_decision *d, int64_t now,
-		  struct proto_poll_reply *reply);
+/*
+ * ... and the reply it makes to req (also for a decision kept by
+ * server/pollcache).  The supplies action is left out when req's state
+ * already is the policy (absent: no change, docs/protocol.md): most polls.
+ */
+void policy_reply(const struct ledger_poll_decision *d, const struct proto_poll_req *req,
+		  int64_t now, struct proto_poll_reply *reply);
 
 /* A fresh request id for a cycle: "rq-YYYY-MM-<16 hex>". */
 int policy_new_request_id(const char *cycle, char id[PROTO_ID_MAX + 1]);
