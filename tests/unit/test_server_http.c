@@ -378,19 +378,6 @@ static int count_reads_cb(const struct ledger_read_row *row, void *arg)
 	return 0;
 }
 
-/* Reads in the ledger, looked at through a second connection. */
-static int ledger_reads(void)
-{
-	struct ledger *l;
-	char err[256];
-	int n = 0;
-
-	ck_assert_msg(ledger_open(dbpath, &l, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(ledger_each_read(l, NULL, count_reads_cb, &n), 0);
-	ledger_close(l);
-	return n;
-}
-
 static int count_devices_cb(const struct ledger_device *d, void *arg)
 {
 	(void)d;
@@ -398,16 +385,28 @@ static int count_devices_cb(const struct ledger_device *d, void *arg)
 	return 0;
 }
 
-static int ledger_devices(void)
+/* Reads (or devices) in the ledger, looked at through a second connection. */
+static int ledger_count(bool devices)
 {
 	struct ledger *l;
 	char err[256];
 	int n = 0;
 
 	ck_assert_msg(ledger_open(dbpath, &l, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(ledger_each_device(l, count_devices_cb, &n), 0);
+	ck_assert_int_eq(devices ? ledger_each_device(l, count_devices_cb, &n)
+				 : ledger_each_read(l, NULL, count_reads_cb, &n), 0);
 	ledger_close(l);
 	return n;
+}
+
+static int ledger_reads(void)
+{
+	return ledger_count(false);
+}
+
+static int ledger_devices(void)
+{
+	return ledger_count(true);
 }
 
 static struct resp R;	/* one reply at a time; big, so not on the stack */
