@@ -389,17 +389,18 @@ static void advance(struct xfer *x)
 		device_done(x, D_SUPPLIES_ACK);
 		return;
 	case ST_KEEPALIVE:
-		/* answered: the device's identity is on file, its next polls are brief */
-		if (--x->left > 0 && x->left + 1 == f->o.requests &&
+		if (--x->left == 0) {
+			device_done(x, 0);
+			return;
+		}
+		/* the first answered: the identity is on file, the next polls are brief */
+		if (x->left + 1 == f->o.requests &&
 		    BODY(x, msg_poll(x->dev, x->id, true, &x->body, &x->blen))) {
 			reject(x, 0, "cannot make the brief poll");
 			return;
 		}
-		if (x->left > 0) {
-			if (send_step(x) == 0)
-				return;
-		}
-		device_done(x, 0);
+		if (send_step(x) != 0)
+			device_done(x, 0);
 		return;
 	}
 }

@@ -10,20 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
+#include "agent/ids.h"
 #include "msgs.h"
 #include "proto/proto.h"
 #include "sched.h"
 
 int msg_poll(uint32_t idx, const char *id, bool brief, char **body, size_t *len)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char canon[PROTO_CANON_MAX];
 	struct proto_poll_req p;
 	struct sched_dev s;
-	size_t n;
 
 	sched_device(idx, &s);
 	memset(&p, 0, sizeof(p));
@@ -41,12 +36,9 @@ int msg_poll(uint32_t idx, const char *id, bool brief, char **body, size_t *len)
 	p.config.proxy_mode = idx % 5 ? PROTO_PROXY_NONE : PROTO_PROXY_AUTO;
 	p.state.supplies_enabled = MSG_SUPPLIES_ON;
 	p.state.supplies_interval_s = MSG_SUPPLIES_INTERVAL_S;
-	if (brief) {	/* as esold does once its identity is on file */
-		n = proto_identity_canon(&p.device, &p.config, canon, sizeof(canon));
-		if (!n || !EVP_Digest(canon, n, md, &mdlen, EVP_sha256(), NULL))
-			return -EINVAL;
-		proto_hex(md, PROTO_TAG_LEN / 2, p.identity_tag);
-	}
+	/* brief: as esold does once its identity is on file, with esold's tag */
+	if (brief && ids_identity_tag(&p, p.identity_tag) < 0)
+		return -EINVAL;
 	return proto_encode_poll_req(&p, body, len, NULL) ? -EINVAL : 0;
 }
 

@@ -6,7 +6,9 @@ FLEET_PKGS := libcurl openssl jansson
 FLEET_MODS := fleet msgs pki sched
 $(foreach m,$(FLEET_MODS),$(eval CFLAGS_bench_fleet_$(m) := $(shell $(PKG_CONFIG) --cflags $(FLEET_PKGS))))
 
-$(B)/bin/esol-fleet: $(patsubst %,$(B)/bench/fleet/%.o,$(FLEET_MODS)) $(B)/libproto.a
+# the agent's ids.o: a simulated device's identity tag is esold's
+$(B)/bin/esol-fleet: $(patsubst %,$(B)/bench/fleet/%.o,$(FLEET_MODS)) $(B)/userspace/agent/ids.o \
+		     $(B)/libproto.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs $(FLEET_PKGS))
 

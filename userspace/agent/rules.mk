@@ -42,7 +42,7 @@ E2E_TESTS += tests/e2e/e2e_meter_read.sh tests/e2e/e2e_crash_resend.sh tests/e2e
 	     tests/e2e/e2e_clock_step.sh tests/e2e/e2e_factory.sh \
 	     tests/e2e/e2e_roles.sh tests/e2e/e2e_brief_poll.sh
 
-$(B)/tests/unit/test_agent_state: $(B)/tests/unit/test_agent_state.o $(AGENT_LIB)
+$(B)/tests/unit/test_agent_state: $(B)/tests/unit/test_agent_state.o $(AGENT_LIB) $(PROTO_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) $(CHECK_LDLIBS)
 

@@ -109,8 +109,7 @@ static int parse(const char *buf, size_t len, struct agent_state *st,
 	    get_time(root, "last_poll_ok", &st->last_poll_ok, msg, msg_size))
 		goto out;
 	v = json_object_get(root, "identity_tag");
-	if (v && (!json_is_string(v) || json_string_length(v) != PROTO_TAG_LEN ||
-		  strspn(json_string_value(v), "0123456789abcdef") != PROTO_TAG_LEN)) {
+	if (v && (!json_is_string(v) || !proto_valid_tag(json_string_value(v)))) {
 		snprintf(msg, msg_size, "identity_tag: not %d lower-case hex digits",
 			 PROTO_TAG_LEN);
 		goto out;

@@ -371,6 +371,11 @@ bool proto_valid_id(const char *s)
 	return n >= 1 && n <= PROTO_ID_MAX && jio_valid(s, n, JIO_ID);
 }
 
+bool proto_valid_tag(const char *s)
+{
+	return s && strlen(s) == PROTO_TAG_LEN && strspn(s, "0123456789abcdef") == PROTO_TAG_LEN;
+}
+
 bool proto_valid_billing_cycle(const char *s)
 {
 	if (!s || strlen(s) != PROTO_BILLING_CYCLE_LEN || s[4] != '-')

@@ -48,7 +48,7 @@
 /* ------------------------------------------------------------------ */
 /* POST /v1/poll request                                              */
 
-static const char *const poll_keys[] = { "device", "config", "state", "identity_tag", NULL };
+static const char *const poll_keys[] = { "device", "config", "state", NULL };
 static const char *const brief_keys[] = { "device", "state", "identity_tag", NULL };
 static const char *const brief_device_keys[] = { "device_id", NULL };
 static const char *const device_keys[] = { "device_id", "model", "engine_fw",
@@ -136,10 +136,9 @@ static enum proto_err dec_brief(json_t *root, struct proto_poll_req *m, struct p
 
 	TRY(jio_str(root, "", "identity_tag", JIO_ID, PROTO_TAG_LEN, PROTO_TAG_LEN,
 		    m->identity_tag, NULL, err));
-	for (const char *t = m->identity_tag; *t; t++)
-		if (!((*t >= '0' && *t <= '9') || (*t >= 'a' && *t <= 'f')))
-			return jio_fail(err, PROTO_E_VALUE, "identity_tag",
-					"not %d lower-case hex digits", PROTO_TAG_LEN);
+	if (!proto_valid_tag(m->identity_tag))
+		return jio_fail(err, PROTO_E_VALUE, "identity_tag",
+				"not %d lower-case hex digits", PROTO_TAG_LEN);
 	if (json_object_get(root, "config"))
 		return jio_fail(err, PROTO_E_UNKNOWN_FIELD, "config",
 				"not sent with identity_tag (a brief poll)");

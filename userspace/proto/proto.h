@@ -337,6 +337,7 @@ enum proto_err proto_time_parse(const char *s, int64_t *t);
 bool proto_valid_device_id(const char *s);
 bool proto_valid_id(const char *s);		/* read_id, report_id, request_id */
 bool proto_valid_billing_cycle(const char *s);	/* "YYYY-MM", 2000..9999 */
+bool proto_valid_tag(const char *s);		/* PROTO_TAG_LEN lower-case hex digits */
 
 /*
  * Parse an HTTP Retry-After value (delay-seconds or an HTTP-date, RFC 9110

@@ -290,8 +290,6 @@ int ledger_poll_decide(struct ledger *l, const struct proto_poll_req *req, int64
 			snprintf(l->err, sizeof(l->err), "poll: no row returned");
 			return -EIO;
 		}
-		if (r > 0 && idtag_of(&req->device, &req->config, out->tag) < 0)
-			out->tag[0] = '\0';
 		return r < 0 ? r : 0;
 	}
 	r = ledger_begin(l);
@@ -311,10 +309,7 @@ int ledger_poll_decide(struct ledger *l, const struct proto_poll_req *req, int64
 	if (r < 0)
 		goto bad;
 	out->read_due = r > 0;
-	r = ledger_commit(l);
-	if (!r && idtag_of(&req->device, &req->config, out->tag) < 0)
-		out->tag[0] = '\0';
-	return r;
+	return ledger_commit(l);
 bad:
 	ledger_rollback(l);
 	return r;

@@ -79,6 +79,8 @@ int policy_decide(struct ledger *l, const struct ledger_defaults *def,
 		/* one transaction: the decision and what it rests on are consistent */
 		if (!r)
 			r = ledger_poll_decide(l, &full, now, def, candidate, d);
+		if (!r)	/* what is on file now: the poll's identity */
+			memcpy(d->tag, tag, sizeof(d->tag));
 	}
 	return r;
 }
