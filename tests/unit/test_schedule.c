@@ -591,8 +591,8 @@ START_TEST(test_next_always_moves_forward)
 	int i;
 
 	for (i = 0; i < 3000; i++) {
-		time_t now, last, next, next2;
-		bool due;
+		time_t now, last, next, next2, both_next;
+		bool due, both_due;
 
 		x ^= x << 13;
 		x ^= x >> 7;
@@ -601,6 +601,11 @@ START_TEST(test_next_always_moves_forward)
 		last = (i % 5 == 0) ? 0 : now - (time_t)(x >> 20) % (6 * DAY) + 3 * DAY;
 		ck_assert_int_eq(schedule_next(&s, now, last, &next), 0);
 		ck_assert_int_gt(next, now);
+		/* the agent asks both at once: the same answers */
+		ck_assert_int_eq(schedule_due(&s, now, last, &due), 0);
+		ck_assert_int_eq(schedule_plan(&s, now, last, &both_due, &both_next), 0);
+		ck_assert_int_eq(both_due, due);
+		ck_assert_int_eq(both_next, next);
 		ck_assert_int_eq(schedule_due(&s, next, last, &due), 0);
 		if (!due)
 			continue;

@@ -642,10 +642,7 @@ int agent_cfg_schedule(const struct agent_cfg *ac, const char *device_id,
 			  ac->c.spread_minutes, device_id);
 	if (r < 0)
 		return r;
-	r = schedule_due(&s, (time_t)now, (time_t)last_poll, due);
-	if (r < 0)
-		return r;
-	r = schedule_next(&s, (time_t)now, (time_t)last_poll, &t);
+	r = schedule_plan(&s, (time_t)now, (time_t)last_poll, due, &t);
 	if (r < 0)
 		return r;
 	*next = t;

@@ -149,35 +149,22 @@ static int days(const struct schedule *s, time_t now, time_t last_poll,
 	return r;
 }
 
-int schedule_due(const struct schedule *s, time_t now, time_t last_poll, bool *due)
+/* Both answers in the zone already entered; either output may be NULL. */
+static int plan_in_zone(const struct schedule *s, time_t now, time_t last_poll,
+			bool *due, time_t *next)
 {
-	struct tz_guard g;
 	int64_t nd, ld;
-	int r = tz_enter(&g, s->zone);
+	time_t slot;
+	int r;
 
+	r = days(s, now, last_poll, &nd, &ld);
 	if (r < 0)
 		return r;
-	r = days(s, now, last_poll, &nd, &ld);
-	tz_leave(&g);
-	if (r == 0)
+	if (due)
 		*due = ld < nd;
-	return r;
-}
-
-int schedule_next(const struct schedule *s, time_t now, time_t last_poll, time_t *next)
-{
-	struct tz_guard g;
-	int64_t nd, ld;
-	int r = tz_enter(&g, s->zone);
-
-	if (r < 0)
-		return r;
-	r = days(s, now, last_poll, &nd, &ld);
-	if (r < 0)
-		goto out;
+	if (!next)
+		return 0;
 	if (ld < nd) {
-		time_t slot;
-
 		r = slot_in_zone(s, nd + 1, &slot);
 		if (r == 0)
 			*next = slot - now <= SCHEDULE_MERGE_S ? slot
@@ -187,7 +174,28 @@ int schedule_next(const struct schedule *s, time_t now, time_t last_poll, time_t
 	} else {
 		r = slot_in_zone(s, nd + 1, next);	/* polled today */
 	}
-out:
+	return r;
+}
+
+int schedule_plan(const struct schedule *s, time_t now, time_t last_poll,
+		  bool *due, time_t *next)
+{
+	struct tz_guard g;
+	int r = tz_enter(&g, s->zone);
+
+	if (r < 0)
+		return r;
+	r = plan_in_zone(s, now, last_poll, due, next);
 	tz_leave(&g);
 	return r;
+}
+
+int schedule_due(const struct schedule *s, time_t now, time_t last_poll, bool *due)
+{
+	return schedule_plan(s, now, last_poll, due, NULL);
+}
+
+int schedule_next(const struct schedule *s, time_t now, time_t last_poll, time_t *next)
+{
+	return schedule_plan(s, now, last_poll, NULL, next);
 }

@@ -101,4 +101,11 @@ int schedule_due(const struct schedule *s, time_t now, time_t last_poll, bool *d
  */
 int schedule_next(const struct schedule *s, time_t now, time_t last_poll, time_t *next);
 
+/*
+ * schedule_due() and schedule_next() in one zone bracket (half the tz
+ * database look-ups of asking both); either output may be NULL.
+ */
+int schedule_plan(const struct schedule *s, time_t now, time_t last_poll,
+		  bool *due, time_t *next);
+
 #endif /* ESOL_CORE_SCHEDULE_H */
