@@ -7,7 +7,8 @@
 #   esold      against esol-server (the bench PKI, client certificates),
 #              reading a sysfs-shaped tree; a poll is `esolctl poll-now`
 #   suricatta  SWUpdate's hawkBit client (swupdate -u), against the hawkBit
-#              DDI base poll of bench/agent_peer.py (sleep 5 s)
+#              DDI base poll of bench/agent_peer.py (sleep 5 s; 32 s between
+#              resumed polls, the idle esold has before its own)
 #   mender     the Mender client daemon against the Mender device API of
 #              bench/agent_peer.py (UpdatePollIntervalSeconds 5)
 #   collectd   a plain `load` + `write_http` (JSON, HTTPS, client
@@ -23,7 +24,11 @@
 #   resumed  it is gone, the TLS session is resumed.  esold: the poll comes
 #            after esol-server's 30 s idle timeout closed it (the daily
 #            poll's case; whatever esold does meanwhile is in the window);
-#            peers: their server closes every connection after its reply
+#            peers: their server closes every connection after its reply.
+#            suricatta's server says sleep 32 s in this mode, so its resumed
+#            polls come after the same idle as esold's (a poll after a long
+#            sleep starts with cold caches); Mender's and collectd's
+#            intervals are their own configuration (5 s and 10 s)
 #   full     no session to resume.  esold: esol-server restarted (a new
 #            ticket key; esold still offers its old ticket); peers: their
 #            server closes after every reply and makes each connection's
@@ -323,8 +328,10 @@ if [ "${1:-}" = "--one" ]; then
 		;;
 	suricatta)
 		command -v swupdate >/dev/null || { say "swupdate missing"; exit 3; }
-		peer_start --ddi-sleep 5
-		POLL_RE=" GET /default/controller/v1/SIM0001 "; POLL_WAIT=20
+		# Resumed polls after the idle esold's have (SERVER_IDLE_S + 2 s), so
+		# both start as cold; the other kinds every 5 s.
+		peer_start --ddi-sleep 5 --ddi-sleep-resumed $((SERVER_IDLE_S + 2))
+		POLL_RE=" GET /default/controller/v1/SIM0001 "; POLL_WAIT=$((SERVER_IDLE_S + 20))
 		cat >"$T/swupdate.cfg" <<-EOF
 		globals: { loglevel = 2; };
 		suricatta: {

@@ -22,6 +22,9 @@ read for every connection and every request:
            every time and a new (again useless) ticket; what esold meets
            against a restarted esol-server (a new ticket key)
   quiet    as live, and the hawkBit poll says "sleep an hour"
+The hawkBit poll says "sleep --ddi-sleep seconds", in resumed mode
+--ddi-sleep-resumed when given (agent.sh: the same idle before a resumed
+poll as esold has).
 Every request is logged to LOG as one line:
   <unix time> <port> <method> <path> <status> <reused 0|1> <mode>
 """
@@ -126,9 +129,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         # hawkBit DDI: GET /{tenant}/controller/v1/{controllerId}
         if (self.command == "GET" and len(parts) == 5 and
                 parts[2] == "controller" and parts[3] == "v1"):
+            mode = read_mode(self.server.args.mode_file)
             s = self.server.args.ddi_sleep
-            if read_mode(self.server.args.mode_file) == "quiet":
+            if mode == "quiet":
                 s = 3600
+            elif mode == "resumed" and self.server.args.ddi_sleep_resumed:
+                s = self.server.args.ddi_sleep_resumed
             doc = {"config": {"polling": {"sleep": "%02d:%02d:%02d" % (
                 s // 3600, s // 60 % 60, s % 60)}}, "_links": {}}
             return self.reply(200, json.dumps(doc).encode())
@@ -164,6 +170,8 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--idle", type=float, default=30.0)
     ap.add_argument("--ddi-sleep", type=int, default=5)
+    # the hawkBit poll's sleep in "resumed" mode (0: --ddi-sleep)
+    ap.add_argument("--ddi-sleep-resumed", type=int, default=0)
     ap.add_argument("--mender-token", default="")
     args = ap.parse_args()
     srv = Server((args.listen, args.port), args)
