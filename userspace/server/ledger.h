@@ -101,7 +101,8 @@ struct ledger_poll_decision {
 	char cycle[CYCLE_LABEL_LEN + 1];
 	bool read_due;
 	char request_id[PROTO_ID_MAX + 1];	/* when read_due */
-	char tag[PROTO_TAG_LEN + 1];	/* the identity on file's tag; "": none (peek sets it) */
+	/* the identity on file's tag, "": none; set by the peek, and by policy_decide after a decide */
+	char tag[PROTO_TAG_LEN + 1];
 };
 int ledger_poll_decide(struct ledger *l, const struct proto_poll_req *req, int64_t now,
 		       const struct ledger_defaults *def, const char *candidate,
