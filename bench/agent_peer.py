@@ -8,7 +8,8 @@ inventory) for the Mender client, and a sink for collectd's write_http;
 and, for bench/soak.sh, esol's POST /v1/poll answered with no action.
 
 TLS like esol-server's: the server certificate of the bench PKI, client
-certificates required and verified (the CA), OpenSSL's defaults (TLS 1.3).
+certificates required and verified (the CA), OpenSSL's defaults (TLS 1.3),
+and a close_notify before every close, as TLS asks of both ends.
 The connection kind is chosen at run time by the first word of MODE_FILE,
 read for every connection and every request:
   live     keep-alive, connections closed after IDLE seconds idle (30, as
@@ -64,6 +65,18 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         c.verify_mode = ssl.CERT_REQUIRED
         c.num_tickets = 1
         return c
+
+    def shutdown_request(self, request):
+        """Close as a TLS server should (RFC 8446, 6.1), as esol-server and
+        nginx do: our close_notify, then the TCP close.  The client's own
+        close_notify is waited for (up to a second), so that it does not
+        meet a closed socket; socketserver alone only shuts TCP down."""
+        try:
+            request.settimeout(1.0)
+            request.unwrap()
+        except (ssl.SSLError, OSError, ValueError):
+            pass
+        super().shutdown_request(request)
 
     def get_request(self):
         sock, addr = self.socket.accept()
