@@ -9,7 +9,8 @@ and, for bench/soak.sh, esol's POST /v1/poll answered with no action.
 
 TLS like esol-server's: the server certificate of the bench PKI, client
 certificates required and verified (the CA), OpenSSL's defaults (TLS 1.3),
-and a close_notify before every close, as TLS asks of both ends.
+a close_notify before every close, as TLS asks of both ends, and each
+reply in one write with TCP_NODELAY, as esol-server and nginx send theirs.
 The connection kind is chosen at run time by the first word of MODE_FILE,
 read for every connection and every request:
   live     keep-alive, connections closed after IDLE seconds idle (30, as
@@ -32,6 +33,7 @@ Every request is logged to LOG as one line:
 import argparse
 import http.server
 import json
+import socket
 import socketserver
 import ssl
 import sys
@@ -90,10 +92,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "bench-peer"
     sys_version = ""
+    # A buffered writer: each reply, headers and body, leaves in one write
+    # (one TLS record), as esol-server's and nginx's do; unbuffered,
+    # http.server writes the headers and the body apart, a record and a
+    # segment more per reply, the body held back by Nagle until the
+    # client's delayed ACK.
+    wbufsize = -1
 
     def setup(self):
         self.timeout = self.server.args.idle
         super().setup()
+        # Nothing held back by Nagle, as nginx (tcp_nodelay on) and
+        # esol-server (it uncorks the socket at each of its turns).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             self.connection.do_handshake()
         except (ssl.SSLError, OSError):
