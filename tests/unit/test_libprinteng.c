@@ -883,6 +883,64 @@ START_TEST(test_sysfs_new_generation_file_read_again)
 }
 END_TEST
 
+/* Open descriptors of this process. */
+static int open_fds(void)
+{
+	char path[64];
+	int fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		if (access(path, F_OK) == 0)
+			n++;
+	}
+	return n;
+}
+
+START_TEST(test_sysfs_kept_generation_file)
+{
+	struct printeng_snap a, b;
+	struct printeng_dev *dev;
+	char gen[32];
+	int fds, i;
+
+	ck_assert_int_eq(printeng_open(ctx, 0, &dev), 0);
+	ck_assert_int_eq(printeng_snapshot(dev, &a), 0);
+	fds = open_fds();
+	/*
+	 * The handle keeps the generation file it read open.  Gone from its
+	 * path, it answers no more for the engine, though still readable.
+	 */
+	ck_assert_int_eq(pe_tree_dev_rm(&tree, 0, "generation"), 0);
+	ck_assert_int_lt(printeng_snapshot(dev, &b), 0);
+	/* Back with the same generation and another value: read again. */
+	overwrite(0, "impressions_total", "4242\n");
+	snprintf(gen, sizeof(gen), "%llu\n", (unsigned long long)PE_TREE_GENERATION);
+	ck_assert_int_eq(pe_tree_dev_put(&tree, 0, "generation", gen), 0);
+	ck_assert_int_eq(printeng_snapshot(dev, &b), 0);
+	ck_assert_uint_eq(b.meters[PRINTENG_METER_IMPRESSIONS_TOTAL], 4242);
+	/*
+	 * New generations, in place and in new files, each seen at once, and
+	 * one descriptor kept, never more.
+	 */
+	for (i = 1; i <= 50; i++) {
+		snprintf(gen, sizeof(gen), "%llu\n",
+			 (unsigned long long)PE_TREE_GENERATION + (unsigned int)i);
+		if (i % 2)
+			overwrite(0, "generation", gen);
+		else
+			ck_assert_int_eq(pe_tree_dev_put(&tree, 0, "generation", gen), 0);
+		ck_assert_int_eq(printeng_snapshot(dev, &b), 0);
+		ck_assert_uint_eq(b.generation, PE_TREE_GENERATION + (unsigned int)i);
+		ck_assert_int_eq(printeng_snapshot(dev, &b), 0);
+		ck_assert_uint_eq(b.generation, PE_TREE_GENERATION + (unsigned int)i);
+	}
+	ck_assert_int_eq(open_fds(), fds);
+	printeng_close(dev);
+	ck_assert_int_eq(open_fds(), fds - 1);
+}
+END_TEST
+
 /* ---- comparison ---- */
 
 START_TEST(test_snap_same)
@@ -963,6 +1021,7 @@ static Suite *libprinteng_suite(void)
 	tcase_add_test(tc, test_generation_no_retry);
 	tcase_add_test(tc, test_sysfs_same_generation_cached);
 	tcase_add_test(tc, test_sysfs_new_generation_file_read_again);
+	tcase_add_test(tc, test_sysfs_kept_generation_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -253,7 +253,7 @@ void printeng_close(struct printeng_dev *dev)
 	if (dev->fd >= 0)
 		close(dev->fd);
 	free(dev->rbuf);
-	free(dev->sysfs);
+	pel_sysfs_cache_free(dev->sysfs);
 	free(dev);
 }
 
@@ -422,7 +422,7 @@ static int snap_sysfs(struct printeng_dev *dev, struct printeng_snap *out)
 	int ret;
 
 	if (!dev->sysfs) {
-		dev->sysfs = calloc(1, sizeof(*dev->sysfs));
+		dev->sysfs = pel_sysfs_cache_new();
 		if (!dev->sysfs)
 			return pel_fail(dev->ctx, -ENOMEM, "out of memory");
 	}

@@ -74,12 +74,19 @@ struct pel_sysfs_id {
 	int64_t ctime_s;
 	long ctime_ns;
 };
-/* A handle's last sysfs snapshot and the generation file it came with. */
+/*
+ * A handle's last sysfs snapshot and the generation file it came with,
+ * kept open (gen_fd) so that asking again whether it is the same costs a
+ * stat() of the path and a pread(), not an open and a close besides.
+ */
 struct pel_sysfs_cache {
 	bool valid;
+	int gen_fd;			/* that generation file, or -1 */
 	struct pel_sysfs_id gen_id;
 	struct printeng_snap snap;
 };
+struct pel_sysfs_cache *pel_sysfs_cache_new(void);
+void pel_sysfs_cache_free(struct pel_sysfs_cache *cache);
 /*
  * A whole snapshot from sysfs directory @dir, bracketed by generation; with
  * @cache, the cached one again (timestamps of now) while the generation

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -37,9 +38,12 @@ static const char *excerpt(const char *v, char *buf, size_t len)
 	return buf;
 }
 
-/* pel_sysfs_read(), and the file's identity into @id when not NULL. */
+/*
+ * pel_sysfs_read(), and the file's identity into @id when not NULL; with
+ * @keep, the file stays open and *keep is its descriptor (on success).
+ */
 static int read_file(struct printeng_ctx *ctx, const char *path, char *buf,
-		     size_t len, struct pel_sysfs_id *id)
+		     size_t len, struct pel_sysfs_id *id, int *keep)
 {
 	size_t got = 0;
 	struct stat st;
@@ -116,28 +120,35 @@ static int read_file(struct printeng_ctx *ctx, const char *path, char *buf,
 		}
 	}
 done:
-	close(fd);
 	buf[got] = '\0';
+	err = 0;
 	if (got == 0)
-		return pel_fail(ctx, -EINVAL, "%s: empty file", path);
-	if (buf[got - 1] == '\n')
+		err = pel_fail(ctx, -EINVAL, "%s: empty file", path);
+	else if (buf[got - 1] == '\n')
 		buf[--got] = '\0';
-	if (memchr(buf, '\n', got) || strlen(buf) != got)
-		return pel_fail(ctx, -EINVAL,
-				"%s: more than one line, or a NUL byte", path);
-	return 0;
+	if (!err && (memchr(buf, '\n', got) || strlen(buf) != got))
+		err = pel_fail(ctx, -EINVAL,
+			       "%s: more than one line, or a NUL byte", path);
+	if (keep && !err)
+		*keep = fd;
+	else
+		close(fd);
+	return err;
 }
 
 int pel_sysfs_read(struct printeng_ctx *ctx, const char *path, char *buf,
 		   size_t len)
 {
-	return read_file(ctx, path, buf, len, NULL);
+	return read_file(ctx, path, buf, len, NULL, NULL);
 }
 
-/* Read @dir/@name into buf (and the file's identity into @id, if set). */
+/*
+ * Read @dir/@name into buf (and the file's identity into @id, if set; with
+ * @keep, the file kept open, see read_file()).
+ */
 static int read_value_id(struct printeng_ctx *ctx, const char *dir,
 			 const char *name, char *buf, size_t len,
-			 struct pel_sysfs_id *id)
+			 struct pel_sysfs_id *id, int *keep)
 {
 	char path[PATH_MAX];
 	int n;
@@ -146,22 +157,23 @@ static int read_value_id(struct printeng_ctx *ctx, const char *dir,
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return pel_fail(ctx, -ENAMETOOLONG, "%s/%s: path too long",
 				dir, name);
-	return read_file(ctx, path, buf, len, id);
+	return read_file(ctx, path, buf, len, id, keep);
 }
 
 static int read_value(struct printeng_ctx *ctx, const char *dir,
 		      const char *name, char *buf, size_t len)
 {
-	return read_value_id(ctx, dir, name, buf, len, NULL);
+	return read_value_id(ctx, dir, name, buf, len, NULL, NULL);
 }
 
 static int read_u64_id(struct printeng_ctx *ctx, const char *dir,
-		       const char *name, uint64_t *out, struct pel_sysfs_id *id)
+		       const char *name, uint64_t *out, struct pel_sysfs_id *id,
+		       int *keep)
 {
 	char v[VALUE_MAX], ex[64];
 	int ret;
 
-	ret = read_value_id(ctx, dir, name, v, sizeof(v), id);
+	ret = read_value_id(ctx, dir, name, v, sizeof(v), id, keep);
 	if (ret)
 		return ret;
 	ret = pel_parse_u64(v, out);
@@ -178,7 +190,7 @@ static int read_u64_id(struct printeng_ctx *ctx, const char *dir,
 static int read_u64(struct printeng_ctx *ctx, const char *dir,
 		    const char *name, uint64_t *out)
 {
-	return read_u64_id(ctx, dir, name, out, NULL);
+	return read_u64_id(ctx, dir, name, out, NULL, NULL);
 }
 
 static int read_u32(struct printeng_ctx *ctx, const char *dir,
@@ -395,6 +407,69 @@ static bool same_id(const struct pel_sysfs_id *a, const struct pel_sysfs_id *b)
 	       a->ctime_ns == b->ctime_ns;
 }
 
+struct pel_sysfs_cache *pel_sysfs_cache_new(void)
+{
+	struct pel_sysfs_cache *c = calloc(1, sizeof(*c));
+
+	if (c)
+		c->gen_fd = -1;
+	return c;
+}
+
+static void cache_drop_fd(struct pel_sysfs_cache *c)
+{
+	if (c->gen_fd >= 0)
+		close(c->gen_fd);
+	c->gen_fd = -1;
+}
+
+void pel_sysfs_cache_free(struct pel_sysfs_cache *c)
+{
+	if (!c)
+		return;
+	cache_drop_fd(c);
+	free(c);
+}
+
+/*
+ * Does the cached snapshot still hold?  Its generation file is the one at
+ * the path (stat() gives the kept descriptor's device, inode and ctime: not
+ * an engine registered again, not a tree rebuilt) and says, read now
+ * through that descriptor, the cached generation.  Two system calls where
+ * opening the file again is four.  Anything else -- an error included --
+ * is "no": the caller reads the usual way, which reports what is wrong.
+ */
+static bool cache_holds(struct pel_sysfs_cache *c, const char *dir)
+{
+	char path[PATH_MAX], v[VALUE_MAX];
+	struct pel_sysfs_id id;
+	struct stat st;
+	uint64_t gen;
+	ssize_t n;
+	int len;
+
+	if (!c->valid || c->gen_fd < 0)
+		return false;
+	len = snprintf(path, sizeof(path), "%s/generation", dir);
+	if (len < 0 || (size_t)len >= sizeof(path) || stat(path, &st))
+		return false;
+	id.dev = st.st_dev;
+	id.ino = st.st_ino;
+	id.ctime_s = (int64_t)st.st_ctim.tv_sec;
+	id.ctime_ns = st.st_ctim.tv_nsec;
+	if (!same_id(&id, &c->gen_id))
+		return false;
+	do {
+		n = pread(c->gen_fd, v, sizeof(v) - 1, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0 || (size_t)n >= sizeof(v) - 1)
+		return false;
+	v[n] = '\0';
+	if (v[n - 1] == '\n')
+		v[n - 1] = '\0';
+	return !pel_parse_u64(v, &gen) && gen == c->snap.generation;
+}
+
 int pel_sysfs_snapshot(struct printeng_ctx *ctx, const char *dir,
 		       unsigned int index, struct pel_sysfs_cache *cache,
 		       struct printeng_snap *out)
@@ -403,11 +478,18 @@ int pel_sysfs_snapshot(struct printeng_ctx *ctx, const char *dir,
 	struct pel_sysfs_id id_before = { 0 }, id_after = { 0 };
 	uint64_t before, after;
 	unsigned int attempt;
-	int ret;
+	int ret, fd = -1;
+	int *keep = cache ? &fd : NULL;	/* the generation file, to keep */
 
+	if (cache && cache_holds(cache, dir)) {
+		tmp = cache->snap;
+		goto taken;
+	}
+	if (cache)
+		cache_drop_fd(cache);
 	for (attempt = 0; attempt <= ctx->sysfs_retries; attempt++) {
 		memset(&tmp, 0, sizeof(tmp));
-		ret = read_u64_id(ctx, dir, "generation", &before, &id_before);
+		ret = read_u64_id(ctx, dir, "generation", &before, &id_before, keep);
 		if (ret)
 			return ret;
 		if (cache && cache->valid && cache->snap.generation == before &&
@@ -417,32 +499,42 @@ int pel_sysfs_snapshot(struct printeng_ctx *ctx, const char *dir,
 			 * change bumps it, so nothing changed since the cached
 			 * read.  The values are those, taken now.
 			 */
+			cache->gen_fd = fd;
 			tmp = cache->snap;
 			goto taken;
 		}
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
 		ret = read_values(ctx, dir, &tmp);
 		if (ret)
 			return ret;
-		ret = read_u64_id(ctx, dir, "generation", &after, &id_after);
+		ret = read_u64_id(ctx, dir, "generation", &after, &id_after, keep);
 		if (ret)
 			return ret;
-		if (before != after || !same_id(&id_before, &id_after))
+		if (before != after || !same_id(&id_before, &id_after)) {
+			if (fd >= 0)
+				close(fd);
+			fd = -1;
 			continue;
+		}
 		tmp.index = index;
 		tmp.source = PRINTENG_SRC_SYSFS;
 		tmp.generation = after;
 		if (cache) {
 			cache->snap = tmp;
 			cache->gen_id = id_after;
+			cache->gen_fd = fd;
 			cache->valid = true;
 		}
-taken:
-		tmp.mono_ns = pel_clock_ns(CLOCK_MONOTONIC);
-		tmp.real_ns = pel_clock_ns(CLOCK_REALTIME);
-		*out = tmp;
-		return 0;
+		goto taken;
 	}
 	return pel_fail(ctx, -EAGAIN,
 			"%s: the generation changed during each of %u reads",
 			dir, ctx->sysfs_retries + 1);
+taken:
+	tmp.mono_ns = pel_clock_ns(CLOCK_MONOTONIC);
+	tmp.real_ns = pel_clock_ns(CLOCK_REALTIME);
+	*out = tmp;
+	return 0;
 }
