@@ -307,11 +307,14 @@ if [ "${1:-}" = "--one" ]; then
 			srv_start "127.0.0.1:$PORT"
 		}
 		ctl_only() { "$ESOLCTL" -s "$T/ctl.sock" status >/dev/null; sleep 0.2; }
+		idle_closed() {	# esold closed the connection it kept alive after the poll
+			wait_for 40 sh -c "! ss -Htnp state established '( dport = :$PORT )' | grep -q 'pid=$EPID,'" ||
+				say "esold still holds a connection 40 s after the poll"
+		}
 		poll_esold live
 		# A quiet minute is one with nothing to do: it starts once esold
 		# has closed the connection it kept alive after the poll.
-		wait_for 40 sh -c "! ss -Htnp state established '( dport = :$PORT )' | grep -q 'pid=$EPID,'" ||
-			say "esold still holds a connection 40 s after the poll"
+		idle_closed
 		say "idle $IDLE_S s"
 		quiet_minute
 		say "live"
@@ -327,8 +330,7 @@ if [ "${1:-}" = "--one" ]; then
 		# At rest as the peers are measured: after every kind of poll (the
 		# libraries' one-time allocations of a resumed and of a full
 		# handshake made), once the connection kept alive is closed.
-		wait_for 40 sh -c "! ss -Htnp state established '( dport = :$PORT )' | grep -q 'pid=$EPID,'" ||
-			say "esold still holds a connection 40 s after the poll"
+		idle_closed
 		wait_for 10 asleep
 		at_rest
 		sizes "$ESOLD"

@@ -38,6 +38,15 @@ static const char *excerpt(const char *v, char *buf, size_t len)
 	return buf;
 }
 
+/* Which file @st describes (see struct pel_sysfs_id). */
+static void id_of(const struct stat *st, struct pel_sysfs_id *id)
+{
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	id->ctime_s = (int64_t)st->st_ctim.tv_sec;
+	id->ctime_ns = st->st_ctim.tv_nsec;
+}
+
 /*
  * pel_sysfs_read(), and the file's identity into @id when not NULL; with
  * @keep, the file stays open and *keep is its descriptor (on success).
@@ -63,10 +72,7 @@ static int read_file(struct printeng_ctx *ctx, const char *path, char *buf,
 			close(fd);
 			return pel_fail(ctx, err, "%s: %s", path, strerror(-err));
 		}
-		id->dev = st.st_dev;
-		id->ino = st.st_ino;
-		id->ctime_s = (int64_t)st.st_ctim.tv_sec;
-		id->ctime_ns = st.st_ctim.tv_nsec;
+		id_of(&st, id);
 	}
 	/*
 	 * One pread() at offset 0 reads a sysfs attribute whole (its show()
@@ -453,10 +459,7 @@ static bool cache_holds(struct pel_sysfs_cache *c, const char *dir)
 	len = snprintf(path, sizeof(path), "%s/generation", dir);
 	if (len < 0 || (size_t)len >= sizeof(path) || stat(path, &st))
 		return false;
-	id.dev = st.st_dev;
-	id.ino = st.st_ino;
-	id.ctime_s = (int64_t)st.st_ctim.tv_sec;
-	id.ctime_ns = st.st_ctim.tv_nsec;
+	id_of(&st, &id);
 	if (!same_id(&id, &c->gen_id))
 		return false;
 	do {
