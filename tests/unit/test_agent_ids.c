@@ -77,16 +77,64 @@ START_TEST(test_identity_tag)
 	strcpy(q.config.timezone, "Europe/Berlin");
 	q.config.spread_minutes = 30;
 	q.config.proxy_mode = PROTO_PROXY_AUTO;
-	ck_assert_int_eq(ids_identity_tag(&q, tag), 0);
+	ck_assert_int_eq(ids_identity_tag(NULL, &q, tag), 0);
 	/* python3: hashlib.sha256(canon).hexdigest()[:16] */
 	ck_assert_str_eq(tag, "ebf77a0a89c0719c");
 	/* the state is not part of it; the configuration is */
 	q.state.spool_pending = 9;
-	ck_assert_int_eq(ids_identity_tag(&q, again), 0);
+	ck_assert_int_eq(ids_identity_tag(NULL, &q, again), 0);
 	ck_assert_str_eq(again, tag);
 	q.config.poll_minute = 31;
-	ck_assert_int_eq(ids_identity_tag(&q, again), 0);
+	ck_assert_int_eq(ids_identity_tag(NULL, &q, again), 0);
 	ck_assert_str_ne(again, tag);
+}
+END_TEST
+
+/* Kept in a memo, a tag is the one hashing would give, whatever changed. */
+START_TEST(test_identity_tag_memo)
+{
+	struct ids_tag_memo memo;
+	struct proto_poll_req q;
+	char tag[PROTO_TAG_LEN + 1], fresh[PROTO_TAG_LEN + 1];
+	char first[PROTO_TAG_LEN + 1];
+
+	memset(&memo, 0, sizeof(memo));
+	memset(&q, 0, sizeof(q));
+	strcpy(q.device.device_id, "SIM0001");
+	strcpy(q.device.model, "esol Sim 3000");
+	strcpy(q.device.engine_fw, "E1.2.3");
+	strcpy(q.device.controller_fw, "C4.5.6");
+	strcpy(q.device.agent_version, "0.1.0");
+	strcpy(q.config.timezone, "UTC");
+	q.config.proxy_mode = PROTO_PROXY_NONE;
+	ck_assert_int_eq(ids_identity_tag(&memo, &q, first), 0);
+	ck_assert_uint_gt(memo.len, 0);
+	ck_assert_str_eq(memo.tag, first);
+	/* each field of the identity and of the configuration, in turn */
+	for (int i = 0; i < 8; i++) {
+		switch (i) {
+		case 0: strcpy(q.device.engine_fw, "E1.2.4"); break;
+		case 1: strcpy(q.device.controller_fw, "C4.5.7"); break;
+		case 2: strcpy(q.device.model, "esol Sim 3001"); break;
+		case 3: q.config.poll_hour = 4; break;
+		case 4: q.config.poll_minute = 5; break;
+		case 5: strcpy(q.config.timezone, "Europe/Paris"); break;
+		case 6: q.config.spread_minutes = 7; break;
+		case 7: q.config.proxy_mode = PROTO_PROXY_AUTO; break;
+		}
+		ck_assert_int_eq(ids_identity_tag(&memo, &q, tag), 0);
+		ck_assert_int_eq(ids_identity_tag(NULL, &q, fresh), 0);
+		ck_assert_str_eq(tag, fresh);
+		ck_assert_str_ne(tag, first);
+		ck_assert_str_eq(memo.tag, tag);
+		/* asked again, unchanged: the same, from the memo */
+		ck_assert_int_eq(ids_identity_tag(&memo, &q, tag), 0);
+		ck_assert_str_eq(tag, fresh);
+	}
+	/* the state is not part of the identity: still the memo's */
+	q.state.spool_pending = 3;
+	ck_assert_int_eq(ids_identity_tag(&memo, &q, tag), 0);
+	ck_assert_str_eq(tag, fresh);
 }
 END_TEST
 
@@ -101,6 +149,7 @@ int main(void)
 	tcase_add_test(tc, test_read_id_rejects_bad_input);
 	tcase_add_test(tc, test_report_id_random);
 	tcase_add_test(tc, test_identity_tag);
+	tcase_add_test(tc, test_identity_tag_memo);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

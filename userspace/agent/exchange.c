@@ -38,6 +38,7 @@ struct agent_net {
 	 */
 	int64_t slot_poll, slot_from, slot_until;
 	char tp_error[AGENT_MSG_MAX];	/* why there is no transport ("" if there is) */
+	struct ids_tag_memo tag_memo;	/* the identity tag of the last poll */
 };
 
 /*
@@ -660,7 +661,7 @@ static void start_poll(struct agent *a)
 	 * answered a poll of the same tag, they are left out (a brief poll).
 	 * No tag (cannot hash): a full poll, which needs none.
 	 */
-	if (ids_identity_tag(&req, a->job.tag) == 0 && a->st.identity_tag[0] &&
+	if (ids_identity_tag(&a->net->tag_memo, &req, a->job.tag) == 0 && a->st.identity_tag[0] &&
 	    strcmp(a->job.tag, a->st.identity_tag) == 0) {
 		memcpy(req.identity_tag, a->job.tag, sizeof(req.identity_tag));
 		a->job.brief = true;
