@@ -54,7 +54,8 @@
 # sizes.
 #
 # Prints one table (medians; min/median/max below it) and writes
-# build/bench/agent.json.
+# build/bench/agent.json, and beside it agent-traces/AGENT/KIND.N: the
+# `strace -c` table of each traced window.
 # Usage: bench/agent.sh.  Environment: BENCH_AGENTS (default "esold
 # suricatta mender collectd"), BENCH_REPS (CPU/bytes windows per kind,
 # default 5), BENCH_TRACE_REPS (strace windows per kind, default 2),
@@ -128,6 +129,10 @@ if [ "${1:-}" = "--one" ]; then
 			kill -INT "$spid"; wait "$spid" 2>/dev/null || true
 			echo "syscalls $kind $(calls "$T/strace.$kind")" >>"$RES"
 			cp "$T/strace.$kind" "$T/strace.$kind.last"
+			# every window's table kept, to explain an outlier afterwards
+			mkdir -p "$T/traces"
+			tn=$(find "$T/traces" -name "$kind.*" | wc -l)
+			cp "$T/strace.$kind" "$T/traces/$kind.$((tn + 1))"
 		else
 			c0=$(cpu_ns); b0=$(lo_bytes)
 			"$@"
@@ -492,6 +497,14 @@ for a in $AGENTS; do
 	if wait "$p"; then :; else echo "failed" >"$R/$a.failed"; say "$a failed:"; tail -n 5 "$R/$a.err" >&2; fi
 done
 KIDS=""
+# The strace -c table of every window, per agent and kind, next to the JSON.
+TRACES=${OUT%.json}-traces
+rm -rf "$TRACES"
+for a in $AGENTS; do
+	[ -d "$R/$a/traces" ] || continue
+	mkdir -p "$TRACES"
+	cp -r "$R/$a/traces" "$TRACES/$a"
+done
 
 # ---- figures --------------------------------------------------------------
 # stats FILE NAME KIND -> "min median max" (or "- - -")

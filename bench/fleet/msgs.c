@@ -37,7 +37,7 @@ int msg_poll(uint32_t idx, const char *id, bool brief, char **body, size_t *len)
 	p.state.supplies_enabled = MSG_SUPPLIES_ON;
 	p.state.supplies_interval_s = MSG_SUPPLIES_INTERVAL_S;
 	/* brief: as esold does once its identity is on file, with esold's tag */
-	if (brief && ids_identity_tag(&p, p.identity_tag) < 0)
+	if (brief && ids_identity_tag(NULL, &p, p.identity_tag) < 0)
 		return -EINVAL;
 	return proto_encode_poll_req(&p, body, len, NULL) ? -EINVAL : 0;
 }

@@ -283,6 +283,9 @@ int tsrv_start(struct tsrv *s, const struct tsrv_opts *o)
 			opt[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
 							    (void *)o->priorities };
 	}
+	if (o && o->idle_timeout_s)
+		opt[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
+						    (intptr_t)o->idle_timeout_s, NULL };
 	opt[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, s,
 				MHD_OPTION_ARRAY, opt, MHD_OPTION_END);

@@ -39,6 +39,7 @@ struct tsrv_opts {
 	const char *cert, *key;		/* PEM files (tls) */
 	const char *client_ca;		/* PEM file: ask for client certificates */
 	const char *priorities;		/* GnuTLS priority string, NULL: default */
+	unsigned idle_timeout_s;	/* close a connection idle this long (0: never) */
 };
 
 struct tsrv {

@@ -198,8 +198,11 @@ START_TEST(t_success)
 		ck_assert_msg(r.status == NET_OK, "%s", r.message);
 		ck_assert_str_eq(r.body, "{\"ok\":true,\"got\":2}");
 	}
-	/* idle: nothing watched, no timer: the process can sleep */
-	ck_assert_uint_eq(net_sync_watched(s), 0);
+	/*
+	 * idle: no timer, and only the kept-alive connection watched, for
+	 * the server closing it: the process can sleep
+	 */
+	ck_assert_uint_eq(net_sync_watched(s), 1);
 	ck_assert(!net_sync_timer_armed(s));
 	ck_assert(!net_transport_busy(net_sync_transport(s)));
 	net_sync_free(s);
@@ -763,6 +766,65 @@ START_TEST(t_close_idle)
 END_TEST
 
 /*
+ * The kept-alive connection stays in the loop's watch between transfers
+ * (parked): the next transfer on it adds nothing.  When the server closes
+ * it, the one event unwatches it (level-triggered input must not wake the
+ * loop again and again), and the next request is sent on a new connection.
+ */
+START_TEST(t_idle_connection_parked)
+{
+	struct tsrv s2;
+	struct tsrv_opts o = { .tls = true, .cert = tsrv_pki_file("server.crt"),
+			       .key = tsrv_pki_file("server.key"), .idle_timeout_s = 1 };
+	char u2[128];
+	struct net_config c;
+	struct net_request req = { .method = NET_POST, .path = "/v1/poll", .body = "{}",
+				   .body_len = 2 };
+	struct net_result r;
+	struct net_sync *s;
+	char err[200];
+	int wakes = 0;
+
+	ck_assert_int_eq(tsrv_start(&s2, &o), 0);
+	snprintf(u2, sizeof(u2), "https://localhost:%u", s2.port);
+	c = cfg_for(u2);
+	ck_assert_int_eq(net_sync_new(&c, &s, err, sizeof(err)), 0);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+		ck_assert_msg(r.status == NET_OK, "%s", r.message);
+		ck_assert_int_eq(client_conns(s2.port), 1);	/* the same one */
+		ck_assert_uint_eq(net_sync_watched(s), 1);
+		ck_assert(!net_sync_timer_armed(s));
+	}
+	/* the server drops it after 1 s idle: one wake-up, then nothing watched */
+	while (net_sync_watched(s) && wakes < 50) {
+		ck_assert_int_ge(net_sync_run_once(s, 3000), 0);
+		wakes++;
+	}
+	ck_assert_uint_eq(net_sync_watched(s), 0);
+	ck_assert_int_le(wakes, 2);
+	ck_assert(!net_sync_timer_armed(s));
+	/* nothing left to wake the loop */
+	ck_assert_int_eq(net_sync_run_once(s, 200), 0);
+	ck_assert_uint_eq(net_sync_watched(s), 0);
+	/* the next request: a new connection, parked in turn */
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_msg(r.status == NET_OK, "%s", r.message);
+	ck_assert_int_eq(s2.hits_v1, 4);
+	ck_assert_uint_eq(net_sync_watched(s), 1);
+	/* closing it unwatches it */
+	net_transport_close_idle(net_sync_transport(s));
+	ck_assert_uint_eq(net_sync_watched(s), 0);
+	ck_assert_int_eq(client_conns(s2.port), 0);
+	/* and freeing the transport with a parked connection leaves nothing behind */
+	ck_assert_int_eq(net_sync_request(s, &req, &r), 0);
+	ck_assert_uint_eq(net_sync_watched(s), 1);
+	net_sync_free(s);
+	tsrv_stop(&s2);
+}
+END_TEST
+
+/*
  * A transfer stuck in its DNS lookup (a name server that never answers,
  * with a resolver that keeps asking for minutes): cancel returns at once
  * and leaves nothing watched.  libcurl's threaded resolver joins its
@@ -1041,6 +1103,7 @@ static Suite *transport_suite(void)
 	tcase_add_test(tc, t_cancel);
 	tcase_add_test(tc, t_cancel_closes_idle);
 	tcase_add_test(tc, t_close_idle);
+	tcase_add_test(tc, t_idle_connection_parked);
 	tcase_add_test(tc, t_callback_starts_next);
 	suite_add_tcase(s, tc);
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +39,8 @@
 #define DEF_PAC_FETCH_MS 10000L
 #define DEF_PAC_MAX (256u << 10)
 #define PATH_MAX_LEN 512
+/* connection sockets tracked for parking (MAXCONNECTS 2, and room for more) */
+#define NET_SOCKS_MAX 8
 
 enum tstate { ST_IDLE, ST_PAC_FETCH, ST_PAC_EVAL, ST_SEND };
 
@@ -87,6 +90,19 @@ struct net_transport {
 	CURLSH *share;
 	CURL *easy;
 	char errbuf[CURL_ERROR_SIZE];
+	/*
+	 * The server connections' sockets, opened and closed through us
+	 * (sock_open/sock_close).  When libcurl stops watching one (the
+	 * transfer is over, the connection kept alive) it is parked: left in
+	 * the loop's watch for input, so that reusing it costs the loop
+	 * nothing; input on a parked socket (the server closing it) unparks
+	 * it, and so does closing it.  fd -1: a free entry.
+	 */
+	struct tsock {
+		int fd;
+		bool parked;
+		void *slot;	/* the loop's, while parked */
+	} socks[NET_SOCKS_MAX];
 
 	/* the cached proxy decision (auto mode) */
 	bool cache_valid;
@@ -423,9 +439,30 @@ int net_config_check(const struct net_config *c, char *err, size_t len)
 
 /* ---- libcurl glue ----------------------------------------------------- */
 
+static struct tsock *tsock_find(struct net_transport *t, curl_socket_t s)
+{
+	for (unsigned i = 0; i < NET_SOCKS_MAX; i++)
+		if (t->socks[i].fd == s)
+			return &t->socks[i];
+	return NULL;
+}
+
+/* Stop watching a parked socket (it closes, or the server spoke on it). */
+static void tsock_unpark(struct net_transport *t, struct tsock *ts)
+{
+	void *slot = ts->slot;
+
+	if (!ts->parked)
+		return;
+	ts->parked = false;
+	ts->slot = NULL;
+	t->ops.watch(t->ops.loop, ts->fd, 0, &slot);
+}
+
 static int sock_cb(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
 {
 	struct net_transport *t = userp;
+	struct tsock *ts = tsock_find(t, s);
 	void *slot = socketp;
 	unsigned ev = 0;
 	int r;
@@ -437,10 +474,52 @@ static int sock_cb(CURL *e, curl_socket_t s, int what, void *userp, void *socket
 	case CURL_POLL_INOUT:	ev = NET_FD_IN | NET_FD_OUT; break;
 	default:		ev = 0; break;
 	}
+	if (ev && !slot && ts && ts->parked) {
+		/* a kept-alive connection used again: its watch is still there */
+		slot = ts->slot;
+		ts->parked = false;
+		ts->slot = NULL;
+	} else if (!ev && slot && ts && !ts->parked &&
+		   t->ops.watch(t->ops.loop, s, NET_FD_IN, &slot) == 0) {
+		ts->parked = true;
+		ts->slot = slot;
+		return 0;
+	}
 	r = t->ops.watch(t->ops.loop, s, ev, &slot);
 	if (ev)
 		curl_multi_assign(t->multi, s, slot);
 	return r < 0 ? -1 : 0;
+}
+
+/* A server connection's socket: ours to track (the proxy's PAC fetch has its own). */
+static curl_socket_t sock_open(void *userp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct net_transport *t = userp;
+	struct tsock *ts = tsock_find(t, -1);
+	int fd;
+
+	(void)purpose;
+	fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	if (fd < 0)
+		return CURL_SOCKET_BAD;
+	if (ts) {	/* none free: not parked, watched as libcurl says */
+		ts->fd = fd;
+		ts->parked = false;
+		ts->slot = NULL;
+	}
+	return fd;
+}
+
+static int sock_close(void *userp, curl_socket_t s)
+{
+	struct net_transport *t = userp;
+	struct tsock *ts = tsock_find(t, s);
+
+	if (ts) {
+		tsock_unpark(t, ts);
+		ts->fd = -1;
+	}
+	return close(s);
 }
 
 static int timer_cb(CURLM *m, long ms, void *userp)
@@ -520,6 +599,10 @@ static int setup_easy(struct net_transport *t, const struct net_config *c,
 	long lows = c->low_speed_time_s ? c->low_speed_time_s : DEF_LOW_SPEED_S;
 
 	SET(h, CURLOPT_NOSIGNAL, 1L);
+	SET(h, CURLOPT_OPENSOCKETFUNCTION, sock_open);
+	SET(h, CURLOPT_OPENSOCKETDATA, t);
+	SET(h, CURLOPT_CLOSESOCKETFUNCTION, sock_close);
+	SET(h, CURLOPT_CLOSESOCKETDATA, t);
 	/* cancel/free must not join a resolver thread stuck in getaddrinfo */
 	SET(h, CURLOPT_QUICK_EXIT, 1L);
 	SET(h, CURLOPT_SHARE, t->share);
@@ -593,6 +676,8 @@ int net_transport_new(const struct net_config *c, const struct net_loop_ops *ops
 		seterr(err, len, "libcurl initialisation failed");
 		return -ENOMEM;
 	}
+	for (unsigned i = 0; i < NET_SOCKS_MAX; i++)
+		t->socks[i].fd = -1;
 	t->ops = *ops;
 	parse_url(c->server_url, &u);
 	snprintf(t->host, sizeof(t->host), "%s", u.host);
@@ -1284,10 +1369,21 @@ static void process_done(struct net_transport *t)
 void net_transport_on_fd(struct net_transport *t, int fd, unsigned events)
 {
 	int running = 0, flags = 0;
+	struct tsock *ts;
 
 	if (t->job && fd == pac_job_fd(t->job)) {
 		if (pac_job_read(t->job) == 0)
 			pac_eval_done(t);
+		return;
+	}
+	ts = tsock_find(t, fd);
+	if (ts && ts->parked) {
+		/*
+		 * The server wrote to, or closed, an idle connection: stop
+		 * watching it (the event would come back at every wake-up);
+		 * libcurl sees what became of it when it next uses it.
+		 */
+		tsock_unpark(t, ts);
 		return;
 	}
 	if (events & NET_FD_IN)

@@ -7,7 +7,11 @@
  * interface: the transport tells the loop which fds to watch and when to
  * call back (struct net_loop_ops); the loop tells the transport what
  * happened (net_transport_on_fd/on_timer).  Between transfers the
- * transport watches nothing and arms no timer, so the process sleeps.
+ * transport arms no timer and watches only the connections kept alive,
+ * for input (they are parked: left in the loop's watch, so that the next
+ * transfer on one adds and removes nothing).  An idle connection makes no
+ * event until the server closes it; that event unwatches it, and so does
+ * closing it (net_transport_close_idle).  So the process sleeps.
  * netsync.h wraps it all in a blocking call for tools and tests.
  *
  * One request at a time: the proxy candidates are chosen (manual, the
