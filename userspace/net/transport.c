@@ -447,15 +447,24 @@ static struct tsock *tsock_find(struct net_transport *t, curl_socket_t s)
 	return NULL;
 }
 
-/* Stop watching a parked socket (it closes, or the server spoke on it). */
-static void tsock_unpark(struct net_transport *t, struct tsock *ts)
+/* Take a parked socket's watch back from it: the loop's slot. */
+static void *tsock_take(struct tsock *ts)
 {
 	void *slot = ts->slot;
 
-	if (!ts->parked)
-		return;
 	ts->parked = false;
 	ts->slot = NULL;
+	return slot;
+}
+
+/* Stop watching a parked socket (it closes, or the server spoke on it). */
+static void tsock_unpark(struct net_transport *t, struct tsock *ts)
+{
+	void *slot;
+
+	if (!ts->parked)
+		return;
+	slot = tsock_take(ts);
 	t->ops.watch(t->ops.loop, ts->fd, 0, &slot);
 }
 
@@ -476,9 +485,7 @@ static int sock_cb(CURL *e, curl_socket_t s, int what, void *userp, void *socket
 	}
 	if (ev && !slot && ts && ts->parked) {
 		/* a kept-alive connection used again: its watch is still there */
-		slot = ts->slot;
-		ts->parked = false;
-		ts->slot = NULL;
+		slot = tsock_take(ts);
 	} else if (!ev && slot && ts && !ts->parked &&
 		   t->ops.watch(t->ops.loop, s, NET_FD_IN, &slot) == 0) {
 		ts->parked = true;
@@ -502,7 +509,8 @@ static curl_socket_t sock_open(void *userp, curlsocktype purpose, struct curl_so
 	fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 	if (fd < 0)
 		return CURL_SOCKET_BAD;
-	if (ts) {	/* none free: not parked, watched as libcurl says */
+	/* no free entry: not tracked, so never parked (watched as libcurl says) */
+	if (ts) {
 		ts->fd = fd;
 		ts->parked = false;
 		ts->slot = NULL;
