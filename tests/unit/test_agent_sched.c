@@ -197,11 +197,68 @@ START_TEST(t_poll_now_without_engine_sends_nothing)
 	write_state(0);		/* never polled: due at once, were it known */
 	start_agent();
 	j = agent_ctl_handle(ag, &req, &peer, &st, msg, sizeof(msg));
-	json_decref(j);
+	/* the administrator is told it failed, and why */
+	ck_assert_ptr_null(j);
+	ck_assert_int_eq(st, CTL_E_FAILED);
+	ck_assert_str_eq(msg, "the poll did not start: print engine unavailable");
 	ck_assert_int_eq(ag->job.kind, JOB_NONE);
 	ck_assert(!ag->t_poll.armed);
 	ck_assert_int_eq(ag->st.last_poll, 0);
 	ck_assert_int_eq(srv.hits_poll, 0);
+}
+END_TEST
+
+/* The "message" of a control reply. */
+static const char *reply_message(json_t *j)
+{
+	ck_assert_ptr_nonnull(j);
+	return json_string_value(json_object_get(j, "message"));
+}
+
+/*
+ * poll-now says what it did: a poll started, or the one under way already
+ * answers it (and no second poll follows), or the poll waits for the
+ * spooled messages, which go first.
+ */
+START_TEST(t_poll_now_says_what_it_did)
+{
+	struct ctl_request req = { .cmd = CTL_CMD_POLL_NOW };
+	struct control_peer peer = { .pid = getpid() };
+	enum ctl_status st = CTL_OK;
+	char msg[256];
+	json_t *j;
+
+	server_answers_polls();
+	write_conf(far_hour(), 0, 60);
+	write_state(time(NULL) - 60);
+	add_engine("ESOL-0002");
+	start_agent();
+
+	j = agent_ctl_handle(ag, &req, &peer, &st, msg, sizeof(msg));
+	ck_assert_int_eq(st, CTL_OK);
+	ck_assert_str_eq(reply_message(j), "poll started");
+	json_decref(j);
+	ck_assert_int_eq(ag->job.kind, JOB_POLL);
+	/* asked again while it runs: that poll is the answer */
+	j = agent_ctl_handle(ag, &req, &peer, &st, msg, sizeof(msg));
+	ck_assert_int_eq(st, CTL_OK);
+	ck_assert_str_eq(reply_message(j), "a poll is already under way");
+	json_decref(j);
+	RUN_UNTIL(ag->polls == 1);
+	RUN_UNTIL(ag->job.kind == JOB_NONE);
+	ck_assert(!ag->poll_due);
+	ck_assert_int_eq(srv.hits_poll, 1);
+
+	/* A spooled message is waiting: it goes first, the poll after it. */
+	ck_assert_int_eq(exchange_take_supplies(ag, PROTO_TRIGGER_EVENT), 0);
+	ck_assert_int_eq(exchange_spool_count(ag), 1);
+	j = agent_ctl_handle(ag, &req, &peer, &st, msg, sizeof(msg));
+	ck_assert_int_eq(st, CTL_OK);
+	ck_assert_str_eq(reply_message(j), "poll queued after the spooled messages");
+	json_decref(j);
+	ck_assert_int_eq(ag->job.kind, JOB_SUPPLIES);
+	ck_assert(ag->poll_due);
+	ck_assert_int_eq(srv.hits_poll, 1);
 }
 END_TEST
 
@@ -443,6 +500,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, t_no_schedule_before_identity);
 	tcase_add_test(tc, t_poll_now_without_engine_sends_nothing);
+	tcase_add_test(tc, t_poll_now_says_what_it_did);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("attempts");

@@ -348,6 +348,9 @@ json_t *agent_ctl_handle(void *arg, const struct ctl_request *req,
 		}
 		log_notice("control: uid %u pid %d asked for a poll now",
 			   (unsigned int)peer->uid, (int)peer->pid);
+		/* The poll under way is the one asked for: no second one after it. */
+		if (a->job.kind == JOB_POLL)
+			return message("a poll is already under way");
 		a->poll_due = true;
 		a->n_held = 0;
 		/* The admin asks now: the back-off does not make them wait. */
@@ -356,7 +359,16 @@ json_t *agent_ctl_handle(void *arg, const struct ctl_request *req,
 			a->in_backoff = false;
 		}
 		exchange_kick(a);
-		return message(a->job.kind != JOB_NONE ? "poll started" : "poll queued");
+		if (a->job.kind == JOB_POLL)
+			return message("poll started");
+		if (a->job.kind != JOB_NONE)	/* a spooled message goes first */
+			return message("poll queued after the spooled messages");
+		if (a->poll_due)
+			return message("poll queued");
+		/* start_poll() gave up at once (no print engine, cannot build it) */
+		*st = CTL_E_FAILED;
+		snprintf(msg, msg_size, "the poll did not start: %s", a->last_poll_result);
+		return NULL;
 	case CTL_CMD_SET:
 		return do_set(a, req, peer, st, msg, msg_size);
 	case CTL_CMD_PROXY_CREDS_SET:

@@ -669,6 +669,7 @@ static void start_poll(struct agent *a)
 	if (proto_encode_poll_req(&req, &a->job.body, &a->job.len, &perr) != PROTO_OK) {
 		log_err("cannot encode the poll: %s", perr.message);
 		agent_set_error(a, "poll: %s", perr.message);
+		snprintf(a->last_poll_result, sizeof(a->last_poll_result), "%s", perr.message);
 		job_clear(&a->job);
 		return;
 	}
