@@ -193,6 +193,62 @@ START_TEST(test_eof_after_request_is_answered)
 }
 END_TEST
 
+/*
+ * A client that wrote its request and shut down its side before the
+ * server accepted it (esolctl and esol-webui do) is answered and closed
+ * in the one turn of the loop that accepts it, without being watched; one
+ * that did not shut down is answered in that turn too, and stays; one
+ * that has sent nothing yet is waited for.
+ */
+START_TEST(test_answered_in_the_accepting_turn)
+{
+	int done = client(), open_, slow;
+	char buf[256];
+	ssize_t n;
+	bool closed;
+	const char *r;
+	int turns;
+
+	send_str(done, "{\"cmd\":\"status\"}\n");
+	shutdown(done, SHUT_WR);
+	ck_assert_int_ge(loop_run_once(&l, 1000), 0);	/* one turn */
+	n = recv(done, buf, sizeof(buf) - 1, 0);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert_str_eq(buf, "{\"ok\":true,\"data\":{\"cmd\":\"status\",\"n\":1}}\n");
+	ck_assert_int_eq(recv(done, buf, sizeof(buf), 0), 0);	/* closed by then */
+	ck_assert_uint_eq(control_clients(&ctl), 0);
+	close(done);
+
+	open_ = client();
+	send_str(open_, "{\"cmd\":\"log\",\"count\":2}\n");
+	ck_assert_int_ge(loop_run_once(&l, 1000), 0);	/* one turn */
+	n = recv(open_, buf, sizeof(buf) - 1, 0);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert_str_eq(buf, "{\"ok\":true,\"data\":{\"cmd\":\"log\",\"n\":2}}\n");
+	ck_assert_uint_eq(control_clients(&ctl), 1);	/* it stays */
+
+	slow = client();
+	ck_assert_int_ge(loop_run_once(&l, 1000), 0);	/* accepted, nothing to read */
+	ck_assert_uint_eq(control_clients(&ctl), 2);
+	ck_assert_int_eq(seen.calls, 2);
+	/* the two still connected are watched: their next requests come */
+	send_str(slow, "{\"cmd\":\"reload\"}\n");
+	r = replies(slow, 1, &closed);
+	ck_assert_str_eq(r, "{\"ok\":true,\"data\":{\"cmd\":\"reload\",\"n\":3}}\n");
+	send_str(open_, "{\"cmd\":\"status\"}\n");
+	r = replies(open_, 1, &closed);
+	ck_assert_str_eq(r, "{\"ok\":true,\"data\":{\"cmd\":\"status\",\"n\":4}}\n");
+	close(open_);
+	close(slow);
+	/* the server sees both EOFs (a turn each, bounded by turns not time) */
+	for (turns = 0; turns < 20 && control_clients(&ctl) > 0; turns++)
+		ck_assert_int_ge(loop_run_once(&l, 100), 0);
+	ck_assert_uint_eq(control_clients(&ctl), 0);
+}
+END_TEST
+
 START_TEST(test_too_large_closes)
 {
 	int fd = client();
@@ -327,6 +383,7 @@ int main(void)
 	tcase_add_test(tc, test_errors_keep_connection);
 	tcase_add_test(tc, test_pipelined_and_split);
 	tcase_add_test(tc, test_eof_after_request_is_answered);
+	tcase_add_test(tc, test_answered_in_the_accepting_turn);
 	tcase_add_test(tc, test_too_large_closes);
 	tcase_add_test(tc, test_busy);
 	tcase_add_test(tc, test_idle_timeout);

@@ -56,12 +56,22 @@ static void client_close(struct control_client *cl)
 	cl->eof = false;
 }
 
+static void client_ready(struct loop_watch *w, uint32_t events);
+
+/* Watch for what the client waits on: its next bytes, or room to reply. */
 static void client_update_events(struct control_client *cl)
 {
 	uint32_t ev = cl->out ? EPOLLOUT : EPOLLIN;
+	int r;
 
-	if (loop_watch_mod(&cl->w, ev) < 0)
+	if (cl->w.added)
+		r = loop_watch_mod(&cl->w, ev);
+	else
+		r = loop_watch_add(cl->ctl->loop, &cl->w, cl->fd, ev, client_ready, cl);
+	if (r < 0) {
+		log_warn("control: cannot watch a client: %s", strerror(-r));
 		client_close(cl);
+	}
 }
 
 /* Try to write what is queued; returns false when the client was closed. */
@@ -167,46 +177,51 @@ static void client_process(struct control *c, struct control_client *cl)
 		if (!client_flush(cl))
 			return;
 	}
-	client_update_events(cl);
+	/* a client not yet watched is, once listener_ready() has read what came */
+	if (cl->w.added)
+		client_update_events(cl);
 }
 
-static void client_io(struct control_client *cl, uint32_t events);
-
-static void client_ready(struct loop_watch *w, uint32_t events)
+/*
+ * Read what the client sent and answer its complete lines.  Returns true
+ * when bytes came (there may be more), false when nothing was there yet,
+ * the client shut down its side, or it was closed.
+ */
+static bool client_read(struct control_client *cl)
 {
-	struct control_client *cl = w->arg;
-	struct control *c = cl->ctl;
+	ssize_t n = 0;
 
-	client_io(cl, events);
-	idle_arm(c);
-}
-
-static void client_io(struct control_client *cl, uint32_t events)
-{
-	ssize_t n;
-
-	if (events & EPOLLOUT) {
-		if (!client_flush(cl))
-			return;
-		client_process(cl->ctl, cl);
-		return;
-	}
 	if (cl->in_len < sizeof(cl->in)) {
 		n = recv(cl->fd, cl->in + cl->in_len, sizeof(cl->in) - cl->in_len,
 			 MSG_DONTWAIT);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
+			return false;
 		if (n <= 0) {
 			/* EOF: answer the complete lines already received. */
 			cl->eof = true;
 			client_process(cl->ctl, cl);
 			if (cl->fd >= 0 && !cl->out)
 				client_close(cl);
-			return;
+			return false;
 		}
 		cl->in_len += (size_t)n;
 	}
 	client_process(cl->ctl, cl);
+	return n > 0 && cl->fd >= 0;
+}
+
+static void client_ready(struct loop_watch *w, uint32_t events)
+{
+	struct control_client *cl = w->arg;
+	struct control *c = cl->ctl;
+
+	if (events & EPOLLOUT) {
+		if (client_flush(cl))
+			client_process(c, cl);
+	} else {
+		client_read(cl);
+	}
+	idle_arm(c);
 }
 
 /* Tell a client why it is not served (best effort) and close it. */
@@ -310,15 +325,20 @@ static void listener_ready(struct loop_watch *w, uint32_t events)
 	cl->eof = false;
 	cl->ctl = c;
 	cl->deadline_ms = now_ms() + CONTROL_IDLE_MS;
-	if (loop_watch_add(c->loop, &cl->w, fd, EPOLLIN, client_ready, cl) < 0) {
-		log_warn("control: cannot watch a client");
-		close(fd);
-		cl->fd = -1;
-		return;
-	}
-	idle_arm(c);
 	log_debug("control: client uid %u pid %d connected",
 		  (unsigned int)cred.uid, (int)cred.pid);
+	/*
+	 * A client connects, writes its request and shuts down its side
+	 * (esolctl, esol-webui): most often all of it is there already.  Read
+	 * and answer it now, without a turn of the loop; a client that is
+	 * done (its EOF read) is closed without ever being watched.  The rest
+	 * is waited for in the loop.
+	 */
+	while (cl->fd >= 0 && !cl->out && client_read(cl))
+		;
+	if (cl->fd >= 0)
+		client_update_events(cl);
+	idle_arm(c);
 }
 
 /* Is something answering on path?  (Another esold.) */

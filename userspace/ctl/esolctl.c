@@ -129,6 +129,8 @@ static int exchange(const struct opts *o, const char *line, char **reply)
 		}
 		off += (size_t)n;
 	}
+	/* One request: esold sees its end with it and needs no wait for it. */
+	shutdown(fd, SHUT_WR);
 	buf = malloc(cap);
 	if (!buf) {
 		close(fd);

@@ -67,6 +67,8 @@ static enum ctlc_result exchange(const char *path, const char *line, int timeout
 		}
 		off += (size_t)n;
 	}
+	/* One request: esold sees its end with it and needs no wait for it. */
+	shutdown(fd, SHUT_WR);
 	buf = malloc(cap);
 	if (!buf) {
 		close(fd);
