@@ -332,10 +332,13 @@ static void listener_ready(struct loop_watch *w, uint32_t events)
 	 * (esolctl, esol-webui): most often all of it is there already.  Read
 	 * and answer it now, without a turn of the loop; a client that is
 	 * done (its EOF read) is closed without ever being watched.  The rest
-	 * is waited for in the loop.
+	 * is waited for in the loop: two reads at most here (the request,
+	 * then its EOF), so that a client that keeps writing gets one read a
+	 * turn, as every other does.
 	 */
-	while (cl->fd >= 0 && !cl->out && client_read(cl))
-		;
+	for (i = 0; i < 2 && cl->fd >= 0 && !cl->out; i++)
+		if (!client_read(cl))
+			break;
 	if (cl->fd >= 0)
 		client_update_events(cl);
 	idle_arm(c);
