@@ -177,7 +177,7 @@ static void client_process(struct control *c, struct control_client *cl)
 		if (!client_flush(cl))
 			return;
 	}
-	/* a client not yet watched is, once listener_ready() has read what came */
+	/* a new client is watched by listener_ready(), once it read what came */
 	if (cl->w.added)
 		client_update_events(cl);
 }
