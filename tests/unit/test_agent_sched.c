@@ -154,6 +154,16 @@ static int far_hour(void)
 	return (tm.tm_hour + 12) % 24;
 }
 
+/* esolctl poll-now, as the control socket hands it to the agent. */
+static json_t *poll_now(enum ctl_status *st, char *msg, size_t msg_size)
+{
+	struct ctl_request req = { .cmd = CTL_CMD_POLL_NOW };
+	struct control_peer peer = { .pid = getpid() };
+
+	*st = CTL_OK;
+	return agent_ctl_handle(ag, &req, &peer, st, msg, msg_size);
+}
+
 /* ---- identity ---- */
 
 START_TEST(t_no_schedule_before_identity)
@@ -187,16 +197,14 @@ END_TEST
 
 START_TEST(t_poll_now_without_engine_sends_nothing)
 {
-	struct ctl_request req = { .cmd = CTL_CMD_POLL_NOW };
-	struct control_peer peer = { .pid = getpid() };
-	enum ctl_status st = CTL_OK;
+	enum ctl_status st;
 	char msg[128];
 	json_t *j;
 
 	write_conf(far_hour(), 0, 60);
 	write_state(0);		/* never polled: due at once, were it known */
 	start_agent();
-	j = agent_ctl_handle(ag, &req, &peer, &st, msg, sizeof(msg));
+	j = poll_now(&st, msg, sizeof(msg));
 	/* the administrator is told it failed, and why */
 	ck_assert_ptr_null(j);
 	ck_assert_int_eq(st, CTL_E_FAILED);
@@ -222,9 +230,7 @@ static const char *reply_message(json_t *j)
  */
 START_TEST(t_poll_now_says_what_it_did)
 {
-	struct ctl_request req = { .cmd = CTL_CMD_POLL_NOW };
-	struct control_peer peer = { .pid = getpid() };
-	enum ctl_status st = CTL_OK;
+	enum ctl_status st;
 	char msg[256];
 	json_t *j;
 
@@ -234,13 +240,13 @@ START_TEST(t_poll_now_says_what_it_did)
 	add_engine("ESOL-0002");
 	start_agent();
 
-	j = agent_ctl_handle(ag, &req, &peer, &st, msg, sizeof(msg));
+	j = poll_now(&st, msg, sizeof(msg));
 	ck_assert_int_eq(st, CTL_OK);
 	ck_assert_str_eq(reply_message(j), "poll started");
 	json_decref(j);
 	ck_assert_int_eq(ag->job.kind, JOB_POLL);
 	/* asked again while it runs: that poll is the answer */
-	j = agent_ctl_handle(ag, &req, &peer, &st, msg, sizeof(msg));
+	j = poll_now(&st, msg, sizeof(msg));
 	ck_assert_int_eq(st, CTL_OK);
 	ck_assert_str_eq(reply_message(j), "a poll is already under way");
 	json_decref(j);
@@ -252,7 +258,7 @@ START_TEST(t_poll_now_says_what_it_did)
 	/* A spooled message is waiting: it goes first, the poll after it. */
 	ck_assert_int_eq(exchange_take_supplies(ag, PROTO_TRIGGER_EVENT), 0);
 	ck_assert_int_eq(exchange_spool_count(ag), 1);
-	j = agent_ctl_handle(ag, &req, &peer, &st, msg, sizeof(msg));
+	j = poll_now(&st, msg, sizeof(msg));
 	ck_assert_int_eq(st, CTL_OK);
 	ck_assert_str_eq(reply_message(j), "poll queued after the spooled messages");
 	json_decref(j);
@@ -266,9 +272,7 @@ END_TEST
 
 START_TEST(t_every_attempt_is_recorded)
 {
-	struct ctl_request req = { .cmd = CTL_CMD_POLL_NOW };
-	struct control_peer peer = { .pid = getpid() };
-	enum ctl_status st = CTL_OK;
+	enum ctl_status st;
 	struct agent_state disk;
 	int64_t polled = time(NULL) - 3 * 86400, t0, next = 0, first;
 	char spath[128];
@@ -287,7 +291,7 @@ START_TEST(t_every_attempt_is_recorded)
 	start_agent();
 
 	t0 = time(NULL);
-	j = agent_ctl_handle(ag, &req, &peer, &st, msg, sizeof(msg));
+	j = poll_now(&st, msg, sizeof(msg));
 	json_decref(j);
 	ck_assert_int_eq(st, CTL_OK);
 	RUN_UNTIL(ag->in_backoff);
@@ -335,7 +339,7 @@ START_TEST(t_every_attempt_is_recorded)
 	ino = sb.st_ino;
 
 	/* Another poll of the same slot (brief) writes nothing. */
-	j = agent_ctl_handle(ag, &req, &peer, &st, msg, sizeof(msg));
+	j = poll_now(&st, msg, sizeof(msg));
 	json_decref(j);
 	ck_assert_int_eq(st, CTL_OK);
 	RUN_UNTIL(ag->polls == 2);
