@@ -51,6 +51,8 @@ static void client_close(struct control_client *cl)
 	free(cl->out);
 	cl->out = NULL;
 	cl->out_len = cl->out_off = 0;
+	/* a request may carry a password: nothing of it stays behind */
+	explicit_bzero(cl->in, cl->in_len);
 	cl->in_len = 0;
 	cl->discard = false;
 	cl->eof = false;
@@ -101,17 +103,16 @@ static bool client_flush(struct control_client *cl)
 	return true;
 }
 
+/* Queue a reply (malloc'd); NULL: out of memory, said if the socket takes it, and closed. */
 static void client_queue(struct control_client *cl, char *line)
 {
 	static const char nomem[] =
 		"{\"ok\":false,\"error\":\"failed\",\"message\":\"out of memory\"}\n";
 
 	if (!line) {
-		line = strdup(nomem);
-		if (!line) {
-			client_close(cl);
-			return;
-		}
+		(void)!send(cl->fd, nomem, sizeof(nomem) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		client_close(cl);
+		return;
 	}
 	cl->out = line;
 	cl->out_len = strlen(line);
@@ -156,6 +157,8 @@ static void client_process(struct control *c, struct control_client *cl)
 	       (nl = memchr(cl->in, '\n', cl->in_len)) != NULL) {
 		linelen = (size_t)(nl - cl->in) + 1;
 		client_request(c, cl, cl->in, linelen);
+		if (cl->fd < 0)
+			return;	/* closed (out of memory): its input is wiped */
 		memmove(cl->in, cl->in + linelen, cl->in_len - linelen);
 		cl->in_len -= linelen;
 		/* A request may carry a password: nothing of it stays behind. */
@@ -174,7 +177,7 @@ static void client_process(struct control *c, struct control_client *cl)
 			 (unsigned int)cl->peer.uid, (int)cl->peer.pid, msg);
 		cl->discard = true;
 		client_queue(cl, ctl_encode_reply_error(CTL_E_TOO_LARGE, msg));
-		if (!client_flush(cl))
+		if (cl->fd < 0 || !client_flush(cl))
 			return;
 	}
 	/* a new client is watched by listener_ready(), once it read what came */
