@@ -13,9 +13,9 @@
  * reply is written back (the handler decides what each peer may do).
  * A client that sends one request and shuts down its side (esolctl and
  * esol-webui do) is most often read, answered and closed in the turn of
- * the loop that accepts it, never watched: 6 system calls where waiting
- * for the request and then for the EOF took 11.  Others are watched
- * until their next request or their EOF.
+ * the loop that accepts it, never watched: 7 system calls, the wake-up
+ * included, where waiting for the request and then for the EOF took 11.
+ * Others are watched until their next request or their EOF.
  *
  * Nobody can lock the administrator out:
  *   - at most CONTROL_CLIENTS_MAX clients at once, of which the last
