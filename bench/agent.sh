@@ -146,8 +146,8 @@ if [ "${1:-}" = "--one" ]; then
 			echo "ip $kind $((b1 - b0))" >>"$RES"
 		fi
 	}
-	kinds() {	# kinds KIND POLLFN: REPS cpu windows, TREPS strace windows
-		i=0; while [ "$i" -lt "$REPS" ]; do window "$1" cpu "$2" "$1"; i=$((i + 1)); done
+	kinds() {	# kinds KIND POLLFN [AFTER]: REPS cpu windows (AFTER run after each), TREPS strace windows
+		i=0; while [ "$i" -lt "$REPS" ]; do window "$1" cpu "$2" "$1"; ${3:+"$3"}; i=$((i + 1)); done
 		i=0; while [ "$i" -lt "$TREPS" ]; do window "$1" trace "$2" "$1"; i=$((i + 1)); done
 	}
 	status_sum() {	# the sum of a /proc/PID/status field over the processes
@@ -330,12 +330,8 @@ if [ "${1:-}" = "--one" ]; then
 		say "live"
 		poll_esold live	# the idle minute let the connection go: open it
 		# each live window followed by two of the control request alone
-		i=0; while [ "$i" -lt "$REPS" ]; do
-			window live cpu poll_esold live
-			window ctl cpu ctl_only; window ctl cpu ctl_only
-			i=$((i + 1))
-		done
-		i=0; while [ "$i" -lt "$TREPS" ]; do window live trace poll_esold live; i=$((i + 1)); done
+		ctl_two() { window ctl cpu ctl_only; window ctl cpu ctl_only; }
+		kinds live poll_esold ctl_two
 		say "resumed (each after the server's ${SERVER_IDLE_S} s idle timeout)"
 		kinds resumed poll_esold
 		say "full"
